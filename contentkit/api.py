@@ -1,0 +1,138 @@
+"""The Python API. The CLI is a thin shell over these functions.
+
+>>> from contentkit import lint_text
+>>> result = lint_text("---\\ntitle: Hi\\ndate: Tue, 20 Apr 2021 02:55:35 GMT\\n---\\n")
+>>> [d.code for d in result.diagnostics]
+['FM011']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contentkit.config import Settings, load_settings
+from contentkit.diagnostics import Diagnostic
+from contentkit.document import Document, encode, read_document
+from contentkit.engine import fix_document, lint_document
+from contentkit.errors import ContentkitError, InputError
+from contentkit.files import write_atomic
+
+
+@dataclass
+class LintResult:
+    """What linting one post found, and (with ``fix``) the fixed text."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    original: str | None = None
+    fixed: str | None = None  # None when nothing was fixed
+    fixes_applied: int = 0
+    document: Document | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not None and self.fixed != self.original
+
+
+def input_error_diagnostic(exc: ContentkitError) -> Diagnostic:
+    return Diagnostic(
+        code="CK001",
+        name="unreadable-file",
+        message=exc.message,
+        path=exc.path,
+        start=0,
+        end=0,
+        line=exc.line,
+        column=exc.column,
+        end_line=exc.line,
+        end_column=exc.column,
+    )
+
+
+def lint_document_result(
+    doc: Document, settings: Settings, *, fix: bool = False, unsafe_fixes: bool = False
+) -> LintResult:
+    if fix:
+        outcome = fix_document(doc, settings, unsafe=unsafe_fixes or settings.unsafe_fixes)
+        fixed = outcome.text if outcome.text != doc.text else None
+        return LintResult(
+            doc.path, outcome.remaining, doc.text, fixed, outcome.applied, outcome.document
+        )
+    return LintResult(doc.path, lint_document(doc, settings).diagnostics, doc.text, None, 0, doc)
+
+
+def lint_text(
+    text: str,
+    path: str = "<stdin>",
+    *,
+    settings: Settings | None = None,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+) -> LintResult:
+    """Lint a post given as text. ``path`` is used in messages and for per-file ignores."""
+    if settings is None:
+        settings = load_settings(Path(path).parent if path != "<stdin>" else None)
+    doc = Document.from_text(text, path)
+    return lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def lint_file(
+    path: str | os.PathLike[str],
+    *,
+    settings: Settings | None = None,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    write: bool = True,
+    display_path: str | None = None,
+) -> LintResult:
+    """Lint one file; with ``fix`` (and ``write``) the fixed text replaces it atomically.
+
+    A file that cannot be read yields one ``CK001 unreadable-file`` finding, never an exception.
+    """
+    p = Path(path)
+    shown = display_path or str(path)
+    if settings is None:
+        settings = load_settings(p)
+    try:
+        doc = read_document(
+            p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
+        )
+    except InputError as exc:
+        return LintResult(shown, [input_error_diagnostic(exc)])
+    result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+    if write and result.changed and result.fixed is not None:
+        write_atomic(p, encode(doc, result.fixed))
+    return result
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files to lint under ``paths``: folders are walked with each folder's include/exclude
+    globs; a file named directly is always linted, whatever its extension."""
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            yield p
+            continue
+        settings = load_settings(p)
+        yield from _walk(p, settings)
+
+
+def _walk(root: Path, settings: Settings) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not settings.is_excluded(here / d))
+        for name in sorted(filenames):
+            f = here / name
+            if settings.is_included(f) and not settings.is_excluded(f):
+                yield f
+
+
+def lint_paths(
+    paths: Iterable[str | os.PathLike[str]], *, fix: bool = False, unsafe_fixes: bool = False
+) -> Iterator[LintResult]:
+    """Lint every post under ``paths`` with the nearest config of each."""
+    for f in discover(list(paths)):
+        yield lint_file(f, fix=fix, unsafe_fixes=unsafe_fixes)

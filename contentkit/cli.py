@@ -1,0 +1,265 @@
+"""The ``contentkit`` command line (Typer).
+
+Exit codes: 0 clean, 1 findings, 2 usage, config or internal error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from contentkit import __version__
+from contentkit.api import LintResult
+from contentkit.config import split_selectors
+from contentkit.diagnostics import Diagnostic
+from contentkit.errors import ContentkitError
+from contentkit.reporters import FORMATS, ReportOptions, get_reporter
+from contentkit.rule import find_rule, registered_rules
+from contentkit.runner import lint_targets
+
+app = typer.Typer(
+    name="contentkit",
+    help="Lint and convert Markdown/HTML posts with front matter.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def use_color(stream: object = sys.stdout) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def fail(exc: ContentkitError | str, code: int = 2) -> NoReturn:
+    typer.echo(f"contentkit: error: {exc}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"contentkit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Lint and convert Markdown/HTML posts with front matter."""
+
+
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Rules to enable (codes, names or prefixes), comma separated."),
+]
+IgnoreOpt = Annotated[
+    list[str] | None, typer.Option("--ignore", help="Rules to disable (codes, names or prefixes).")
+]
+ExtendOpt = Annotated[
+    list[str] | None,
+    typer.Option("--extend-select", help="Rules to enable on top of the selected ones."),
+]
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or folders; '-' reads standard input.")
+    ] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    extend_select: ExtendOpt = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes (with --fix/--diff).")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print fixes as a unified diff; write nothing.")
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print the count of findings per rule.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--output-format", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "text",
+    show_source: Annotated[
+        bool, typer.Option("--show-source", help="Show the offending line with a caret.")
+    ] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this config file instead of searching.")
+    ] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="'hexo' or a JSON Schema file for front matter.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Read posts in this encoding (e.g. gb18030).")
+    ] = None,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="Path to report for '-' input.")
+    ] = None,
+) -> None:
+    """Lint posts: front matter, links, HTML hygiene."""
+    if output_format not in FORMATS:
+        fail(f"unknown output format {output_format!r} (choose from {', '.join(FORMATS)})")
+    overrides = {
+        "select": split_selectors(select),
+        "ignore": split_selectors(ignore),
+        "extend_select": split_selectors(extend_select),
+        "schema": schema,
+        "encoding": encoding,
+        "unsafe_fixes": unsafe_fixes,
+    }
+    targets = paths or ["."]
+    try:
+        results = list(
+            lint_targets(
+                targets,
+                overrides,
+                config,
+                fix=fix or diff,
+                write=fix and not diff,
+                stdin_filename=stdin_filename,
+            )
+        )
+    except ContentkitError as exc:
+        fail(exc)
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
+    color = use_color()
+    if diff:
+        text = "".join(_unified_diff(r) for r in results if r.changed)
+        sys.stdout.write(text)
+        raise typer.Exit(1 if text else 0)
+    reporter = get_reporter(output_format)
+    sys.stdout.write(reporter(diagnostics, ReportOptions(color=color, show_source=show_source)))
+    if output_format in ("text", "concise"):
+        if statistics:
+            _print_statistics(diagnostics)
+        if not quiet:
+            _print_summary(results, diagnostics, fix)
+    raise typer.Exit(1 if diagnostics else 0)
+
+
+def _unified_diff(result: LintResult) -> str:
+    before = (result.original or "").splitlines(keepends=True)
+    after = (result.fixed or "").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+
+
+def _print_statistics(diagnostics: list[Diagnostic]) -> None:
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    fixable = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability == "safe"}
+    for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        mark = "[*]" if code in fixable else "   "
+        typer.echo(f"{n:>6}  {code:<6} {mark} {name}")
+
+
+def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix: bool) -> None:
+    fixed = sum(r.fixes_applied for r in results)
+    files = len(results)
+    if not diagnostics:
+        msg = f"All checks passed ({files} file{'s' if files != 1 else ''})."
+        if fixed:
+            msg = f"Fixed {fixed} finding{'s' if fixed != 1 else ''}; all checks passed."
+        typer.echo(msg)
+        return
+    n = len(diagnostics)
+    parts = [f"Found {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
+    if fixed:
+        parts.append(f"{fixed} fixed")
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "safe")
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    tail = ""
+    if safe and not fix:
+        tail = f"\n[*] {safe} fixable with --fix."
+    if unsafe:
+        tail += f"\n{unsafe} more fixable with --fix --unsafe-fixes."
+    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail)
+
+
+@app.command("rules")
+def list_rules(
+    output_format: Annotated[str, typer.Option("--output-format", help="text or json.")] = "text",
+) -> None:
+    """List every rule: code, name, fix availability and summary."""
+    rules = registered_rules()
+    if output_format == "json":
+        import json
+
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "summary": r.summary,
+                        "fix": r.fix_applicability,
+                        "default": r.default_enabled,
+                        "options": dict(r.options),
+                        "module": r.__module__,
+                    }
+                    for r in rules.values()
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for r in rules.values():
+        fixmark = {"safe": "[*]", "unsafe": "[!]"}.get(r.fix_applicability or "", "   ")
+        typer.echo(f"{r.code:<6} {fixmark} {r.name:<28} {r.summary}")
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code or name.")]) -> None:
+    """Print a rule's documentation, options and examples."""
+    rule = find_rule(code)
+    if rule is None:
+        fail(f"unknown rule {code!r}; `contentkit rules` lists them")
+    typer.echo(f"{rule.code} {rule.name}: {rule.summary}")
+    fixtext = {"safe": "safe fix available", "unsafe": "unsafe fix (needs --unsafe-fixes)"}
+    typer.echo(f"Fix: {fixtext.get(rule.fix_applicability or '', 'none')}")
+    if rule.options:
+        typer.echo("Options (defaults):")
+        for k, v in rule.options.items():
+            typer.echo(f"  {k} = {v!r}")
+    typer.echo("")
+    typer.echo(rule.documentation())
+
+
+def main() -> None:
+    """Console entry point: never let a traceback reach the user."""
+    try:
+        app()
+    except ContentkitError as exc:
+        sys.stderr.write(f"contentkit: error: {exc}\n")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.stderr.write("contentkit: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: a message and exit 2, no traceback
+        sys.stderr.write(
+            f"contentkit: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this with the file that caused it.\n"
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

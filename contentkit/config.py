@@ -1,0 +1,297 @@
+"""Configuration: ``[tool.contentkit]`` in pyproject.toml or the top level of contentkit.toml.
+
+Found by walking up from each target; the nearest file wins, as with ruff. An unknown key is
+an error naming the key and the file, because a typo that silently does nothing is worse.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from contentkit import rule as rule_mod
+from contentkit.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILES = ("contentkit.toml", "pyproject.toml")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx", "*.html", "*.htm")
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".contentkit_cache",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    "site-packages",
+)
+
+# key -> (expected python types, description for the error message)
+_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "select": ((list,), "a list of rule codes, names or prefixes"),
+    "ignore": ((list,), "a list of rule codes, names or prefixes"),
+    "extend-select": ((list,), "a list of rule codes, names or prefixes"),
+    "extend-ignore": ((list,), "a list of rule codes, names or prefixes"),
+    "per-file-ignores": ((dict,), "a table of glob = [codes]"),
+    "include": ((list,), "a list of file-name globs"),
+    "exclude": ((list,), "a list of path globs"),
+    "extend-exclude": ((list,), "a list of path globs"),
+    "schema": ((str,), '"hexo" or the path of a JSON Schema file'),
+    "encoding": ((str,), "an encoding name such as gb18030"),
+    "max-file-size": ((int,), "a number of bytes"),
+    "unsafe-fixes": ((bool,), "true or false"),
+    "rules": ((dict,), "a table of rule-name = {option = value}"),
+    "cache-dir": ((str,), "a folder path"),
+    "jobs": ((int,), "a number of worker processes"),
+}
+
+
+@dataclass
+class Settings:
+    """The effective configuration for the files under one config file."""
+
+    root: Path
+    source: Path | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    schema: str = "hexo"
+    encoding: str | None = None
+    max_file_size: int = 10 * 1024 * 1024
+    unsafe_fixes: bool = False
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cache_dir: str | None = None
+    jobs: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return str(self.source) if self.source else "the command line"
+
+    def enabled_codes(self) -> set[str]:
+        rules = rule_mod.registered_rules()
+        if self.select:
+            codes = rule_mod.expand(self.select, self.where)
+        else:
+            codes = {c for c, r in rules.items() if r.default_enabled}
+        codes |= rule_mod.expand(self.extend_select, self.where)
+        codes -= rule_mod.expand(self.ignore, self.where)
+        return codes
+
+    def ignored_for(self, path: str) -> set[str]:
+        """Codes switched off for ``path`` by per-file-ignores."""
+        rel = _relative(path, self.root)
+        out: set[str] = set()
+        for pattern, selectors in self.per_file_ignores.items():
+            if _glob_match(rel, pattern):
+                out |= rule_mod.expand(selectors, f"per-file-ignores of {self.where}")
+        return out
+
+    def options_for(self, rule: type[rule_mod.Rule]) -> dict[str, Any]:
+        opts = dict(rule.options)
+        for key in (rule.name, rule.code):
+            given = self.rule_options.get(key)
+            if given:
+                for k, v in given.items():
+                    norm = k.replace("-", "_")
+                    if norm not in opts:
+                        known = ", ".join(sorted(opts)) or "none"
+                        raise ConfigError(
+                            f"unknown option {k!r} for rule {rule.name} in {self.where} "
+                            f"(known: {known})"
+                        )
+                    opts[norm] = v
+        return opts
+
+    def is_excluded(self, path: Path) -> bool:
+        rel = _relative(str(path), self.root)
+        parts = PurePosixPath(rel).parts
+        for pattern in self.exclude:
+            if any(fnmatch.fnmatch(part, pattern) for part in parts):
+                return True
+            if _glob_match(rel, pattern):
+                return True
+        return False
+
+    def is_included(self, path: Path) -> bool:
+        return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.include)
+
+
+def _relative(path: str, root: Path) -> str:
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix()
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    if fnmatch.fnmatch(rel, pattern):
+        return True
+    return "/" not in pattern and fnmatch.fnmatch(PurePosixPath(rel).name, pattern)
+
+
+def _check_list_of_str(value: Any, key: str, where: Path) -> list[str]:
+    if not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of strings", str(where))
+    return list(value)
+
+
+def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Path) -> Settings:
+    where = str(source) if source else "the command line"
+    s = Settings(root=root, source=source, raw=dict(table))
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"unknown key {key!r} in {where} (known keys: {known})", where)
+        types, what = _KEYS[key]
+        if not isinstance(value, types) or (bool in types) != isinstance(value, bool):
+            raise ConfigError(f"{key!r} in {where} must be {what}", where)
+    path = source or root
+    if "select" in table:
+        s.select = _check_list_of_str(table["select"], "select", path)
+    s.ignore = _check_list_of_str(table.get("ignore", []), "ignore", path)
+    s.ignore += _check_list_of_str(table.get("extend-ignore", []), "extend-ignore", path)
+    s.extend_select = _check_list_of_str(table.get("extend-select", []), "extend-select", path)
+    for pattern, codes in dict(table.get("per-file-ignores", {})).items():
+        if not isinstance(codes, list):
+            raise ConfigError(f"per-file-ignores.{pattern!r} in {where} must be a list", where)
+        s.per_file_ignores[pattern] = _check_list_of_str(codes, "per-file-ignores", path)
+    if "include" in table:
+        s.include = _check_list_of_str(table["include"], "include", path)
+    if "exclude" in table:
+        s.exclude = _check_list_of_str(table["exclude"], "exclude", path)
+    s.exclude += _check_list_of_str(table.get("extend-exclude", []), "extend-exclude", path)
+    if "schema" in table:
+        schema = table["schema"]
+        if schema != "hexo":
+            schema_path = Path(schema)
+            if not schema_path.is_absolute():
+                schema_path = root / schema_path
+            schema = str(schema_path)
+        s.schema = schema
+    s.encoding = table.get("encoding")
+    s.max_file_size = int(table.get("max-file-size", s.max_file_size))
+    s.unsafe_fixes = bool(table.get("unsafe-fixes", False))
+    s.cache_dir = table.get("cache-dir")
+    s.jobs = table.get("jobs")
+    for rule_key, opts in dict(table.get("rules", {})).items():
+        if not isinstance(opts, dict):
+            raise ConfigError(f"rules.{rule_key} in {where} must be a table of options", where)
+        rule = rule_mod.find_rule(rule_key)
+        if rule is None:
+            raise ConfigError(f"unknown rule {rule_key!r} under rules in {where}", where)
+        s.rule_options[rule.name] = dict(opts)
+        s.options_for(rule)  # validates option names now, not on the first file
+    # Validate selectors now so a typo fails the run before any file is read.
+    s.enabled_codes()
+    for selectors in s.per_file_ignores.values():
+        rule_mod.expand(selectors, f"per-file-ignores of {where}")
+    return s
+
+
+def read_config_file(path: Path) -> Mapping[str, Any] | None:
+    """The contentkit table of ``path``, or None when a pyproject.toml has none."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", str(path)) from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("contentkit")
+        return table if isinstance(table, dict) else None
+    return data
+
+
+@lru_cache(maxsize=256)
+def find_config_file(directory: Path) -> Path | None:
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and read_config_file(candidate) is None:
+                    continue
+                return candidate
+    return None
+
+
+_SETTINGS_CACHE: dict[tuple[Path | None, tuple[tuple[str, Any], ...]], Settings] = {}
+
+
+def load_settings(
+    target: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings for ``target``: nearest config file (or ``config_file``), then CLI overrides."""
+    if config_file is None:
+        start = (target or Path.cwd()).resolve()
+        directory = start if start.is_dir() else start.parent
+        config_file = find_config_file(directory)
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in (overrides or {}).items()))
+    key = (config_file.resolve() if config_file else None, frozen)
+    cached = _SETTINGS_CACHE.get(key)
+    if cached is not None:
+        return cached
+    table: dict[str, Any] = {}
+    root = Path.cwd()
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError("config file not found", str(config_file))
+        table = dict(read_config_file(config_file) or {})
+        root = config_file.resolve().parent
+    settings = settings_from_table(table, config_file, root)
+    if overrides:
+        _apply_overrides(settings, overrides)
+    _SETTINGS_CACHE[key] = settings
+    return settings
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
+
+
+def _apply_overrides(s: Settings, overrides: Mapping[str, Any]) -> None:
+    """Command-line options replace (select) or extend (ignore, extend-select) the file's."""
+    if overrides.get("select"):
+        s.select = list(overrides["select"])
+    s.ignore = s.ignore + list(overrides.get("ignore") or [])
+    s.extend_select = s.extend_select + list(overrides.get("extend_select") or [])
+    if overrides.get("schema"):
+        s.schema = str(overrides["schema"])
+    if overrides.get("encoding"):
+        s.encoding = str(overrides["encoding"])
+    if overrides.get("unsafe_fixes"):
+        s.unsafe_fixes = True
+    s.enabled_codes()
+
+
+def split_selectors(values: Sequence[str] | None) -> list[str]:
+    """``--select A,B --select C`` → [A, B, C]."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out

@@ -1,0 +1,244 @@
+"""A post as read: exact text, how it was encoded, its front matter and its body.
+
+Every position in contentkit is an offset into ``Document.text`` (the decoded file, BOM
+removed, newlines untouched); ``Document.position`` turns one into a 1-based line and column
+so that a diagnostic points at the real line in the real file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from contentkit import front_matter as fmod
+from contentkit import html_scan
+from contentkit.errors import InputError
+
+if TYPE_CHECKING:
+    from lxml import html as lxml_html
+    from markdown_it.token import Token
+
+BodyKind = Literal["html", "markdown"]
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_BODY_IS_HTML = re.compile(r"\s*<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|!--)")
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str = "\n"
+    mixed_newlines: bool = False
+    front_matter: fmod.FrontMatter | None = None
+    body_start: int = 0
+    body_kind: BodyKind = "markdown"
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        path: str = "<stdin>",
+        *,
+        encoding: str = "utf-8",
+        bom: bool = False,
+        body_kind: BodyKind | None = None,
+    ) -> Document:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+            bom = True
+        doc = cls(path=path, text=text, encoding=encoding, bom=bom)
+        doc.newline, doc.mixed_newlines = _newline_style(text)
+        doc._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        fm = fmod.split(text)
+        if fm is not None:
+            fmod.parse(text, fm)
+            doc.front_matter = fm
+            doc.body_start = fm.end
+        if body_kind is None:
+            suffix = Path(path).suffix.lower()
+            if suffix in HTML_SUFFIXES or _BODY_IS_HTML.match(text, doc.body_start):
+                body_kind = "html"
+            else:
+                body_kind = "markdown"
+        doc.body_kind = body_kind
+        return doc
+
+    # ---- positions ----------------------------------------------------------------------
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``; columns count characters, as ruff does."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its newline."""
+        if not 1 <= line <= len(self._line_starts):
+            return ""
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] if line < len(self._line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def offset_of(self, line: int, column: int) -> int:
+        line = max(1, min(line, len(self._line_starts)))
+        return min(self._line_starts[line - 1] + column - 1, len(self.text))
+
+    # ---- views --------------------------------------------------------------------------
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        fm = self.front_matter
+        return fm.data if fm is not None and fm.error is None else {}
+
+    @cached_property
+    def html_tags(self) -> list[html_scan.Tag]:
+        """Tags of an HTML body (or the raw HTML inside a Markdown body), scanned once."""
+        return self._scan[0]
+
+    @cached_property
+    def html_comments(self) -> list[html_scan.Comment]:
+        return self._scan[1]
+
+    @cached_property
+    def _scan(self) -> tuple[list[html_scan.Tag], list[html_scan.Comment]]:
+        return html_scan.scan(self.text, self.body_start)
+
+    @cached_property
+    def html_tree(self) -> lxml_html.HtmlElement:
+        """The body parsed by lxml, once, for rules that want a tree."""
+        from lxml import etree
+        from lxml import html as lxml_html
+
+        body = self.body if self.body_kind == "html" else ""
+        parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=False)
+        try:
+            return lxml_html.fragment_fromstring(body, create_parent="div", parser=parser)
+        except (etree.ParserError, ValueError):
+            return lxml_html.fragment_fromstring("", create_parent="div")
+
+    @cached_property
+    def markdown_tokens(self) -> list[Token]:
+        """markdown-it block tokens of a Markdown body (``map`` lines are relative to the body)."""
+        from contentkit.markdown import parser
+
+        return parser().parse(self.body) if self.body_kind == "markdown" else []
+
+    @property
+    def body_first_line(self) -> int:
+        return self.position(self.body_start)[0]
+
+
+def _newline_style(text: str) -> tuple[str, bool]:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    counts = {"\r\n": crlf, "\r": cr, "\n": lf}
+    used = [k for k, v in counts.items() if v]
+    if not used:
+        return "\n", False
+    return max(used, key=lambda k: counts[k]), len(used) > 1
+
+
+def looks_binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, bool]:
+    """(text, encoding, had_bom), or InputError pointing at the first undecodable byte."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if encoding is None and bom:
+        data = data[3:]
+    enc = encoding or "utf-8"
+    try:
+        text = data.decode(enc)
+    except LookupError:
+        raise InputError(f"unknown encoding {enc!r}", path) from None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode(enc, errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        hint = ""
+        if encoding is None:
+            guess = _guess_encoding(data)
+            if guess:
+                hint = f"; it looks like {guess}: try --encoding {guess}"
+        raise InputError(
+            f"not valid {enc.upper()} (byte 0x{data[exc.start]:02x}){hint}", path, line, column
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        bom = True
+    return text, enc, bom
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    if best is None:
+        return None
+    name = best.encoding.replace("_", "-")
+    # GBK and GB2312 posts decode as their superset; name the one that always works.
+    if name in {"gb2312", "gbk", "gb18030", "hz"}:
+        return "gb18030"
+    return name
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    display_path: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Read a post from disk, or raise InputError with a message a user can act on."""
+    shown = display_path or str(path)
+    p = Path(path)
+    try:
+        if p.is_symlink() and not p.exists():
+            raise InputError("broken symbolic link", shown)
+        if p.is_dir():
+            raise InputError("is a directory", shown)
+        size = p.stat().st_size
+        if max_bytes and size > max_bytes:
+            raise InputError(
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max-file-size)", shown
+            )
+        data = p.read_bytes()
+    except PermissionError:
+        raise InputError("permission denied", shown) from None
+    except FileNotFoundError:
+        raise InputError("no such file", shown) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), shown) from None
+    return document_from_bytes(data, shown, encoding=encoding)
+
+
+def document_from_bytes(data: bytes, path: str, *, encoding: str | None = None) -> Document:
+    if looks_binary(data) and not (encoding or "").lower().startswith("utf-16"):
+        raise InputError("binary file (contains NUL bytes)", path)
+    text, enc, bom = decode(data, path, encoding)
+    return Document.from_text(text, path, encoding=enc, bom=bom)
+
+
+def encode(doc: Document, text: str) -> bytes:
+    """Bytes for ``text`` written back the way ``doc`` was read (encoding and BOM)."""
+    data = text.encode(doc.encoding)
+    if doc.bom and doc.encoding.replace("-", "").lower() == "utf8":
+        data = b"\xef\xbb\xbf" + data
+    return data

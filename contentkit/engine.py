@@ -1,0 +1,209 @@
+"""Run the enabled rules over a Document, honour suppressions, and apply fixes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from contentkit import rule as rule_mod
+from contentkit.config import Settings
+from contentkit.diagnostics import Diagnostic, Edit, Fix
+from contentkit.document import Document
+
+# ``<!-- contentkit-disable-next-line FM010, spurious-link -->`` in a body, or the same words
+# after ``#`` in YAML front matter. No selector means every rule.
+_SUPPRESSION = re.compile(
+    r"(?:<!--|#)\s*contentkit-(?P<verb>disable-next-line|disable-line|disable|enable)\b"
+    r"(?P<selectors>[^\r\n>]*?)\s*(?:-->|$)",
+    re.M,
+)
+MAX_FIX_PASSES = 10
+
+
+@dataclass
+class Suppression:
+    verb: str
+    selectors: list[str]
+    start: int
+    end: int
+    line: int
+    first_line: int
+    last_line: int  # inclusive; a huge number for an open-ended disable
+    used: bool = False
+
+    def covers(self, diag: Diagnostic) -> bool:
+        if not self.first_line <= diag.line <= self.last_line:
+            return False
+        if not self.selectors:
+            return True
+        rule = rule_mod.registered_rules().get(diag.code)
+        return any(
+            (rule is not None and rule_mod.matches(rule, s)) or s.upper() == diag.code
+            for s in self.selectors
+        )
+
+
+def find_suppressions(doc: Document) -> list[Suppression]:
+    out: list[Suppression] = []
+    open_ranges: list[Suppression] = []
+    if "contentkit-" not in doc.text:
+        return out
+    for m in _SUPPRESSION.finditer(doc.text):
+        selectors = [s for s in re.split(r"[\s,]+", m.group("selectors").strip()) if s]
+        line = doc.position(m.start())[0]
+        end_line = doc.position(m.end())[0]
+        verb = m.group("verb")
+        if verb == "disable-next-line":
+            out.append(
+                Suppression(verb, selectors, m.start(), m.end(), line, end_line + 1, end_line + 1)
+            )
+        elif verb == "disable-line":
+            out.append(Suppression(verb, selectors, m.start(), m.end(), line, line, end_line))
+        elif verb == "disable":
+            s = Suppression(verb, selectors, m.start(), m.end(), line, line, 10**9)
+            out.append(s)
+            open_ranges.append(s)
+        else:  # enable closes the most recent matching disable
+            for s in reversed(open_ranges):
+                if s.selectors == selectors or not selectors:
+                    s.last_line = line
+                    open_ranges.remove(s)
+                    break
+    return out
+
+
+def front_matter_ignores(doc: Document) -> list[str]:
+    """``contentkit: {ignore: [CODES]}`` in a post's own front matter."""
+    section = doc.metadata.get("contentkit")
+    if isinstance(section, dict):
+        value = section.get("ignore", [])
+        if isinstance(value, str):
+            return [v for v in re.split(r"[\s,]+", value) if v]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+    return []
+
+
+@dataclass
+class LintOutcome:
+    diagnostics: list[Diagnostic]
+    suppressions: list[Suppression] = field(default_factory=list)
+
+
+def enabled_rules(settings: Settings, path: str) -> list[rule_mod.Rule]:
+    codes = settings.enabled_codes() - settings.ignored_for(path)
+    registry = rule_mod.registered_rules()
+    return [registry[c]() for c in sorted(codes)]
+
+
+def lint_document(doc: Document, settings: Settings) -> LintOutcome:
+    """Every finding of the enabled rules on ``doc``, positioned and suppression-filtered."""
+    rules = enabled_rules(settings, doc.path)
+    post_ignores = front_matter_ignores(doc)
+    if post_ignores:
+        ignored = rule_mod.expand(post_ignores, f"{doc.path} front matter")
+        rules = [r for r in rules if r.code not in ignored]
+    shared: dict[str, object] = {}
+    found: list[Diagnostic] = []
+    for rule in rules:
+        if doc.body_kind not in rule.body_kinds:
+            continue
+        ctx = rule_mod.RuleContext(settings.options_for(type(rule)), settings, shared)
+        for diag in rule.check(doc, ctx):
+            position(doc, diag)
+            found.append(diag)
+    suppressions = find_suppressions(doc)
+    kept: list[Diagnostic] = []
+    for diag in found:
+        hit = next((s for s in suppressions if s.covers(diag)), None)
+        if hit is not None:
+            hit.used = True
+        else:
+            kept.append(diag)
+    kept.sort(key=Diagnostic.sort_key)
+    return LintOutcome(kept, suppressions)
+
+
+def position(doc: Document, diag: Diagnostic) -> None:
+    diag.line, diag.column = doc.position(diag.start)
+    diag.end_line, diag.end_column = doc.position(diag.end)
+    diag.source_line = doc.line_text(diag.line)
+    if diag.fix is not None:
+        for edit in diag.fix.edits:
+            edit.line, edit.column = doc.position(edit.start)
+            edit.end_line, edit.end_column = doc.position(edit.end)
+
+
+def applicable(fix: Fix | None, unsafe: bool) -> bool:
+    return fix is not None and (fix.applicability == "safe" or unsafe)
+
+
+def apply_edits(text: str, fixes: list[Fix]) -> tuple[str, int]:
+    """Apply non-overlapping fixes (all edits of a fix or none), from the end backwards."""
+    chosen: list[Fix] = []
+    taken: list[tuple[int, int]] = []
+    for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
+        spans = [(e.start, e.end) for e in fix.edits]
+        if any(_overlaps(a, b) for a in spans for b in taken):
+            continue  # the next pass will see it again on the fixed text
+        chosen.append(fix)
+        taken.extend(spans)
+    edits: list[Edit] = sorted(
+        (e for f in chosen for e in f.edits), key=lambda e: (e.start, e.end), reverse=True
+    )
+    for e in edits:
+        text = text[: e.start] + e.text + text[e.end :]
+    return text, len(chosen)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    # Two insertions at one point conflict too: their order would be arbitrary.
+    if a[0] == a[1] == b[0] == b[1]:
+        return True
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    applied: int
+    remaining: list[Diagnostic]
+    document: Document
+
+
+def fix_document(doc: Document, settings: Settings, unsafe: bool = False) -> FixOutcome:
+    """Apply fixes until none is left (a fix can expose another), as ruff does.
+
+    A pass whose result no longer parses (front matter that parsed before but not after) is
+    thrown away: we never write a file worse than we found it.
+    """
+    current = doc
+    applied = 0
+    outcome = lint_document(current, settings)
+    for _ in range(MAX_FIX_PASSES):
+        fixes = [d.fix for d in outcome.diagnostics if d.fix and applicable(d.fix, unsafe)]
+        if not fixes:
+            break
+        new_text, n = apply_edits(current.text, fixes)
+        if new_text == current.text:
+            break
+        candidate = Document.from_text(
+            new_text,
+            current.path,
+            encoding=current.encoding,
+            bom=current.bom,
+            body_kind=current.body_kind,
+        )
+        if _parses_worse(current, candidate):
+            break
+        current = candidate
+        applied += n
+        outcome = lint_document(current, settings)
+    return FixOutcome(current.text, applied, outcome.diagnostics, current)
+
+
+def _parses_worse(before: Document, after: Document) -> bool:
+    b, a = before.front_matter, after.front_matter
+    if b is None or b.error is not None or not b.terminated:
+        return False
+    return a is None or a.error is not None or not a.terminated or a.data.keys() != b.data.keys()

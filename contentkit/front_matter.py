@@ -1,0 +1,347 @@
+"""Front matter in YAML (``---``), TOML (``+++``) or JSON (``{``), with the position of every key.
+
+python-frontmatter gives the metadata but forgets where it came from; a linter must point at
+the key's own line, see duplicate keys that YAML silently collapses, and survive alias bombs.
+So the block is split here and each format is parsed with a parser that reports positions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+FrontMatterFormat = Literal["yaml", "toml", "json"]
+
+# A YAML alias may point at a large node many times over ("billion laughs"). Composition keeps
+# aliases as shared nodes, so we can count the expanded size before anything is constructed.
+MAX_EXPANDED_NODES = 100_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class KeyEntry:
+    """One top-level key as written: spans are offsets into the document's raw text."""
+
+    name: str
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+    # The YAML scalar style of the value ('' plain, "'" or '"'), None for non-scalars.
+    style: str | None = None
+    value_source: str = ""
+
+
+@dataclass
+class FrontMatterError:
+    message: str
+    offset: int
+
+
+@dataclass
+class FrontMatter:
+    format: FrontMatterFormat
+    start: int  # offset of the opening delimiter
+    end: int  # offset just past the closing delimiter line (== body start)
+    content_start: int
+    content_end: int
+    terminated: bool = True
+    data: dict[str, Any] = field(default_factory=dict)
+    entries: list[KeyEntry] = field(default_factory=list)
+    error: FrontMatterError | None = None
+
+    def entry(self, name: str) -> KeyEntry | None:
+        """The entry that wins (the last one, as YAML loaders keep the last duplicate)."""
+        found = None
+        for e in self.entries:
+            if e.name == name:
+                found = e
+        return found
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
+    """(line start, line end without newline, line text) from ``start`` on."""
+    out = []
+    pos = start
+    n = len(text)
+    while pos < n:
+        m = _LINE.match(text, pos)
+        assert m is not None
+        raw = m.group(0)
+        stripped = raw.rstrip("\r\n")
+        out.append((pos, pos + len(stripped), stripped))
+        if m.end() == pos:
+            break
+        pos = m.end()
+    return out
+
+
+def leading_blank_end(text: str) -> int:
+    """Offset of the first line that is not blank (0 when there is none)."""
+    for line_start, _line_end, line in _lines(text, 0):
+        if line.strip():
+            return line_start
+    return 0
+
+
+def split(text: str) -> FrontMatter | None:
+    """Find the front matter block, allowing blank lines before it (a rule reports those)."""
+    start = leading_blank_end(text)
+    lines = _lines(text, start)
+    if not lines:
+        return None
+    first_start, _first_end, first = lines[0]
+    opener = first.rstrip()
+    if opener == "---":
+        fmt: FrontMatterFormat = "yaml"
+        closers: tuple[str, ...] = ("---", "...")
+    elif opener == "+++":
+        fmt = "toml"
+        closers = ("+++",)
+    elif opener.startswith("{") and not opener.startswith("{{"):
+        fmt = "json"
+        closers = ("}",)
+    else:
+        return None
+    content_start = lines[1][0] if len(lines) > 1 else len(text)
+    if fmt == "json":
+        content_start = first_start
+    for i, (line_start, line_end, line) in enumerate(lines[1:], start=1):
+        if line.rstrip() in closers:
+            if fmt == "json":
+                content_end = line_end
+            else:
+                content_end = line_start
+            end = lines[i + 1][0] if i + 1 < len(lines) else len(text)
+            return FrontMatter(fmt, first_start, end, content_start, content_end)
+    if fmt == "json" and opener.rstrip().endswith("}"):
+        # A one-line JSON object.
+        end = lines[1][0] if len(lines) > 1 else len(text)
+        return FrontMatter(fmt, first_start, end, first_start, _first_end)
+    return FrontMatter(fmt, first_start, len(text), content_start, len(text), terminated=False)
+
+
+def parse(text: str, fm: FrontMatter) -> None:
+    """Fill ``fm.data`` and ``fm.entries`` from ``text``, or set ``fm.error``; never raises."""
+    if not fm.terminated:
+        return
+    content = text[fm.content_start : fm.content_end]
+    try:
+        if fm.format == "yaml":
+            _parse_yaml(content, fm)
+        elif fm.format == "toml":
+            _parse_toml(content, fm)
+        else:
+            _parse_json(content, fm)
+    except RecursionError:
+        fm.error = FrontMatterError("front matter is nested too deeply", fm.content_start)
+
+
+def _mark_offset(fm: FrontMatter, mark: Any) -> int:
+    return fm.content_start + int(mark.index)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > 200:
+        raise RecursionError
+    memo[key] = 1  # a recursive alias counts once while it is being sized
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            if size > MAX_EXPANDED_NODES:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            size += _expanded_size(v, memo, depth + 1)
+            if size > MAX_EXPANDED_NODES:
+                break
+    memo[key] = size
+    return size
+
+
+def _parse_yaml(content: str, fm: FrontMatter) -> None:
+    loader = _Loader(content)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            fm.data = {}
+            return
+        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            fm.error = FrontMatterError(
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refusing to load",
+                _mark_offset(fm, node.start_mark),
+            )
+            return
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        offset = _mark_offset(fm, mark) if mark is not None else fm.content_start
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        fm.error = FrontMatterError(f"YAML syntax error: {problem}", offset)
+        return
+    except yaml.YAMLError as exc:
+        fm.error = FrontMatterError(f"YAML error: {exc}", fm.content_start)
+        return
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        fm.error = FrontMatterError(
+            f"front matter must be a mapping of keys to values, not {type(data).__name__}",
+            _mark_offset(fm, node.start_mark),
+        )
+        return
+    fm.data = data
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            style = value_node.style if isinstance(value_node, yaml.ScalarNode) else None
+            vs = _mark_offset(fm, value_node.start_mark)
+            ve = _mark_offset(fm, value_node.end_mark)
+            fm.entries.append(
+                KeyEntry(
+                    name=str(key_node.value),
+                    key_start=_mark_offset(fm, key_node.start_mark),
+                    key_end=_mark_offset(fm, key_node.end_mark),
+                    value_start=vs,
+                    value_end=ve,
+                    style=style or ("" if style is not None else None),
+                    value_source=content[vs - fm.content_start : ve - fm.content_start],
+                )
+            )
+
+
+_TOML_ERROR_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_KEY = re.compile(r"""^[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)[ \t]*=[ \t]*""", re.M)
+_TOML_TABLE = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _offset_of_line_col(content: str, line: int, col: int) -> int:
+    lines = _lines(content, 0)
+    if 1 <= line <= len(lines):
+        return lines[line - 1][0] + max(col - 1, 0)
+    return len(content)
+
+
+def _parse_toml(content: str, fm: FrontMatter) -> None:
+    try:
+        fm.data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_ERROR_POS.search(msg)
+        offset = fm.content_start
+        if m:
+            offset += _offset_of_line_col(content, int(m.group(1)), int(m.group(2)))
+        fm.error = FrontMatterError(
+            f"TOML syntax error: {_TOML_ERROR_POS.sub('', msg).strip()}", offset
+        )
+        return
+    table = _TOML_TABLE.search(content)
+    limit = table.start() if table else len(content)
+    for m in _TOML_KEY.finditer(content, 0, limit):
+        name = m.group(1).strip("\"'")
+        line_end = content.find("\n", m.end())
+        line_end = len(content) if line_end < 0 else line_end
+        value_end = len(content[m.end() : line_end].rstrip("\r"))
+        fm.entries.append(
+            KeyEntry(
+                name,
+                fm.content_start + m.start(1),
+                fm.content_start + m.end(1),
+                fm.content_start + m.end(),
+                fm.content_start + m.end() + value_end,
+                value_source=content[m.end() : m.end() + value_end],
+            )
+        )
+
+
+def _parse_json(content: str, fm: FrontMatter) -> None:
+    pairs_seen: list[list[tuple[str, Any]]] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        pairs_seen.append(pairs)
+        return dict(pairs)
+
+    try:
+        data = json.loads(content, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        fm.error = FrontMatterError(f"JSON syntax error: {exc.msg}", fm.content_start + exc.pos)
+        return
+    if not isinstance(data, dict):
+        fm.error = FrontMatterError("JSON front matter must be an object", fm.content_start)
+        return
+    fm.data = data
+    top = pairs_seen[-1] if pairs_seen else []
+    # Top-level keys appear at depth 1; find each occurrence in source order.
+    decoder = json.JSONDecoder()
+    depth = 0
+    i = 0
+    names = iter(name for name, _ in top)
+    n = len(content)
+    while i < n:
+        ch = content[i]
+        if ch == '"':
+            _, j = json.decoder.scanstring(content, i + 1)  # type: ignore[attr-defined]
+            if depth == 1:
+                k = j
+                while k < n and content[k] in " \t\r\n":
+                    k += 1
+                if k < n and content[k] == ":":
+                    name = next(names, None)
+                    if name is not None:
+                        v = k + 1
+                        while v < n and content[v] in " \t\r\n":
+                            v += 1
+                        try:
+                            _, v_end = decoder.raw_decode(content, v)
+                        except json.JSONDecodeError:
+                            v_end = v
+                        fm.entries.append(
+                            KeyEntry(
+                                name,
+                                fm.content_start + i,
+                                fm.content_start + j,
+                                fm.content_start + v,
+                                fm.content_start + v_end,
+                                value_source=content[v:v_end],
+                            )
+                        )
+                        i = v_end
+                        continue
+            i = j
+            continue
+        if ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        i += 1
+
+
+def to_json_compatible(value: Any) -> Any:
+    """Dates become ISO strings so JSON Schema (and JSON output) can see them."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_json_compatible(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_compatible(v) for v in value]
+    return value

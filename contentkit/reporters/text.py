@@ -1,0 +1,52 @@
+"""``path:line:col: CODE [name] message``, the line every editor and CI log can jump to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from contentkit.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from contentkit.reporters import ReportOptions
+
+_BOLD, _RED, _CYAN, _DIM, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[2m", "\x1b[0m"
+
+
+def _line(d: Diagnostic, color: bool, with_name: bool = True) -> str:
+    name = f" [{d.name}]" if with_name else ""
+    fixable = " [*]" if d.fix is not None and d.fix.applicability == "safe" else ""
+    if not color:
+        return f"{d.path}:{d.line}:{d.column}: {d.code}{name}{fixable} {d.message}"
+    sep = f"{_CYAN}:{_RESET}"
+    return (
+        f"{_BOLD}{d.path}{_RESET}{sep}{d.line}{sep}{d.column}{sep} "
+        f"{_BOLD}{_RED}{d.code}{_RESET}{_DIM}{name}{_RESET}{fixable} {d.message}"
+    )
+
+
+def source_excerpt(d: Diagnostic) -> str:
+    """The offending line and a caret under the column; wide (CJK) characters count as two."""
+    from wcwidth import wcswidth
+
+    line = d.source_line.expandtabs(4)
+    before = d.source_line[: max(d.column - 1, 0)].expandtabs(4)
+    width = wcswidth(before)
+    if width < 0:
+        width = len(before)
+    gutter = f"{d.line} | "
+    return f"{gutter}{line}\n{' ' * (len(gutter) - 2)}| {' ' * width}^"
+
+
+def report(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+    out = []
+    for d in diagnostics:
+        out.append(_line(d, options.color))
+        if options.show_source and d.source_line:
+            out.append(source_excerpt(d))
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def report_concise(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+    out = [_line(d, options.color, with_name=False) for d in diagnostics]
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,57 @@
+"""Running lint over the command line's targets: discovery, stdin, per-file settings."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from contentkit.api import (
+    LintResult,
+    discover,
+    input_error_diagnostic,
+    lint_document_result,
+    lint_file,
+)
+from contentkit.config import load_settings
+from contentkit.document import Document, decode
+from contentkit.errors import InputError
+
+
+def lint_targets(
+    targets: list[str],
+    overrides: Mapping[str, object],
+    config: Path | None,
+    *,
+    fix: bool,
+    write: bool,
+    stdin_filename: str | None,
+) -> list[LintResult]:
+    """Lint every target (file, folder or '-'), each file with its nearest config."""
+    results: list[LintResult] = []
+    unsafe = bool(overrides.get("unsafe_fixes"))
+    for target in targets:
+        if target == "-":
+            shown = stdin_filename or "-"
+            anchor = Path(stdin_filename).parent if stdin_filename else None
+            settings = load_settings(anchor, config_file=config, overrides=overrides)
+            data = sys.stdin.buffer.read()
+            try:
+                text, enc, bom = decode(data, shown, settings.encoding)
+            except InputError as exc:
+                results.append(LintResult(shown, [input_error_diagnostic(exc)]))
+                continue
+            doc = Document.from_text(text, shown, encoding=enc, bom=bom)
+            result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe)
+            if write and result.fixed is not None:
+                sys.stdout.write(result.fixed)  # stdin fixes go to stdout, as ruff does
+            results.append(result)
+            continue
+        if not Path(target).exists() and not Path(target).is_symlink():
+            raise InputError("no such file or directory", target)
+        for f in discover([target]):
+            settings = load_settings(f, config_file=config, overrides=overrides)
+            results.append(
+                lint_file(f, settings=settings, fix=fix, write=write, unsafe_fixes=unsafe)
+            )
+    return results

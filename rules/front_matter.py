@@ -1,0 +1,726 @@
+"""Front-matter rules: the block itself, its syntax, its schema, its dates and its URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from contentkit.diagnostics import Diagnostic, Edit, Fix
+from contentkit.document import Document
+from contentkit.errors import ConfigError
+from contentkit.front_matter import KeyEntry, to_json_compatible
+from contentkit.rule import Rule, RuleContext
+
+
+def _opening(doc: Document) -> tuple[int, int]:
+    fm = doc.front_matter
+    if fm is None:
+        return 0, 0
+    line_end = doc.text.find("\n", fm.start)
+    return fm.start, (line_end if line_end >= 0 else len(doc.text))
+
+
+class MissingFrontMatter(Rule):
+    """A post has no front matter block.
+
+    Static site generators read a post's title, date and layout from a block at the very
+    top of the file, between ``---`` lines (YAML), ``+++`` lines (TOML), or a JSON object.
+    Without it the post is not a post.
+
+    Fail::
+
+        # Hello
+        Text.
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20T02:55:35Z
+        ---
+        Text.
+    """
+
+    code = "FM001"
+    name = "missing-front-matter"
+    summary = "The post has no front matter block"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        if doc.front_matter is None:
+            yield self.diagnostic(
+                doc, 0, 0, "no front matter: expected a '---' block on the first line"
+            )
+
+
+class FrontMatterNotAtStart(Rule):
+    """Front matter does not start on the first line of the file.
+
+    Jekyll and Hugo only see front matter whose opening ``---`` is the file's first line;
+    blank lines before it turn the whole block into body text. The fix removes them.
+
+    Fail::
+
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM002"
+    name = "front-matter-not-at-start"
+    summary = "Blank lines before the opening front-matter delimiter"
+    fix_applicability = "safe"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        fm = doc.front_matter
+        if fm is None or fm.start == 0:
+            return
+        line = doc.position(fm.start)[0]
+        blank = "blank line" if line == 2 else f"{line - 1} blank lines"
+        yield self.diagnostic(
+            doc,
+            0,
+            fm.start,
+            f"front matter starts on line {line}, after {blank}; "
+            "Jekyll and Hugo only read it on line 1",
+            Fix((Edit(0, fm.start, ""),), "safe", "Remove the blank lines before the front matter"),
+        )
+
+
+class UnterminatedFrontMatter(Rule):
+    """The front matter block is opened but never closed.
+
+    Fail::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM003"
+    name = "unterminated-front-matter"
+    summary = "The front matter block has no closing delimiter"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        fm = doc.front_matter
+        if fm is not None and not fm.terminated:
+            start, end = _opening(doc)
+            closer = {"yaml": "---", "toml": "+++", "json": "}"}[fm.format]
+            yield self.diagnostic(
+                doc, start, end, f"front matter opened here is never closed with '{closer}'"
+            )
+
+
+class FrontMatterSyntax(Rule):
+    """The front matter is not valid YAML, TOML or JSON.
+
+    The error is reported where the parser stopped, not as a traceback.
+
+    Fail::
+
+        ---
+        title: 'Hello
+        date: 2021-04-20
+        ---
+
+    Pass::
+
+        ---
+        title: 'Hello'
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM004"
+    name = "front-matter-syntax"
+    summary = "Front matter that does not parse"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        fm = doc.front_matter
+        if fm is not None and fm.error is not None:
+            yield self.diagnostic(doc, fm.error.offset, fm.error.offset, fm.error.message)
+
+
+class DuplicateKey(Rule):
+    """A front-matter key appears more than once.
+
+    YAML loaders silently keep the last value, so the first one is lost without a word.
+
+    Fail::
+
+        ---
+        title: Draft
+        date: 2021-04-20
+        title: Final
+        ---
+
+    Pass::
+
+        ---
+        title: Final
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM005"
+    name = "duplicate-key"
+    summary = "A front-matter key is given twice; only the last value is kept"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        fm = doc.front_matter
+        if fm is None:
+            return
+        first: dict[str, KeyEntry] = {}
+        for entry in fm.entries:
+            if entry.name in first:
+                line = doc.position(first[entry.name].key_start)[0]
+                yield self.diagnostic(
+                    doc,
+                    entry.key_start,
+                    entry.key_end,
+                    f"key '{entry.name}' is given again (first on line {line}); "
+                    "only this last value is kept",
+                )
+            else:
+                first[entry.name] = entry
+
+
+# ---- schema -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def load_schema(name: str) -> dict[str, Any]:
+    if name == "hexo":
+        text = resources.files("contentkit").joinpath("schemas/hexo.json").read_text("utf-8")
+        return dict(json.loads(text))
+    path = Path(name)
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("schema file not found", name) from None
+    except json.JSONDecodeError as exc:
+        msg = f"schema is not valid JSON: {exc.msg}"
+        raise ConfigError(msg, name, exc.lineno, exc.colno) from None
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    try:
+        validator_for(schema).check_schema(schema)
+    except SchemaError as exc:
+        raise ConfigError(f"not a valid JSON Schema: {exc.message}", name) from None
+    return dict(schema)
+
+
+@lru_cache(maxsize=16)
+def _validator(name: str) -> Any:
+    from jsonschema.validators import validator_for
+
+    schema = load_schema(name)
+    return validator_for(schema)(schema)
+
+
+# Each schema error becomes a finding of one of these kinds.
+_KIND_BY_VALIDATOR = {"required": "required", "type": "type", "additionalProperties": "unknown"}
+
+
+def schema_findings(doc: Document, ctx: RuleContext) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, message) for each schema error, computed once per document."""
+
+    def compute() -> list[tuple[str, int, int, str]]:
+        fm = doc.front_matter
+        if fm is None or fm.error is not None or not fm.terminated:
+            return []
+        instance = to_json_compatible(fm.data)
+        schema_name = ctx.settings.schema
+        validator = _validator(schema_name)
+        out: list[tuple[str, int, int, str]] = []
+        open_start, open_end = _opening(doc)
+        for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
+            kind = _KIND_BY_VALIDATOR.get(str(error.validator), "other")
+            path = list(error.absolute_path)
+            if kind == "required" and not path:
+                for key in error.validator_value:
+                    if key not in instance:
+                        out.append(
+                            ("required", open_start, open_end, f"required key '{key}' is missing")
+                        )
+                continue
+            if kind == "unknown" and not path:
+                known = set(error.schema.get("properties", {}))
+                patterns = list(error.schema.get("patternProperties", {}))
+                for key in instance:
+                    if key in known or any(re.search(p, key) for p in patterns):
+                        continue
+                    entry = fm.entry(key)
+                    s, e = (entry.key_start, entry.key_end) if entry else (open_start, open_end)
+                    out.append(("unknown", s, e, f"unknown key '{key}' (the schema is closed)"))
+                continue
+            entry = fm.entry(str(path[0])) if path else None
+            s, e = (entry.value_start, entry.value_end) if entry else (open_start, open_end)
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+            label = f"'{where}'" if where else "front matter"
+            if kind == "type":
+                expected = error.validator_value
+                if isinstance(expected, list):
+                    expected = " or ".join(expected)
+                got = _json_type(error.instance)
+                out.append(("type", s, e, f"{label} must be {expected}, not {got}"))
+            else:
+                out.append(("other", s, e, f"{label}: {error.message}"))
+        return out
+
+    result: list[tuple[str, int, int, str]] = ctx.memo("front-matter-schema", compute)
+    return result
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+class _SchemaRule(Rule):
+    kind = ""
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for kind, start, end, message in schema_findings(doc, ctx):
+            if kind == self.kind:
+                yield self.diagnostic(doc, start, end, message)
+
+
+class MissingRequiredKey(_SchemaRule):
+    """A key the schema requires is missing.
+
+    The schema is the built-in Hexo schema (``title`` and ``date`` required) or the JSON
+    Schema file named by ``schema`` in the config.
+
+    Fail::
+
+        ---
+        title: Hello
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM006"
+    name = "missing-required-key"
+    summary = "A key the front-matter schema requires is missing"
+    kind = "required"
+
+
+class WrongType(_SchemaRule):
+    """A front-matter value has the wrong type for the schema.
+
+    Fail::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        comments: 'no'
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        comments: false
+        ---
+    """
+
+    code = "FM007"
+    name = "wrong-type"
+    summary = "A front-matter value has the wrong type"
+    kind = "type"
+
+
+class UnknownKey(_SchemaRule):
+    """A key the schema does not know, when the schema is closed.
+
+    A schema is closed when it sets ``"additionalProperties": false``; the built-in Hexo
+    schema is open, so this rule fires only with a schema file of your own.
+
+    Fail::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        comments: false
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM008"
+    name = "unknown-key"
+    summary = "A front-matter key the closed schema does not allow"
+    kind = "unknown"
+
+
+class SchemaViolation(_SchemaRule):
+    """A front-matter value breaks another constraint of the schema (enum, pattern, length…).
+
+    Fail::
+
+        ---
+        title: ''
+        date: 2021-04-20
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        ---
+    """
+
+    code = "FM009"
+    name = "schema-violation"
+    summary = "A front-matter value breaks a schema constraint"
+    kind = "other"
+
+
+# ---- dates --------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}"
+    r"(?:(?P<sep>[T ])\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+_RFC2822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
+    r"(?:[A-Z]{1,5}|[+-]\d{4})$"
+)
+# Unambiguous layouts (year first) that we can rewrite without guessing.
+_SAFE_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y%m%dT%H%M%SZ",
+)
+
+
+def iso(value: dt.datetime | dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        text = value.isoformat()
+        if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
+            text = text.removesuffix("+00:00") + "Z"
+        return text
+    return value.isoformat()
+
+
+def parse_date(value: str) -> tuple[dt.datetime | dt.date | None, bool]:
+    """(parsed value, safe) — safe when the layout leaves no doubt about the instant."""
+    text = value.strip()
+    if _RFC2822.match(text):
+        try:
+            return email.utils.parsedate_to_datetime(text), True
+        except (TypeError, ValueError):
+            pass
+    for fmt in _SAFE_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return (parsed.date() if "%H" not in fmt else parsed), True
+    from dateutil import parser as du_parser
+
+    try:
+        # A far-off default shows whether the text gave a full date (no silent "today").
+        parsed = du_parser.parse(text, default=dt.datetime(1, 1, 1))
+    except (ValueError, OverflowError):
+        return None, False
+    if parsed.year == 1:
+        return None, False
+    return parsed, False
+
+
+def _date_entries(doc: Document, keys: list[str]) -> Iterator[tuple[KeyEntry, Any]]:
+    fm = doc.front_matter
+    if fm is None or fm.error is not None:
+        return
+    for entry in fm.entries:
+        if entry.name in keys:
+            yield entry, fm.data.get(entry.name)
+
+
+def _unquoted(entry: KeyEntry) -> tuple[str, str]:
+    src = entry.value_source
+    if len(src) >= 2 and src[0] in "'\"" and src[-1] == src[0]:
+        return src[0], src[1:-1]
+    return "", src
+
+
+class InvalidDate(Rule):
+    """A date key holds something that is not a date at all.
+
+    Fail::
+
+        ---
+        title: Hello
+        date: next Tuesday-ish
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20T02:55:35Z
+        ---
+    """
+
+    code = "FM010"
+    name = "invalid-date"
+    summary = "A date key holds a value that does not parse as a date"
+    options = {"keys": ["date", "updated", "lastmod", "publishDate", "expiryDate"]}
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for entry, value in _date_entries(doc, list(ctx.options["keys"])):
+            if isinstance(value, dt.date):
+                continue
+            if not isinstance(value, str):
+                yield self.diagnostic(
+                    doc,
+                    entry.value_start,
+                    entry.value_end,
+                    f"'{entry.name}' must be a date, not {_json_type(value)}",
+                )
+                continue
+            if _ISO_DATE.match(value.strip()):
+                try:
+                    dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+                    continue
+                except ValueError:
+                    pass
+            elif parse_date(value)[0] is not None:
+                continue
+            yield self.diagnostic(
+                doc, entry.value_start, entry.value_end, f"'{entry.name}' is not a date: {value!r}"
+            )
+
+
+class NonIsoDate(Rule):
+    """A date that parses but is not written in ISO 8601.
+
+    Feeds write RFC 2822 dates (``Tue, 20 Apr 2021 02:55:35 GMT``) that some generators
+    misread and that sort badly. The fix rewrites the value in ISO 8601 with the same instant
+    and leaves the rest of the line alone. It is safe for RFC 2822 and year-first layouts;
+    for layouts where day and month could be swapped the fix is unsafe.
+
+    Option ``allow_space_separator`` (default true) accepts ``2021-04-29 04:02:14``, the
+    layout Hexo writes itself (RFC 3339 allows the space).
+
+    Fail::
+
+        ---
+        title: Hello
+        date: Tue, 20 Apr 2021 02:55:35 GMT
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20T02:55:35Z
+        ---
+    """
+
+    code = "FM011"
+    name = "non-iso-date"
+    summary = "A date not written in ISO 8601"
+    fix_applicability = "safe"
+    options = {
+        "keys": ["date", "updated", "lastmod", "publishDate", "expiryDate"],
+        "allow_space_separator": True,
+    }
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        allow_space = bool(ctx.options["allow_space_separator"])
+        for entry, value in _date_entries(doc, list(ctx.options["keys"])):
+            quote, literal = _unquoted(entry)
+            if isinstance(value, dt.date):
+                # YAML already read it as a timestamp, so it is ISO-like; check the separator.
+                m = _ISO_DATE.match(literal.strip())
+                if m and (allow_space or m.group("sep") != " "):
+                    continue
+                if m is None:
+                    continue
+                parsed: dt.datetime | dt.date | None = value
+                safe = True
+            elif isinstance(value, str):
+                m = _ISO_DATE.match(value.strip())
+                if m and (allow_space or m.group("sep") != " "):
+                    continue
+                if m:
+                    try:
+                        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+                        safe = True
+                    except ValueError:
+                        continue  # invalid-date reports it
+                else:
+                    parsed, safe = parse_date(value)
+                if parsed is None:
+                    continue
+            else:
+                continue
+            if parsed is None:
+                continue
+            new = iso(parsed)
+            start = entry.value_start + len(quote)
+            end = entry.value_end - len(quote)
+            fix = Fix((Edit(start, end, new),), "safe" if safe else "unsafe", f"Rewrite as {new}")
+            yield self.diagnostic(
+                doc,
+                entry.value_start,
+                entry.value_end,
+                f"'{entry.name}' is not ISO 8601: {literal.strip()!r} (ISO 8601: {new})",
+                fix,
+            )
+
+
+# ---- URLs ---------------------------------------------------------------------------------
+
+
+class InvalidUrl(Rule):
+    """A URL-valued key is not an absolute http(s) URL.
+
+    Themes put these values straight into ``<img src>``; an empty value, a relative path
+    or a URL with spaces shows as a broken image.
+
+    Fail::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        thumbnail: ''
+        ---
+
+    Pass::
+
+        ---
+        title: Hello
+        date: 2021-04-20
+        thumbnail: 'https://img.example.com/a.png'
+        ---
+    """
+
+    code = "FM012"
+    name = "invalid-url"
+    summary = "A URL-valued key is not an absolute http(s) URL"
+    options = {
+        "keys": [
+            "headimg",
+            "thumbnail",
+            "cover",
+            "image",
+            "banner",
+            "featured_image",
+            "og_image",
+            "canonical",
+            "canonicalURL",
+            "link",
+        ],
+    }
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        fm = doc.front_matter
+        if fm is None or fm.error is not None:
+            return
+        keys = set(ctx.options["keys"])
+        for entry in fm.entries:
+            if entry.name not in keys:
+                continue
+            value = fm.data.get(entry.name)
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                problem = url_problem(item)
+                if problem:
+                    yield self.diagnostic(
+                        doc, entry.value_start, entry.value_end, f"'{entry.name}' {problem}"
+                    )
+
+
+def url_problem(value: Any) -> str | None:
+    if value is None:
+        return "is empty"
+    if not isinstance(value, str):
+        return f"must be a URL, not {_json_type(value)}"
+    text = value.strip()
+    if not text:
+        return "is empty"
+    if any(ch.isspace() for ch in text):
+        return f"is not a valid URL (contains white space): {text!r}"
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in {"http", "https"}:
+        if text.startswith("//"):
+            return f"is protocol-relative, not absolute: {text!r}"
+        return f"is not an absolute http(s) URL: {text!r}"
+    if not parts.netloc:
+        return f"has no host: {text!r}"
+    return None
+
+
+RULES = [
+    MissingFrontMatter,
+    FrontMatterNotAtStart,
+    UnterminatedFrontMatter,
+    FrontMatterSyntax,
+    DuplicateKey,
+    MissingRequiredKey,
+    WrongType,
+    UnknownKey,
+    SchemaViolation,
+    InvalidDate,
+    NonIsoDate,
+    InvalidUrl,
+]
