@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from collections import Counter
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -16,10 +16,11 @@ import typer
 
 from contentkit import __version__
 from contentkit.api import LintResult
-from contentkit.config import split_selectors
-from contentkit.diagnostics import Diagnostic
+from contentkit.config import load_settings, split_selectors
 from contentkit.errors import ContentkitError
-from contentkit.reporters import FORMATS, ReportOptions, get_reporter
+from contentkit.parallel import resolve_jobs
+from contentkit.reporters import FORMATS, ReportOptions
+from contentkit.reporters.stream import StreamingReport
 from contentkit.rule import find_rule, registered_rules
 from contentkit.runner import lint_targets
 
@@ -114,6 +115,18 @@ def lint(
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="Path to report for '-' input.")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes (default: config 'jobs', else all cores)."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the lint cache.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print files, jobs and cache use.")
+    ] = False,
 ) -> None:
     """Lint posts: front matter, links, HTML hygiene."""
     if output_format not in FORMATS:
@@ -127,33 +140,52 @@ def lint(
         "unsafe_fixes": unsafe_fixes,
     }
     targets = paths or ["."]
+    color = use_color()
+    report = StreamingReport(
+        output_format, ReportOptions(color=color, show_source=show_source), sys.stdout
+    )
+    started = time.perf_counter()
     try:
-        results = list(
-            lint_targets(
-                targets,
-                overrides,
-                config,
-                fix=fix or diff,
-                write=fix and not diff,
-                stdin_filename=stdin_filename,
-            )
+        workers = resolve_jobs(
+            jobs if jobs is not None else load_settings(None, config_file=config).jobs
         )
+        any_diff = False
+        for result in lint_targets(
+            targets,
+            overrides,
+            config,
+            fix=fix or diff,
+            write=fix and not diff,
+            stdin_filename=stdin_filename,
+            jobs=workers,
+            use_cache=not no_cache,
+            keep_text=diff,
+        ):
+            if diff:
+                text = _unified_diff(result) if result.changed else ""
+                sys.stdout.write(text)
+                any_diff = any_diff or bool(text)
+                continue
+            report.add(result.diagnostics, result.fixes_applied, result.cached)
     except ContentkitError as exc:
         fail(exc)
-    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
-    color = use_color()
     if diff:
-        text = "".join(_unified_diff(r) for r in results if r.changed)
-        sys.stdout.write(text)
-        raise typer.Exit(1 if text else 0)
-    reporter = get_reporter(output_format)
-    sys.stdout.write(reporter(diagnostics, ReportOptions(color=color, show_source=show_source)))
+        raise typer.Exit(1 if any_diff else 0)
+    report.finish()
+    if verbose:
+        elapsed = time.perf_counter() - started
+        cache_note = "off" if no_cache else f"{report.cached} of {report.files} files from cache"
+        typer.echo(
+            f"contentkit: linted {report.files} files in {elapsed:.2f}s "
+            f"with {workers} job{'s' if workers != 1 else ''}; cache: {cache_note}",
+            err=True,
+        )
     if output_format in ("text", "concise"):
         if statistics:
-            _print_statistics(diagnostics)
+            _print_statistics(report)
         if not quiet:
-            _print_summary(results, diagnostics, fix)
-    raise typer.Exit(1 if diagnostics else 0)
+            _print_summary(report, fix)
+    raise typer.Exit(1 if report.findings else 0)
 
 
 def _unified_diff(result: LintResult) -> str:
@@ -162,29 +194,26 @@ def _unified_diff(result: LintResult) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
 
 
-def _print_statistics(diagnostics: list[Diagnostic]) -> None:
-    counts = Counter((d.code, d.name) for d in diagnostics)
-    fixable = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability == "safe"}
-    for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        mark = "[*]" if code in fixable else "   "
+def _print_statistics(report: StreamingReport) -> None:
+    for (code, name), n in sorted(report.counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        mark = "[*]" if code in report.fixable_codes else "   "
         typer.echo(f"{n:>6}  {code:<6} {mark} {name}")
 
 
-def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix: bool) -> None:
-    fixed = sum(r.fixes_applied for r in results)
-    files = len(results)
-    if not diagnostics:
+def _print_summary(report: StreamingReport, fix: bool) -> None:
+    fixed = report.fixed
+    files = report.files
+    if not report.findings:
         msg = f"All checks passed ({files} file{'s' if files != 1 else ''})."
         if fixed:
             msg = f"Fixed {fixed} finding{'s' if fixed != 1 else ''}; all checks passed."
         typer.echo(msg)
         return
-    n = len(diagnostics)
+    n = report.findings
     parts = [f"Found {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
     if fixed:
         parts.append(f"{fixed} fixed")
-    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "safe")
-    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    safe, unsafe = report.safe, report.unsafe
     tail = ""
     if safe and not fix:
         tail = f"\n[*] {safe} fixable with --fix."

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 
-from contentkit.api import (
-    LintResult,
-    discover,
-    input_error_diagnostic,
-    lint_document_result,
-    lint_file,
-)
+from contentkit.api import LintResult, discover, input_error_diagnostic, lint_document_result
+from contentkit.batch import LintJob, lint_paths_parallel
 from contentkit.config import load_settings
 from contentkit.document import Document, decode
 from contentkit.errors import InputError
@@ -26,32 +22,52 @@ def lint_targets(
     fix: bool,
     write: bool,
     stdin_filename: str | None,
-) -> list[LintResult]:
-    """Lint every target (file, folder or '-'), each file with its nearest config."""
-    results: list[LintResult] = []
-    unsafe = bool(overrides.get("unsafe_fixes"))
+    jobs: int = 1,
+    use_cache: bool = False,
+    keep_text: bool = True,
+) -> Iterator[LintResult]:
+    """Lint every target (file, folder or '-'), each file with its nearest config.
+
+    Results stream in discovery order; files run on ``jobs`` processes (see batch.py).
+    """
     for target in targets:
-        if target == "-":
-            shown = stdin_filename or "-"
-            anchor = Path(stdin_filename).parent if stdin_filename else None
-            settings = load_settings(anchor, config_file=config, overrides=overrides)
-            data = sys.stdin.buffer.read()
-            try:
-                text, enc, bom = decode(data, shown, settings.encoding)
-            except InputError as exc:
-                results.append(LintResult(shown, [input_error_diagnostic(exc)]))
-                continue
-            doc = Document.from_text(text, shown, encoding=enc, bom=bom)
-            result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe)
-            if write and result.fixed is not None:
-                sys.stdout.write(result.fixed)  # stdin fixes go to stdout, as ruff does
-            results.append(result)
-            continue
-        if not Path(target).exists() and not Path(target).is_symlink():
+        if target != "-" and not Path(target).exists() and not Path(target).is_symlink():
             raise InputError("no such file or directory", target)
-        for f in discover([target]):
-            settings = load_settings(f, config_file=config, overrides=overrides)
-            results.append(
-                lint_file(f, settings=settings, fix=fix, write=write, unsafe_fixes=unsafe)
-            )
-    return results
+    unsafe = bool(overrides.get("unsafe_fixes"))
+    job = LintJob(dict(overrides), config, fix, write, unsafe, use_cache, keep_text)
+    # Consecutive file/folder targets share one worker pool; '-' is read here, in order.
+    run: list[str] = []
+    pending: list[str | None] = [*targets, None]
+    for item in pending:
+        if item is not None and item != "-":
+            run.append(item)
+            continue
+        if run:
+            paths = chain.from_iterable(discover([t]) for t in run)
+            yield from lint_paths_parallel(paths, job, jobs)
+            run = []
+        if item == "-":
+            yield _lint_stdin(overrides, config, fix, write, unsafe, stdin_filename)
+
+
+def _lint_stdin(
+    overrides: Mapping[str, object],
+    config: Path | None,
+    fix: bool,
+    write: bool,
+    unsafe: bool,
+    stdin_filename: str | None,
+) -> LintResult:
+    shown = stdin_filename or "-"
+    anchor = Path(stdin_filename).parent if stdin_filename else None
+    settings = load_settings(anchor, config_file=config, overrides=overrides)
+    data = sys.stdin.buffer.read()
+    try:
+        text, enc, bom = decode(data, shown, settings.encoding)
+    except InputError as exc:
+        return LintResult(shown, [input_error_diagnostic(exc)])
+    doc = Document.from_text(text, shown, encoding=enc, bom=bom)
+    result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe)
+    if write and result.fixed is not None:
+        sys.stdout.write(result.fixed)  # stdin fixes go to stdout, as ruff does
+    return result
