@@ -33,7 +33,7 @@ from contentkit.diagnostics import Diagnostic, Edit, Fix, Severity
 
 CACHE_DIR_NAME = ".contentkit_cache"
 MAGIC = "contentkit-lint-cache"
-LAYOUT = "1"  # bump when the entry format changes
+LAYOUT = "2"  # bump when the entry format changes
 _DB_NAME = f"lint-v{LAYOUT}.sqlite"
 
 
@@ -92,7 +92,7 @@ def _module_file(module: str) -> Path | None:
     return Path(spec.origin).resolve()
 
 
-def settings_fingerprint(settings: Settings, fix_mode: str = "") -> str:
+def settings_fingerprint(settings: Settings) -> str:
     """Everything in ``settings`` that can change a post's findings, hashed."""
     schema = settings.schema
     schema_digest = ""
@@ -115,7 +115,6 @@ def settings_fingerprint(settings: Settings, fix_mode: str = "") -> str:
         "unsafe_fixes": settings.unsafe_fixes,
         "rule_options": settings.rule_options,
         "enabled": sorted(settings.enabled_codes()),
-        "fix_mode": fix_mode,
     }
     text = json.dumps(state, sort_keys=True, default=repr, ensure_ascii=False)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -163,10 +162,13 @@ def encode_diagnostics(diagnostics: Iterable[Diagnostic]) -> bytes:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+_SEVERITY = {s.value: s for s in Severity}
+
+
 def decode_diagnostics(payload: bytes, path: str) -> list[Diagnostic]:
     """Findings from an entry; ValueError/TypeError/KeyError for anything malformed."""
     out: list[Diagnostic] = []
-    rows = json.loads(payload)
+    rows = json.loads(payload.decode("utf-8"))
     if not isinstance(rows, list):
         raise ValueError("not a list of findings")
     for row in rows:
@@ -184,21 +186,30 @@ def decode_diagnostics(payload: bytes, path: str) -> list[Diagnostic]:
                 applicability,
                 str(fix_message),
             )
+        if not (
+            type(code) is str
+            and type(name) is str
+            and type(message) is str
+            and type(src) is str
+            and all(type(v) is int for v in (start, end, line, col, end_line, end_col))
+        ):
+            raise ValueError("bad finding")
+        # Positional: this runs once per cached finding.
         out.append(
             Diagnostic(
-                code=str(code),
-                name=str(name),
-                message=str(message),
-                path=path,
-                start=int(start),
-                end=int(end),
-                line=int(line),
-                column=int(col),
-                end_line=int(end_line),
-                end_column=int(end_col),
-                severity=Severity(sev),
-                fix=fix_obj,
-                source_line=str(src),
+                code,
+                name,
+                message,
+                path,
+                start,
+                end,
+                line,
+                col,
+                end_line,
+                end_col,
+                _SEVERITY[sev],
+                fix_obj,
+                src,
             )
         )
     return out
@@ -211,8 +222,28 @@ def _checksum(payload: bytes) -> bytes:
 # ---- the store -----------------------------------------------------------------------------
 
 
+# A file whose mtime is this close to "now" may still change within the same timestamp tick;
+# its stat is not recorded (git's "racily clean" rule), so the next run reads its content.
+RACY_NS = 2_000_000_000
+
+
+def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def path_key(fingerprint: str, path: str) -> bytes:
+    return hashlib.blake2b(
+        f"{fingerprint}\0{path}".encode("utf-8", "surrogateescape"), digest_size=20
+    ).digest()
+
+
 class LintCache:
-    """One process's handle on one cache folder. Open lazily; after any error, stay off."""
+    """One process's handle on one cache folder. Opened lazily; after any error, stays off.
+
+    Two tables: ``entries`` maps a content key (settings, path, bytes) to findings, and
+    ``files`` maps (settings, path) to the content key last seen with the file's size, mtime,
+    ctime and inode, so that a warm run need not read and hash files whose stat is unchanged.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -224,6 +255,7 @@ class LintCache:
         self.misses = 0
         self.rejected = 0  # entries or files ignored because they were not trustworthy
         self._pending: list[tuple[bytes, bytes, bytes]] = []
+        self._pending_files: list[tuple[bytes, int, int, int, int, bytes]] = []
 
     # Connections must not cross fork(): each worker process opens its own.
     def _connection(self) -> sqlite3.Connection | None:
@@ -232,6 +264,7 @@ class LintCache:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
         self._conn = None
+        self._pending, self._pending_files = [], []
         try:
             self._conn = self._open()
             self._pid = os.getpid()
@@ -268,6 +301,11 @@ class LintCache:
                 "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
                 " checksum BLOB NOT NULL) WITHOUT ROWID"
             )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+                " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,"
+                " content_key BLOB NOT NULL) WITHOUT ROWID"
+            )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('magic', ?)", (MAGIC,))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", (LAYOUT,))
             rows = dict(conn.execute("SELECT name, value FROM meta").fetchall())
@@ -278,27 +316,42 @@ class LintCache:
             conn.close()
             raise
 
-    def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
-        """Verified payloads of the keys that have an entry (one query per chunk of files)."""
+    def _select(self, sql: str, keys: list[bytes]) -> list[Any]:
         conn = self._connection()
         if conn is None or not keys:
-            return {}
-        found: dict[bytes, bytes] = {}
+            return []
+        rows: list[Any] = []
         try:
             for i in range(0, len(keys), 500):
                 part = keys[i : i + 500]
                 marks = ",".join("?" * len(part))
-                rows = conn.execute(
-                    f"SELECT key, payload, checksum FROM entries WHERE key IN ({marks})", part
-                ).fetchall()
-                for key, payload, checksum in rows:
-                    if isinstance(payload, bytes) and checksum == _checksum(payload):
-                        found[key] = payload
-                    else:
-                        self.rejected += 1
+                rows.extend(conn.execute(sql.format(marks=marks), part).fetchall())
         except sqlite3.Error:
             self.disabled = True
-            return {}
+            return []
+        return rows
+
+    def known_files(self, keys: list[bytes]) -> dict[bytes, tuple[tuple[int, ...], bytes]]:
+        """(stat signature, content key) recorded for each path key."""
+        sql = (
+            "SELECT key, size, mtime_ns, ctime_ns, ino, content_key FROM files"
+            " WHERE key IN ({marks})"
+        )
+        return {
+            row[0]: (tuple(row[1:5]), row[5])
+            for row in self._select(sql, keys)
+            if isinstance(row[5], bytes)
+        }
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """Verified payloads of the keys that have an entry (one query per chunk of files)."""
+        found: dict[bytes, bytes] = {}
+        sql = "SELECT key, payload, checksum FROM entries WHERE key IN ({marks})"
+        for key, payload, checksum in self._select(sql, keys):
+            if isinstance(payload, bytes) and checksum == _checksum(payload):
+                found[key] = payload
+            else:
+                self.rejected += 1
         return found
 
     def decode(self, payload: bytes | None, path: str) -> list[Diagnostic] | None:
@@ -308,7 +361,7 @@ class LintCache:
             return None
         try:
             found = decode_diagnostics(payload, path)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError):
             self.rejected += 1
             self.misses += 1
             return None
@@ -326,11 +379,19 @@ class LintCache:
         if len(self._pending) >= 256:
             self.flush()
 
+    def remember_file(
+        self, key: bytes, signature: tuple[int, int, int, int], content_key: bytes, now_ns: int
+    ) -> None:
+        if self.disabled or signature[1] >= now_ns - RACY_NS:
+            return
+        self._pending_files.append((key, *signature, content_key))
+
     def flush(self) -> None:
         """Write pending entries in one transaction (all or none)."""
-        if not self._pending:
+        if not self._pending and not self._pending_files:
             return
         rows, self._pending = self._pending, []
+        files, self._pending_files = self._pending_files, []
         conn = self._connection()
         if conn is None:
             return
@@ -338,6 +399,7 @@ class LintCache:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
         except sqlite3.Error:
             self.disabled = True
 
