@@ -140,6 +140,7 @@ def lint_chunk(paths: list[Path]) -> list[LintResult]:
     job = _State.job
     now = time.time_ns()
     items = [_Item(p, str(p), settings_for(p)) for p in paths]
+    payloads: dict[bytes, bytes] = {}
     if job.use_cache:
         by_cache: dict[Path, list[_Item]] = {}
         for item in items:
@@ -150,7 +151,6 @@ def lint_chunk(paths: list[Path]) -> list[LintResult]:
             item.signature = stat_signature(st)
             item.file_key = path_key(fp, item.shown)
             by_cache.setdefault(cache.folder, []).append(item)
-        payloads: dict[bytes, bytes] = {}
         for folder, group in by_cache.items():
             cache = _State.caches[folder]
             known = cache.known_files([i.file_key for i in group if i.file_key])
