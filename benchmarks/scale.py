@@ -179,9 +179,11 @@ def main() -> None:
         for jobs in (1, 0):
             cache = work / f"cache-cold-{jobs}"
             shutil.rmtree(cache, ignore_errors=True)
-            env_c = {**env, "CONTENTKIT_CACHE_DIR": str(cache)}
             label = "1 job" if jobs == 1 else f"all jobs ({cores})"
-            wall, err = run([*exe, "lint", str(big), "-q", "-v", "-j", str(jobs)], env_c)
+            wall, err = run(
+                [*exe, "lint", str(big), "-q", "-v", "-j", str(jobs), "--cache-dir", str(cache)],
+                env,
+            )
             inner = inner_seconds(err) or wall
             rows.append(
                 (
@@ -190,19 +192,16 @@ def main() -> None:
                     "excluding start-up)",
                 )
             )
-        env_w = {**env, "CONTENTKIT_CACHE_DIR": str(work / "cache-cold-0")}
-        wall, err = run([*exe, "lint", str(big), "-q", "-v"], env_w)
+        warm = ["--cache-dir", str(work / "cache-cold-0")]
+        wall, err = run([*exe, "lint", str(big), "-q", "-v", *warm], env)
         rows.append(
             (
                 f"lint warm, {n:,} unchanged",
                 f"{wall:8.2f} s       (whole command; lint part {inner_seconds(err):.2f}s)",
             )
         )
-        nocache_env = {**env, "CONTENTKIT_CACHE_DIR": str(work / "cache-unused")}
         for count, folder in ((args.small, small), (n, big)):
-            wall, peak, _ = peak_rss_of(
-                [*exe, "lint", str(folder), "-q", "--no-cache"], nocache_env
-            )
+            wall, peak, _ = peak_rss_of([*exe, "lint", str(folder), "-q", "--no-cache"], env)
             rows.append(
                 (
                     f"peak memory, lint {count:,} posts",

@@ -45,6 +45,7 @@ class LintJob:
     unsafe_fixes: bool = False
     use_cache: bool = True
     keep_text: bool = False  # keep original and fixed text in results (for --diff)
+    cache_dir: str | None = None  # --cache-dir: one cache folder for every file
 
 
 class _State:
@@ -76,7 +77,7 @@ def cache_for(settings: Settings) -> tuple[LintCache, str]:
     # Settings objects live as long as the process (config.load_settings keeps them).
     found = _State.by_settings.get(id(settings))
     if found is None:
-        folder = cache_dir_for(settings)
+        folder = cache_dir_for(settings, _State.job.cache_dir)
         cache = _State.caches.get(folder)
         if cache is None:
             cache = _State.caches[folder] = LintCache(folder)

@@ -37,11 +37,10 @@ LAYOUT = "2"  # bump when the entry format changes
 _DB_NAME = f"lint-v{LAYOUT}.sqlite"
 
 
-def cache_dir_for(settings: Settings) -> Path:
-    """The cache folder for files governed by ``settings``."""
-    env = os.environ.get("CONTENTKIT_CACHE_DIR")
-    if env:
-        return Path(env)
+def cache_dir_for(settings: Settings, override: str | None = None) -> Path:
+    """The cache folder for files governed by ``settings`` (``--cache-dir`` overrides)."""
+    if override:
+        return Path(override).expanduser()
     if settings.cache_dir:
         folder = Path(settings.cache_dir).expanduser()
         return folder if folder.is_absolute() else settings.root / folder

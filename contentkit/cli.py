@@ -124,6 +124,10 @@ def lint(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the lint cache.")
     ] = False,
+    cache_dir: Annotated[
+        str | None,
+        typer.Option("--cache-dir", help="Cache folder (default: .contentkit_cache at the root)."),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also print files, jobs and cache use.")
     ] = False,
@@ -160,6 +164,7 @@ def lint(
             jobs=workers,
             use_cache=not no_cache,
             keep_text=diff,
+            cache_dir=cache_dir,
         ):
             if diff:
                 text = _unified_diff(result) if result.changed else ""

@@ -25,6 +25,7 @@ def lint_targets(
     jobs: int = 1,
     use_cache: bool = False,
     keep_text: bool = True,
+    cache_dir: str | None = None,
 ) -> Iterator[LintResult]:
     """Lint every target (file, folder or '-'), each file with its nearest config.
 
@@ -34,7 +35,7 @@ def lint_targets(
         if target != "-" and not Path(target).exists() and not Path(target).is_symlink():
             raise InputError("no such file or directory", target)
     unsafe = bool(overrides.get("unsafe_fixes"))
-    job = LintJob(dict(overrides), config, fix, write, unsafe, use_cache, keep_text)
+    job = LintJob(dict(overrides), config, fix, write, unsafe, use_cache, keep_text, cache_dir)
     # Consecutive file/folder targets share one worker pool; '-' is read here, in order.
     run: list[str] = []
     pending: list[str | None] = [*targets, None]

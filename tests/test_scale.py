@@ -146,6 +146,9 @@ def test_cache_dir_from_config(run_cli, tmp_path: Path) -> None:
     assert not (tmp_path / ".contentkit_cache").exists()
     warm = run_cli("lint", str(posts), "-v")
     assert cache_line(warm.stderr) == (20, 20)
+    elsewhere = tmp_path / "elsewhere"
+    run_cli("lint", str(posts), "--cache-dir", str(elsewhere))
+    assert (elsewhere / "CACHEDIR.TAG").is_file()
 
 
 def test_jobs_from_config_and_bad_subfolder_config(run_cli, tmp_path: Path) -> None:
