@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
@@ -40,6 +41,21 @@ def resolve_jobs(jobs: int | None) -> int:
     if jobs is None or jobs <= 0:
         return available_cores()
     return jobs
+
+
+_INHERITED: list[Any] = []
+
+
+def _worker_start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # An SQLite connection must not be used across fork(): a forked worker drops the link
+    # judge's dictionary handle it inherited (kept referenced, never closed here) and opens
+    # its own on first use.
+    segment = sys.modules.get("contentkit.segment")
+    if segment is not None and getattr(segment, "_LEXICON", None) is not None:
+        _INHERITED.append(segment._LEXICON)
+        segment._LEXICON = None
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _context() -> Any:
@@ -80,7 +96,7 @@ def ordered_map(
         else:
             chunksize = 64
     window = jobs * 3  # chunks in flight: enough to keep every worker busy, no more
-    with _context().Pool(jobs, initializer, initargs) as pool:
+    with _context().Pool(jobs, _worker_start, (initializer, initargs)) as pool:
         pending: deque[Any] = deque()
         while chunk := list(islice(source, chunksize)):
             pending.append(pool.apply_async(func, (chunk,)))
