@@ -53,7 +53,7 @@ def _worker_start(initializer: Callable[..., None] | None, initargs: tuple[Any, 
     segment = sys.modules.get("contentkit.segment")
     if segment is not None and getattr(segment, "_LEXICON", None) is not None:
         _INHERITED.append(segment._LEXICON)
-        segment._LEXICON = None
+        segment._LEXICON = None  # type: ignore[attr-defined]
     if initializer is not None:
         initializer(*initargs)
 
