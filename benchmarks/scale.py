@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -73,10 +74,16 @@ def peak_rss_of(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return wall, peak, b"".join(err).decode("utf-8", "replace")
 
 
+_CPU = [0.0]  # CPU seconds (user + sys) of the last command run, its workers included
+
+
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1):
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
     return wall, proc.stderr.decode("utf-8", "replace")
@@ -99,18 +106,27 @@ def bodies_of(folder: Path, limit: int) -> list[str]:
 
 
 def throughput(convert: Callable[[str], object], bodies: list[str]) -> float:
-    start = time.perf_counter()
+    """Posts per CPU-second of this process (not wall time: the machine may be shared).
+
+    pandoc runs as a child process per call, so its children's CPU time is counted too."""
+    convert(bodies[0])  # warm up: imports, first-use caches
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     for body in bodies:
         convert(body)
-    return len(bodies) / (time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(
+        a.ru_utime - b.ru_utime + a.ru_stime - b.ru_stime
+        for a, b in zip(after, before, strict=True)
+    )
+    return len(bodies) / max(cpu, 1e-9)
 
 
-def contentkit_converter() -> Callable[[str], object] | None:
+def contentkit_converter() -> Callable[..., object] | None:
     try:
         from contentkit import convert_text  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return lambda html: convert_text(html, to="markdown")
+    return lambda html, links="clean": convert_text(html, to="markdown", project_links=links)
 
 
 def peers() -> dict[str, Callable[[str], object] | str]:
@@ -171,7 +187,10 @@ def main() -> None:
             f"corpus: {args.posts:,} posts, {size / args.posts / 1024:.1f} KiB mean, "
             f"seed {args.seed}, built in {time.perf_counter() - t:.1f}s in {work}"
         )
-        print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.2f} at start")
+        print(
+            f"machine: {cores} cores, load average {os.getloadavg()[0]:.2f} at start "
+            "(wall-clock rates are shared with whatever else runs; CPU-s are not)"
+        )
         env = {**os.environ, "NO_COLOR": "1"}
         n = args.posts
 
@@ -189,7 +208,7 @@ def main() -> None:
                 (
                     f"lint cold, {label}",
                     f"{n / wall:8.0f} posts/s  ({wall:.2f}s wall; {n / inner:.0f} posts/s "
-                    "excluding start-up)",
+                    f"excluding start-up; {_CPU[0]:.1f} CPU-s, {_CPU[0] / n * 1000:.2f} ms/post)",
                 )
             )
         warm = ["--cache-dir", str(work / "cache-cold-0")]
@@ -197,7 +216,8 @@ def main() -> None:
         rows.append(
             (
                 f"lint warm, {n:,} unchanged",
-                f"{wall:8.2f} s       (whole command; lint part {inner_seconds(err):.2f}s)",
+                f"{wall:8.2f} s       (whole command; lint part {inner_seconds(err):.2f}s; "
+                f"{_CPU[0]:.2f} CPU-s)",
             )
         )
         for count, folder in ((args.small, small), (n, big)):
@@ -223,17 +243,22 @@ def main() -> None:
         wall, err = run(
             [*exe, "convert", str(big), "--to", "markdown", "--output-dir", str(work / "out")], env
         )
-        print(f"convert (CLI, all jobs, {n:,} posts): {n / wall:8.0f} posts/s  ({wall:.2f}s)")
-        print(f"convert (API, one core, {len(bodies)} bodies): {ours_rate:8.0f} posts/s")
+        print(
+            f"convert (CLI, all jobs, {n:,} posts): {n / wall:8.0f} posts/s  ({wall:.2f}s wall, "
+            f"{_CPU[0] / n * 1000:.2f} CPU-ms/post)"
+        )
+        print(f"convert (API, one core, {len(bodies)} bodies): {ours_rate:8.0f} posts/CPU-s")
+        keep = throughput(lambda h: ours(h, "keep"), bodies)
+        print(f"convert (API, --project-links keep, no link judging): {keep:8.0f} posts/CPU-s")
         print()
-        print(f"{'peer (one core, same bodies)':<30} {'posts/s':>9} {'contentkit is':>16}")
+        print(f"{'peer (one core, same bodies)':<30} {'posts/CPU-s':>11} {'contentkit is':>14}")
         for name, conv in peers().items():
             if isinstance(conv, str):
                 print(f"{name:<30} {conv}")
                 continue
             sample = bodies[: args.pandoc_sample] if name == "pandoc" else bodies
             rate = throughput(conv, sample)
-            print(f"{name:<30} {rate:9.0f} {ours_rate / rate:14.1f}x")
+            print(f"{name:<30} {rate:11.0f} {ours_rate / rate:13.2f}x")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -161,3 +161,19 @@ def test_jobs_from_config_and_bad_subfolder_config(run_cli, tmp_path: Path) -> N
     assert bad.returncode == 2
     assert "unknown key 'no-such-key'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_parallel_fix_and_diff_match_serial(run_cli, tmp_path: Path) -> None:
+    one = make_corpus(tmp_path / "one", 80)
+    two = make_corpus(tmp_path / "two", 80)
+    diff_one = run_cli("lint", str(one), "--diff", "-j", "1", "--no-cache", cwd=tmp_path / "one")
+    diff_two = run_cli("lint", str(two), "--diff", "-j", "2", "--no-cache", cwd=tmp_path / "two")
+    assert diff_one.returncode == diff_two.returncode == 1
+    assert diff_one.stdout.replace(str(one), "P") == diff_two.stdout.replace(str(two), "P")
+    run_cli("lint", str(one), "--fix", "-j", "1", "--no-cache")
+    run_cli("lint", str(two), "--fix", "-j", "2", cwd=tmp_path / "two")  # cache on, in parallel
+    for a in sorted(one.rglob("*.md")):
+        assert a.read_bytes() == (two / a.relative_to(one)).read_bytes()
+    after = run_cli("lint", str(two), "-v", cwd=tmp_path / "two")
+    assert "FM011" not in after.stdout
+    assert after.stdout == run_cli("lint", str(two), "--no-cache").stdout
