@@ -71,7 +71,10 @@ def _compile(schema: Any, root: Mapping[str, Any], depth: int = 0) -> Check:
     if "type" in schema:
         names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         tests = [_type_check(n) for n in names]
-        checks.append(lambda v: any(t(v) for t in tests))
+        if len(tests) == 1:
+            checks.append(tests[0])
+        else:
+            checks.append(lambda v: any(t(v) for t in tests))
     if "minLength" in schema or "maxLength" in schema:
         lo = schema.get("minLength", 0)
         hi = schema.get("maxLength")
@@ -102,7 +105,18 @@ def _compile(schema: Any, root: Mapping[str, Any], depth: int = 0) -> Check:
             return True
 
         checks.append(check_object)
-    return lambda v: all(c(v) for c in checks)
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+
+    def check_all(v: Any) -> bool:
+        for c in checks:
+            if not c(v):
+                return False
+        return True
+
+    return check_all
 
 
 def _resolve(ref: Any, root: Mapping[str, Any]) -> Any:
