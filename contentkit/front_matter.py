@@ -192,7 +192,10 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
         if node is None:
             fm.data = {}
             return
-        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        # Without an anchor ('&') nothing is expanded and the nodes are a few per character
+        # at most: only front matter that could hold an alias bomb is sized.
+        could_expand = "&" in content or len(content) * 4 > MAX_EXPANDED_NODES
+        if could_expand and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
             fm.error = FrontMatterError(
                 f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refusing to load",
                 _mark_offset(fm, node.start_mark),
