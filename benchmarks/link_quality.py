@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+JSON_OUT = ("--output-format", "json")
 CODE_TO_VERDICT = {"LK001": "spurious", "LK002": "broken"}
 _ANCHOR = re.compile(r"<a\s[^>]*>", re.I)
 _CLASS = re.compile(r"""\bclass\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
@@ -49,8 +50,7 @@ def main() -> int:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
     proc = subprocess.run(
-        [sys.executable, "-m", "contentkit", "lint", "--select", "LK"]
-        + ["--output-format", "json", str(posts)],
+        [sys.executable, "-m", "contentkit", "lint", "--select", "LK", *JSON_OUT, str(posts)],
         capture_output=True,
         env={**os.environ, "NO_COLOR": "1"},
         cwd=ROOT,

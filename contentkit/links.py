@@ -733,7 +733,8 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
         return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
     if f.get("case_mismatch"):
         name = link.attrs.get("data-name", "")
-        return f"'{text}' matches the linked name '{name}' only when letter case is ignored", "unsafe"
+        why = f"'{text}' matches the linked name '{name}' only when letter case is ignored"
+        return why, "unsafe"
     pc = pos_class(ev.anchor_tag) if ev.anchor_tag else None
     if pc in _POS_WORDS:
         return f"'{text}' is {_POS_WORDS[pc]} here, not the name of a company or product", "unsafe"
