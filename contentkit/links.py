@@ -101,7 +101,9 @@ _MD_LINK = re.compile(
 )
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_BAD_HOST_CHAR = re.compile(r"[^A-Za-z0-9.\-\[\]:\u0080-\uffff_]")
+# Characters no host name has (a literal character class over all of Unicode costs
+# 25 ms to compile at every start-up).
+_BAD_HOST_CHARS = frozenset(" \t\r\n<>\"'{}|\\^`!$&()*+,;=%/?#@")
 _LATIN_AFTER = re.compile(r"(?:\s?的)?\s?[A-Za-z]{2,}")
 _WORD_TAIL = re.compile(r"[^\W_]*$")
 _WORD_HEAD = re.compile(r"[^\W_]*")
@@ -308,7 +310,7 @@ def _href_problem(href: str | None, kind: str) -> str | None:
         if not parts.netloc or parts.netloc.startswith(".") or ".." in parts.netloc:
             return f"the link's href {href!r} has no valid host"
         host = parts.hostname or ""
-        if not host or _BAD_HOST_CHAR.search(host):
+        if not host or any(c in _BAD_HOST_CHARS for c in host):
             return f"the link's href {href!r} has no valid host"
     elif value.startswith(("http:", "https:", "http/", "https/", "htp:", "htps:")):
         return f"the link's href {href!r} is malformed"
@@ -356,8 +358,19 @@ def _norm_space(s: str) -> str:
 WINDOW = 12  # characters of context each side, as a reader of a sentence would look
 # Characters each side that the segmenter sees: enough for any word that crosses an edge
 # (jieba's words are rarely longer than 4) and for its neighbours.
-SEG_WINDOW = 6
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SEG_WINDOW = 4
+
+
+def _is_han(ch: str) -> bool:
+    """A CJK ideograph (tested by code point: a regex class over them is slow to compile)."""
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+
+
+def _has_han(text: str) -> bool:
+    return any(_is_han(c) for c in text)
+
+
 _SENTENCE_END = set("。！？!?；;\n")
 _ENUM_SEP = set("、")
 _OPEN_QUOTES = set("“「『《〈\"'‘（(【[")
@@ -409,7 +422,10 @@ _LEADERS = (
     *("据", "根据", "来自", "如", "像", "比如", "例如"),
     *("包括", "除了", "联合", "收购", "投资"),
 )
-_STOCK_CODE = re.compile(r"^\s*[（(]\s*(?:[0-9]{4,6}|[A-Z]{1,5})(?:\.[A-Z]{1,3})?\s*[）)]")
+# A stock code in (full-width) parentheses: 比亚迪(002594.SZ).
+_STOCK_CODE = re.compile(
+    r"\s*(?:\(|\uff08)\s*(?:[0-9]{4,6}|[A-Z]{1,5})(?:\.[A-Z]{1,3})?\s*(?:\)|\uff09)"
+)
 _NUMERAL = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿两几多第这那每某另半")
 
 POS_CLASSES = ("name", "noun", "idiom", "verb", "adv", "adj", "num", "pron", "func", "none")
@@ -442,7 +458,7 @@ def pos_class(tag: str | None) -> str:
 def _is_latin_word_char(ch: str) -> bool:
     if not ch:
         return False
-    if _HAN.match(ch):
+    if _is_han(ch):
         return False
     cat = unicodedata.category(ch)
     return cat[0] in ("L", "N") or ch == "_"
@@ -476,6 +492,7 @@ class _Words:
     """Dictionary entries for every window of one post, looked up in one query."""
 
     entries: dict[str, Any]
+    logp: dict[str, float]
     prefixes: set[str]
     total: int
 
@@ -485,7 +502,12 @@ def _dictionary_for(windows: list[str]) -> _Words:
 
     lex = segment.lexicon()
     entries = lex.lookup_windows(windows)
-    return _Words(entries, segment.word_prefixes(entries), lex.total)
+    return _Words(
+        entries,
+        segment.log_probs(entries, lex.total),
+        segment.word_prefixes(entries),
+        lex.total,
+    )
 
 
 def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev: Evidence) -> None:
@@ -502,9 +524,8 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     f["anchor_logfreq"] = math.log1p(entry.freq) / 10 if entry else 0.0
     f["anchor_in_dict"] = 1.0 if entry else 0.0
     pc = pos_class(ev.anchor_tag) if entry else "none"
-    for c in POS_CLASSES:
-        f[f"anchor_pos_{c}"] = 1.0 if pc == c else 0.0
-    lattice = segment.Lattice(window, entries, total, words.prefixes)
+    f[f"anchor_pos_{pc}"] = 1.0  # one-hot: absent features are 0 for the model
+    lattice = segment.Lattice(window, words.logp, total, words.prefixes)
     free_logp = lattice.logp
     free_words = lattice.words()
     # Cost of forcing a boundary, in nats; capped so that one huge number cannot dominate.
@@ -525,7 +546,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     f["anchor_is_word"] = 1.0 if (a, b) in free_words else 0.0
     # The anchor's own words: a name jieba does not know splits into rare pieces (微/博),
     # an ordinary phrase into common words (上线/了, 出门/找/我, 简单/任务).
-    inner_lattice = segment.Lattice(anchor, entries, total, words.prefixes)
+    inner_lattice = segment.Lattice(anchor, words.logp, total, words.prefixes)
     inner = segment.Segmentation(inner_lattice.words(), inner_lattice.logp)
     pieces = [anchor[s:e] for s, e in inner.words]
     freqs = [entries[p].freq if p in entries else 1 for p in pieces]
@@ -548,8 +569,8 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
         for side, p in (("first", pieces[0]), ("last", pieces[-1])):
             ent = entries.get(p)
             c = pos_class(ent.tag) if ent is not None and len(p) >= 2 else "none"
-            for k in ("verb", "adv", "adj", "num", "pron", "noun"):
-                f[f"inner_{side}_{k}"] = 1.0 if c == k else 0.0
+            if c in ("verb", "adv", "adj", "num", "pron", "noun"):
+                f[f"inner_{side}_{c}"] = 1.0
     # Parts of speech of the neighbouring words (with the anchor as one word).
     neighbours = (("prev", lattice.word_ending_at(a)), ("next", lattice.word_starting_at(b)))
     for side, word_span in neighbours:
@@ -557,11 +578,10 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
             s, e = word_span
             word = window[s:e]
             ent = entries.get(word)
-            c = pos_class(ent.tag) if ent else ("none" if _HAN.match(word) else "punct")
+            c = pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
         else:
             c = "edge"
-        for k in (*POS_CLASSES, "punct", "edge"):
-            f[f"{side}_pos_{k}"] = 1.0 if c == k else 0.0
+        f[f"{side}_pos_{c}"] = 1.0
     # A dictionary noun inside a noun compound is the compound's ordinary part (潮玩爱好者).
     noun = pc == "noun"
     f["noun_before_noun"] = 1.0 if noun and f.get("next_pos_noun") else 0.0
@@ -649,39 +669,15 @@ def gather_evidence(
     left, right = _window(plain, link.plain_start, link.plain_end)
     _context_evidence(plain, link, left, right, neighbours, ev)
     anchor = link.text
-    if _HAN.search(anchor):
+    if _has_han(anchor):
         seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
         if words is None:
             words = _dictionary_for([seg_left + anchor + seg_right])
         _segmentation_evidence(seg_left, anchor, seg_right, words, ev)
     else:
-        for k in _SEG_FEATURES:
-            ev.features.setdefault(k, 0.0)
         ev.features["anchor_pos_none"] = 1.0
     _elsewhere_evidence(plain, link, ev)
     return ev
-
-
-_SEG_FEATURES = (
-    "anchor_logfreq",
-    "anchor_in_dict",
-    *(f"anchor_pos_{c}" for c in POS_CLASSES),
-    "left_cut_cost",
-    "right_cut_cost",
-    "max_cut_cost",
-    "left_crossed",
-    "right_crossed",
-    "anchor_is_word",
-    "inner_pieces",
-    "inner_min_logfreq",
-    "inner_all_words",
-    "edge_function_char",
-    "noun_before_noun",
-    "noun_after_noun",
-    "verb_after_adv",
-    "noun_logfreq",
-    *(f"{side}_pos_{k}" for side in ("prev", "next") for k in (*POS_CLASSES, "punct", "edge")),
-)
 
 
 # ---------------------------------------------------------------------------------------
@@ -776,7 +772,7 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
     verdicts: list[LinkVerdict] = []
     words: _Words | None = None
     judged = [lk for lk in links if lk.is_project]
-    han = [lk for lk in judged if _HAN.search(lk.text)]
+    han = [lk for lk in judged if _has_han(lk.text)]
     if han:
         # One dictionary query for all windows of the post; nothing at all for posts
         # without Chinese auto-links (the dictionary is never opened for them).

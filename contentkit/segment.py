@@ -19,13 +19,20 @@ import hashlib
 import importlib.util
 import math
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-MAX_WORD_LEN = 8  # longer dictionary words are rare and never matter in a 2x12-char window
+# SQLite allows 32766 parameters a statement since 3.32, 999 before.
+_MAX_PARAMS = 30000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
+MAX_WORD_LEN = 8  # longer dictionary words are rare and never decide a cut
+# Runs of CJK ideographs, Latin letters and digits: dictionary words never hold spaces or
+# punctuation, so substrings across them need no lookup.
+_HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+")
 _SCHEMA_VERSION = "2"
 
 
@@ -47,8 +54,7 @@ def _cache_dir() -> Path:
     return base / "contentkit"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     freq: int
     tag: str
 
@@ -61,7 +67,6 @@ class Lexicon:
         self._conn: sqlite3.Connection | None = None
         self._mem: dict[str, Entry] | None = None
         self.total = 1
-        self._cache: dict[str, Entry | None] = {}
         self._open()
 
     # ---- loading ------------------------------------------------------------------------
@@ -79,6 +84,7 @@ class Lexicon:
                 if not db.exists():
                     self._build(db)
                 conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+                conn.execute("PRAGMA mmap_size=67108864")  # read pages without copying
                 row = conn.execute("SELECT value FROM meta WHERE key='total'").fetchone()
                 self.total = int(row[0])
                 self._conn = conn
@@ -132,24 +138,23 @@ class Lexicon:
 
     # ---- lookups ------------------------------------------------------------------------
     def lookup_many(self, words: Iterable[str]) -> dict[str, Entry]:
-        words = set(words)
-        cache = self._cache
-        wanted = [w for w in words if w not in cache]
-        if wanted:
-            found: dict[str, Entry] = {}
-            if self._mem is not None:
-                found = {w: self._mem[w] for w in wanted if w in self._mem}
-            elif self._conn is not None:
-                for i in range(0, len(wanted), 900):  # SQLite's parameter limit
-                    chunk = wanted[i : i + 900]
-                    marks = ",".join("?" * len(chunk))
-                    for word, freq, tag in self._conn.execute(
-                        f"SELECT word, freq, tag FROM words WHERE word IN ({marks})", chunk
-                    ):
-                        found[word] = Entry(freq, tag)
-            for w in wanted:
-                self._cache[w] = found.get(w)
-        return {w: e for w in words if (e := cache.get(w)) is not None}
+        """Entries of those words that are in the dictionary (prefixes have frequency 0)."""
+        wanted = list(words)
+        if self._mem is not None:
+            mem = self._mem
+            return {w: mem[w] for w in wanted if w in mem}
+        found: dict[str, Entry] = {}
+        if self._conn is None:  # pragma: no cover - _open always sets one of the two
+            return found
+        step = _MAX_PARAMS
+        for i in range(0, len(wanted), step):
+            chunk = wanted[i : i + step]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT word, freq, tag FROM words WHERE word IN ({marks})", chunk
+            )
+            found.update((w, Entry(f, t)) for w, f, t in rows)
+        return found
 
     def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:
         """Entries (frequency > 0) of every dictionary word inside the windows.
@@ -161,6 +166,10 @@ class Lexicon:
         level = {c for t in texts for c in t}
         found = self.lookup_many(level)
         # Grow every substring that is a word or a word's prefix by one character.
+        # Only runs of CJK ideographs: the few dictionary words with Latin letters, digits
+        # or punctuation never decide whether a link cuts a Chinese word.
+        runs = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
+        texts = runs
         level = {t[i : i + 2] for t in texts for i in range(len(t) - 1)}
         length = 2
         while level:
@@ -209,44 +218,42 @@ class Segmentation:
     logp: float
 
 
+def log_probs(entries: Mapping[str, Entry], total: int) -> dict[str, float]:
+    """log(frequency / total) of each word: jieba's unigram model."""
+    logtotal = math.log(total)
+    return {w: math.log(e.freq) - logtotal for w, e in entries.items() if e.freq > 0}
+
+
 class Lattice:
     """All dictionary words of a window, with best paths from the start and to the end.
 
     ``through(k)`` is the log-probability of the best segmentation with a word boundary
     at ``k``, so "how much does forcing a boundary here cost" is two array lookups.
+    ``logp`` comes from :func:`log_probs`; ``prefixes`` from :func:`word_prefixes`.
     """
 
     def __init__(
-        self,
-        text: str,
-        entries: Mapping[str, Entry],
-        total: int,
-        prefixes: set[str] | frozenset[str] | None = None,
+        self, text: str, logp: Mapping[str, float], total: int, prefixes: set[str]
     ) -> None:
         self.text = text
         n = len(text)
-        if prefixes is None:
-            prefixes = word_prefixes(entries)
-        logtotal = math.log(total)
-        # edges_to[end] = [(start, logp)], a character unknown to jieba gets frequency 1.
+        unknown = -math.log(total)  # a character jieba does not know gets frequency 1
         edges_to: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
         edges_from: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
-        get = entries.get
+        get = logp.get
         for start in range(n):
-            e = get(text[start])
-            lp = math.log(max(e.freq, 1) if e is not None else 1) - logtotal
+            lp = get(text[start], unknown)
             edges_to[start + 1].append((start, lp))
             edges_from[start].append((start + 1, lp))
             for end in range(start + 2, min(n, start + MAX_WORD_LEN) + 1):
                 piece = text[start:end]
-                e = get(piece)
-                if e is None:
+                word_lp = get(piece)
+                if word_lp is None:
                     if piece not in prefixes:
                         break  # no dictionary word of this window starts with piece
                     continue
-                lp = math.log(max(e.freq, 1)) - logtotal
-                edges_to[end].append((start, lp))
-                edges_from[start].append((end, lp))
+                edges_to[end].append((start, word_lp))
+                edges_from[start].append((end, word_lp))
         fwd = [-math.inf] * (n + 1)
         back = [0] * (n + 1)
         fwd[0] = 0.0
@@ -295,5 +302,5 @@ def segment(text: str, entries: Mapping[str, Entry], total: int) -> Segmentation
     ``entries`` must hold the dictionary entries of the substrings of ``text`` (see
     :func:`substrings`).
     """
-    lattice = Lattice(text, entries, total)
+    lattice = Lattice(text, log_probs(entries, total), total, word_prefixes(entries))
     return Segmentation(lattice.words(), lattice.logp)
