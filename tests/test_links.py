@@ -296,3 +296,65 @@ def test_explain_and_rules_list(run_cli):
     proc = run_cli("explain", "spurious-link")
     assert proc.returncode == 0
     assert "--unsafe-fixes" in proc.stdout and "贸" in proc.stdout
+
+
+# ---- any input -----------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from contentkit.document import Document  # noqa: E402
+from contentkit.links import judge_links  # noqa: E402
+
+_PIECES = st.sampled_from(
+    [
+        "<a href='https://36kr.com/projectDetails/1' class='project-link' data-id='1' "
+        "data-name='得到'>",
+        "<a href=''>",
+        "<a>",
+        "</a>",
+        "<p>",
+        "</p>",
+        "[",
+        "](",
+        ")",
+        "(https://36kr.com/projectDetails/2)",
+        "得到",
+        "贸易优势",
+        "微信公众号",
+        "elements",
+        "`",
+        "```\n",
+        "\n",
+        " ",
+        "、",
+        "&amp;",
+        "<img src=x>",
+        "<!-- c -->",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=25), st.sampled_from(["html", "markdown"]))
+def test_any_body_gives_consistent_offsets(pieces, kind):
+    body = "".join(pieces)
+    text = "---\ntitle: t\n---\n" + body
+    doc = Document.from_text(text, "post.md", body_kind=kind)
+    verdicts = judge_links(doc)
+    for v in verdicts:
+        assert doc.body_start <= v.start < v.open_end <= v.close_start <= v.end <= len(text)
+        assert v.verdict in ("legit", "spurious", "broken")
+        # Unwrapping deletes only the link's own markup.
+        unwrapped = text[: v.start] + text[v.open_end : v.close_start] + text[v.end :]
+        assert len(unwrapped) == len(text) - (v.open_end - v.start) - (v.end - v.close_start)
+    assert [v.start for v in verdicts] == sorted(v.start for v in verdicts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="<>[]()a/=\"' 得到贸易\n`!&#;hrefclass-", max_size=80))
+def test_any_text_never_crashes(body):
+    for kind in ("html", "markdown"):
+        doc = Document.from_text("---\ntitle: t\n---\n" + body, "post.md", body_kind=kind)
+        for v in judge_links(doc):
+            assert v.start < v.open_end <= v.close_start <= v.end
