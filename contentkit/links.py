@@ -473,6 +473,8 @@ class Evidence:
     latin_cut: bool = False
     anchor_tag: str | None = None
     anchor_freq: int = 0
+    swallowed: str | None = None  # a function word or pronoun at the anchor's edge
+    swallowed_kind: str = "func"
 
 
 def _window(plain: str, start: int, end: int) -> tuple[str, str]:
@@ -561,7 +563,10 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
         for p, fr in ((pieces[0], freqs[0]), (pieces[-1], freqs[-1])):
             ent = entries.get(p)
             if len(p) == 1 and ent is not None and pos_class(ent.tag) in ("func", "pron"):
-                edge = max(edge, math.log(fr) / 10)
+                if math.log(fr) / 10 > edge:
+                    edge = math.log(fr) / 10
+                    ev.swallowed = p
+                    ev.swallowed_kind = pos_class(ent.tag)
     f["edge_function_char"] = edge
     # Parts of speech of the first and last piece of an anchor jieba does not know whole:
     # 非常/完美 (adverb, adjective) and 一条/视频 (numeral) are phrases, not names.
@@ -727,6 +732,9 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     cut = ev.cut_word and ev.cut_word != text and f.get("max_cut_cost", 0) >= 0.5
     if cut:
         return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
+    if ev.swallowed and f.get("edge_function_char", 0) > 0:
+        what = "pronoun" if ev.swallowed_kind == "pron" else "function word"
+        return f"'{text}' swallows the {what} '{ev.swallowed}' of the sentence", "unsafe"
     if f.get("case_mismatch"):
         name = link.attrs.get("data-name", "")
         why = f"'{text}' matches the linked name '{name}' only when letter case is ignored"

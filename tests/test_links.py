@@ -281,8 +281,8 @@ def test_corpus_posts_without_links_have_no_findings(run_cli):
 def test_docstring_examples(run_cli, tmp_path, code):
     rule = registered_rules()[code]
     examples = list(rule.examples())
-    assert {kind for kind, _ in examples} == {"fail", "pass"}
-    for i, (kind, body) in enumerate(examples):
+    assert {kind for kind, _, _ in examples} == {"fail", "pass"}
+    for i, (kind, body, _config) in enumerate(examples):
         post = tmp_path / f"example-{i}.html"
         post.write_text(body, encoding="utf-8")
         got = [f for f in findings(run_cli, str(post)) if f["code"] == code]
@@ -358,3 +358,25 @@ def test_any_text_never_crashes(body):
         doc = Document.from_text("---\ntitle: t\n---\n" + body, "post.md", body_kind=kind)
         for v in judge_links(doc):
             assert v.start < v.open_end <= v.close_start <= v.end
+
+
+def test_seed_post_cut_and_swallowed_function_word(run_cli, tmp_path):
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "shanghai-internet-map.md"
+    post = copy_from(seed, tmp_path)
+    messages = [f["message"] for f in findings(run_cli, str(post))]
+    assert "'易优' cuts through the word '贸易优势'" in messages
+    assert "'天地和' swallows the function word '和' of the sentence" in messages
+    before = post.read_text(encoding="utf-8")
+    run_cli("lint", "--select", "LK", "--fix", str(post))
+    after = post.read_text(encoding="utf-8")
+    assert "贸易优势" in strip_tags(after) and 'data-name="易优"' not in after
+    assert 'data-name="天地和"' in after  # an unsafe judgement: only with --unsafe-fixes
+    assert strip_tags(after) == strip_tags(before)
+    run_cli("lint", "--select", "LK", "--fix", "--unsafe-fixes", str(post))
+    assert 'data-name="天地和"' not in post.read_text(encoding="utf-8")
+
+
+def copy_from(src: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / src.name
+    shutil.copyfile(src, dest)
+    return dest
