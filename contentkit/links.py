@@ -548,9 +548,11 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     f["anchor_is_word"] = 1.0 if (a, b) in free_words else 0.0
     # The anchor's own words: a name jieba does not know splits into rare pieces (微/博),
     # an ordinary phrase into common words (上线/了, 出门/找/我, 简单/任务).
-    inner_lattice = segment.Lattice(anchor, words.logp, total, words.prefixes)
-    inner = segment.Segmentation(inner_lattice.words(), inner_lattice.logp)
-    pieces = [anchor[s:e] for s, e in inner.words]
+    if entry is not None:
+        pieces = [anchor]  # a dictionary word is its own best segmentation
+    else:
+        inner = segment.Lattice(anchor, words.logp, total, words.prefixes)
+        pieces = [anchor[s:e] for s, e in inner.words()]
     freqs = [entries[p].freq if p in entries else 1 for p in pieces]
     multi = len(pieces) >= 2
     f["inner_pieces"] = min(len(pieces), 4) / 4 if not entry else 0.0

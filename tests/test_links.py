@@ -26,8 +26,8 @@ def anchor_position(text: str, needle: str) -> tuple[int, int]:
     return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
-def findings(run_cli, *args: str) -> list[dict]:
-    proc = run_cli("lint", "--select", "LK", "--output-format", "json", *args)
+def findings(run_cli, *args: str, env: dict[str, str] | None = None) -> list[dict]:
+    proc = run_cli("lint", "--select", "LK", "--output-format", "json", *args, env=env)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
 
@@ -380,3 +380,16 @@ def copy_from(src: Path, tmp_path: Path) -> Path:
     dest = tmp_path / src.name
     shutil.copyfile(src, dest)
     return dest
+
+
+def test_dictionary_cache_is_built_where_it_can_be(run_cli, tmp_path):
+    """A fresh cache directory is filled on first use; an unusable one falls back to tmp."""
+    post = FIX / "36kr-excerpt-21.md"
+    cache = tmp_path / "cache"
+    first = findings(run_cli, str(post), env={"CONTENTKIT_CACHE_DIR": str(cache)})
+    assert list(cache.glob("lexicon-*.sqlite"))
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    second = findings(run_cli, str(post), env={"CONTENTKIT_CACHE_DIR": str(blocker / "sub")})
+    assert [f["message"] for f in first] == [f["message"] for f in second]
+    assert any("cuts through the word" in f["message"] for f in first)
