@@ -52,6 +52,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from contentkit.document import Document
+from contentkit.html_scan import VOID_ELEMENTS
 
 Verdict = Literal["legit", "spurious", "broken"]
 
@@ -122,6 +123,8 @@ class _Link:
     nested: bool = False
     has_media: bool = False
     duplicate_href: bool = False
+    # Block elements opened inside the link and not yet closed, by name.
+    blocks_inside: dict[str, int] = field(default_factory=dict)
     text: str = ""
     plain_start: int = 0  # offsets of the link text in the post's plain text
     plain_end: int = 0
@@ -169,9 +172,15 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
         if tag.name != "a":
             if tag.name in _MEDIA_TAGS and stack and not tag.is_end:
                 stack[-1].has_media = True
-            if tag.name in _BLOCK_TAGS and stack and tag.name not in ("br", "img"):
-                # An anchor left open when its block ends: browsers close it there.
-                if tag.is_end or tag.name in ("p", "div", "li", "h1", "h2", "h3", "table"):
+            if stack and tag.name in _BLOCK_TAGS and tag.name not in VOID_ELEMENTS:
+                inner = stack[-1].blocks_inside
+                if not tag.is_end:
+                    inner[tag.name] = inner.get(tag.name, 0) + 1  # a block inside the link
+                elif inner.get(tag.name, 0) > 0:
+                    inner[tag.name] -= 1
+                else:
+                    # The block the anchor sits in ends before any '</a>': the anchor
+                    # was never closed (browsers close it here).
                     for open_link in stack:
                         open_link.closed = False
                         open_link.close_start = open_link.end = tag.start

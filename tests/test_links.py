@@ -227,6 +227,7 @@ def test_bad_option_is_a_config_error(run_cli, tmp_path):
         ("id mismatch: 据<a", "the href points to project 8 but data-id says 7"),
         ("text differs: 据<a", "the link text '天眼查' differs from its data-name '企查查'"),
         ("nested: <a", "an anchor inside another anchor"),
+        ("unclosed: 据<a", "the anchor is never closed with '</a>'"),
     ],
 )
 def test_broken_html_examples(run_cli, needle, message):
@@ -245,7 +246,7 @@ def test_not_broken_examples(run_cli):
     post = FIX / "broken-html.md"
     text = post.read_text(encoding="utf-8")
     broken_lines = {f["line"] for f in findings(run_cli, str(post)) if f["code"] == "LK002"}
-    for needle in ("other id space", "case only", "image link", "link target"):
+    for needle in ("other id space", "case only", "image link", "link target", "block inside"):
         line = text.count("\n", 0, text.index(needle)) + 1
         assert line not in broken_lines, needle
 
