@@ -751,6 +751,10 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
         why = f"'{text}' matches the linked name '{name}' only when letter case is ignored"
         return why, "unsafe"
     pc = pos_class(ev.anchor_tag) if ev.anchor_tag else None
+    if ev.anchor_tag in ("vn", "an"):  # jieba's verbal and adjectival nouns
+        pc = "verb" if ev.anchor_tag == "vn" and f.get("prev_pos_adv") else "other"
+    if pc == "other":
+        return f"'{text}' is an everyday word here, not the name of a company or product", "unsafe"
     if pc in _POS_WORDS:
         return f"'{text}' is {_POS_WORDS[pc]} here, not the name of a company or product", "unsafe"
     return f"'{text}' is used in its ordinary sense here, not as the name it links to", "unsafe"
