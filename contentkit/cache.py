@@ -56,6 +56,7 @@ def code_fingerprint() -> str:
     every module they are made of, so an edited rule (an editable install) misses the cache."""
     parts: list[str] = [__version__]
     seen: set[str] = set()
+    files: set[Path] = set()
     folders: set[Path] = {Path(__file__).resolve().parent}
     for ep in sorted(entry_points(group="contentkit.rules"), key=lambda e: e.name):
         dist = ep.dist
@@ -66,17 +67,57 @@ def code_fingerprint() -> str:
         if module in seen:
             continue
         seen.add(module)
-        spec = _module_file(module)
-        if spec is not None:
-            folders.add(spec.parent)
+        origin = _module_file(module)
+        if origin is None:
+            continue
+        # A module inside a package: the package's folder; a lone module (a plugin installed
+        # as one file in site-packages): that file only.
+        if (origin.parent / "__init__.py").is_file():
+            folders.add(origin.parent)
+        else:
+            files.add(origin)
     for folder in sorted(folders):
         try:
-            for entry in sorted(folder.rglob("*.py")):
-                st = entry.stat()
-                parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
+            # Modules and package data (schemas, the link model) alike.
+            for n, entry in enumerate(sorted(folder.rglob("*"))):
+                if n > 5000:
+                    break
+                if "__pycache__" not in entry.parts and entry.is_file():
+                    files.add(entry)
         except OSError:
             parts.append(f"{folder}:unreadable")
+    for entry in sorted(files):
+        try:
+            st = entry.stat()
+            parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}:unreadable")
+    # What the rules stand on (jieba's dictionary, the YAML and HTML parsers) has versions too.
+    parts.extend(_dependency_versions())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# Libraries whose version can change findings: the link judge's dictionary, the parsers.
+_FINDINGS_DEPEND_ON = (
+    "jieba",
+    "PyYAML",
+    "markdown-it-py",
+    "lxml",
+    "jsonschema",
+    "python-dateutil",
+)
+
+
+def _dependency_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in _FINDINGS_DEPEND_ON:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}==missing")
+    return out
 
 
 def _module_file(module: str) -> Path | None:
