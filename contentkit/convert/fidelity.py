@@ -32,7 +32,8 @@ from contentkit.convert.html import (
 )
 
 DIMENSIONS = ("text", "links", "bold", "italic", "images", "headings", "list_items", "cells")
-_WS = re.compile(r"[\s\u00a0\u200b]+")
+_WS = re.compile(r"[\s\u00a0\u200b\x1e]+")
+_BLOCK_SEP = "\x1e"  # a block boundary: a link across blocks shows as one link per block
 _TOKEN = re.compile(r"[A-Za-z0-9]+|\S")
 
 
@@ -53,7 +54,10 @@ class Features:
 
 
 def _url(u: str) -> str:
-    return unquote(u.strip())
+    """A URL as the reader writes it (percent-encoded, punycode host), then decoded."""
+    from contentkit.markdown import parser
+
+    return unquote(parser().normalizeLink(u.strip()))
 
 
 def _layout_tables(root: Any) -> set[Any]:
@@ -103,7 +107,9 @@ def features(root: Any) -> Features:
                 italic += 1
             if tag in HEADINGS or tag == "th":
                 plain_bold += 1
-            if tag in BLOCK or tag == "br":
+            if tag in BLOCK:
+                emit(_BLOCK_SEP, False, False)
+            elif tag == "br":
                 emit("\n", False, False)
             if tag == "q":
                 emit("“", bool(bold and not plain_bold), bool(italic))
@@ -135,16 +141,21 @@ def features(root: Any) -> Features:
                     plain_bold -= 1
                 bold, italic = bold_before, italic_before
                 if tag in BLOCK:
-                    emit("\n", False, False)
+                    emit(_BLOCK_SEP, False, False)
             b, i = bool(bold and not plain_bold), bool(italic)
             emit(el.tail, b, i)
     text = "".join(out)
     f.text = norm(text)
     for kind, key, start, end in spans:
+        if kind == "links":
+            for piece in text[start:end].split(_BLOCK_SEP):
+                if norm(piece):
+                    f.links[(norm(piece), key)] += 1
+            continue
         value = norm(text[start:end])
         if value:
             counter = getattr(f, kind)
-            counter[(value, key) if kind == "links" else (key, value) if key else value] += 1
+            counter[(key, value) if key else value] += 1
     for flags, counter in ((bold_flags, f.bold), (italic_flags, f.italic)):
         for m in re.finditer(r"1+", "".join("1" if x else "0" for x in flags)):
             span = norm(text[m.start() : m.end()])

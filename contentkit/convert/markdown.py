@@ -114,31 +114,32 @@ class ArticleConverter(MarkdownConverter):
         stack: list[tuple[Tag, int, int]] = [(soup, 0, 0)]
         while stack:
             el, depth, nesting = stack.pop()
+            name = el.name
+            if name == "img":
+                self._prepare_img(el)
+            elif name in _PUSH_DOWN:
+                push.append(el)
+            elif name in ("ul", "ol"):
+                lists.append(el)
+            elif name == "table":
+                tables.append(el)
+            elif name == "p" and "img-desc" in (el.get("class") or ()):
+                _caption_as_alt(el)
+            elif name == "figcaption":
+                fig = el.find_parent("figure")
+                if fig is not None:
+                    _caption_as_alt(el, fig.find("img"))
             for child in reversed(el.contents):
                 if not isinstance(child, Tag):
                     continue
-                name = child.name
-                if name in INVISIBLE or is_hidden(child.attrs):
+                cname = child.name
+                if cname in INVISIBLE or is_hidden(child.attrs):
                     drop.append(child)
                     continue
-                child_nesting = nesting + (name in _NESTING)
+                child_nesting = nesting + (cname in _NESTING)
                 if depth + 1 >= MAX_DEPTH or child_nesting > MAX_BLOCK_NESTING:
                     too_deep.append(child)
                     continue
-                if name == "img":
-                    self._prepare_img(child)
-                elif name in _PUSH_DOWN:
-                    push.append(child)
-                elif name in ("ul", "ol"):
-                    lists.append(child)
-                elif name == "table":
-                    tables.append(child)
-                elif name == "p" and "img-desc" in (child.get("class") or ()):
-                    _caption_as_alt(child)
-                elif name == "figcaption":
-                    fig = child.find_parent("figure")
-                    if fig is not None:
-                        _caption_as_alt(child, fig.find("img"))
                 stack.append((child, depth + 1, child_nesting))
         for el in drop:
             el.decompose()
