@@ -83,7 +83,9 @@ def load(paths: list[Path]) -> list[Document]:
     return docs
 
 
-def run(docs: list[Document], details: str | None) -> list[tuple[str, dict[str, float], int, int, float]]:
+def run(
+    docs: list[Document], details: str | None
+) -> list[tuple[str, dict[str, float], int, int, float]]:
     rows = []
     converters: dict[str, Callable[[Document], tuple[str, str]]] = {
         "contentkit": lambda d: (
@@ -122,7 +124,9 @@ def run(docs: list[Document], details: str | None) -> list[tuple[str, dict[str, 
                 for dim, v in s.scores.items():
                     if v < 1.0:
                         missing, extra = s.differences(dim)
-                        print(f"  {dim} {v:.3f}\n    missing: {missing[:5]}\n    extra:   {extra[:5]}")
+                        print(
+                            f"  {dim} {v:.3f}\n    missing: {missing[:5]}\n    extra:   {extra[:5]}"
+                        )
                 if s.raw_html or s.unsafe_links:
                     print(f"  raw_html={s.raw_html} unsafe={s.unsafe_links}")
         n = max(1, len(docs))
@@ -141,8 +145,12 @@ def table(title: str, rows: list[tuple[str, dict[str, float], int, int, float]])
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("paths", nargs="*", type=Path, help="posts or folders (default: corpus + hard cases)")
-    ap.add_argument("--details", metavar="CONVERTER", help="list each imperfect post for one converter")
+    ap.add_argument(
+        "paths", nargs="*", type=Path, help="posts or folders (default: corpus + hard cases)"
+    )
+    ap.add_argument(
+        "--details", metavar="CONVERTER", help="list each imperfect post for one converter"
+    )
     args = ap.parse_args()
     sets: list[tuple[str, list[Path]]] = []
     if args.paths:

@@ -208,10 +208,12 @@ def unrendered_emphasis(text: str) -> list[EmphasisProblem]:
         before = masked[s - 1] if s else ""
         after = masked[e] if e < len(masked) else ""
         marker = m.group(1)[0]
-        runs.append((s, e, m.group(1), can_open(marker, before, after), can_close(marker, before, after)))
+        runs.append(
+            (s, e, m.group(1), can_open(marker, before, after), can_close(marker, before, after))
+        )
     problems: list[EmphasisProblem] = []
     used: set[int] = set()
-    for k, (s, e, run, op, cl) in enumerate(runs):
+    for k, (s, e, run, op, _cl) in enumerate(runs):
         if k in used:
             continue
         before = masked[s - 1] if s else ""
@@ -221,7 +223,7 @@ def unrendered_emphasis(text: str) -> list[EmphasisProblem]:
         if not wants_open:
             continue
         for k2 in range(k + 1, len(runs)):
-            s2, e2, run2, op2, cl2 = runs[k2]
+            s2, e2, run2, _op2, cl2 = runs[k2]
             if run2 != run or k2 in used:
                 continue
             if "\n\n" in masked[e:s2]:

@@ -41,9 +41,7 @@ class LazyImage(Rule):
         for tag in doc.html_tags:
             if tag.name != "img" or tag.is_end:
                 continue
-            lazy_attr = next(
-                (a for a in LAZY_SRC_ATTRS if (tag.attrs.get(a) or "").strip()), None
-            )
+            lazy_attr = next((a for a in LAZY_SRC_ATTRS if (tag.attrs.get(a) or "").strip()), None)
             if lazy_attr is None:
                 continue
             real = tag.attrs[lazy_attr].strip()

@@ -93,8 +93,9 @@ class CjkEmphasis(Rule):
                     doc,
                     start,
                     end,
-                    f"'{problem.marker}' cannot {side} emphasis here: CommonMark readers show it "
-                    f"as text because of the punctuation inside and '{problem.fix_char}' {where} it",
+                    f"'{problem.marker}' cannot {side} emphasis here: CommonMark readers show "
+                    f"it as text because of the punctuation inside and "
+                    f"'{problem.fix_char}' {where} it",
                     Fix(
                         (Edit(at, at + len(problem.fix_char), ref),),
                         "safe",

@@ -68,9 +68,7 @@ def _verdicts(doc: Document, options: Mapping[str, Any]) -> list[LinkVerdict]:
 
 def _unwrap(text: str, start: int, links: list[LinkVerdict]) -> str:
     """Delete the tags of ``links`` from ``text[start:]`` (the contract of contentkit.links)."""
-    cuts = sorted(
-        [(v.start, v.open_end) for v in links] + [(v.close_start, v.end) for v in links]
-    )
+    cuts = sorted([(v.start, v.open_end) for v in links] + [(v.close_start, v.end) for v in links])
     out: list[str] = []
     pos = start
     for a, b in cuts:
@@ -90,10 +88,11 @@ def _front_matter(doc: Document, normalize_dates: bool) -> str:
     if not normalize_dates or fm.error is not None:
         return block
     # The same rewrite as `lint --fix` for non-iso-date, so both write the same dates.
+    from contentkit_rules.front_matter import NonIsoDate
+
     from contentkit.config import Settings
     from contentkit.engine import apply_edits
     from contentkit.rule import RuleContext
-    from contentkit_rules.front_matter import NonIsoDate
 
     ctx = RuleContext(options=dict(NonIsoDate.options), settings=Settings(root=os.getcwd()))  # type: ignore[arg-type]
     fixes = [d.fix for d in NonIsoDate().check(doc, ctx) if d.fix is not None]

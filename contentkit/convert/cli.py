@@ -132,9 +132,8 @@ def convert_command(
     if to not in TARGETS:
         raise _fail(f"unknown --to {to!r} (choose from {', '.join(TARGETS)})")
     if project_links not in PROJECT_LINK_MODES:
-        raise _fail(
-            f"unknown --project-links {project_links!r} (choose from {', '.join(PROJECT_LINK_MODES)})"
-        )
+        modes = ", ".join(PROJECT_LINK_MODES)
+        raise _fail(f"unknown --project-links {project_links!r} (choose from {modes})")
     try:
         jobs = _plan(_inputs(paths), output_dir, to, force)
     except ContentkitError as exc:

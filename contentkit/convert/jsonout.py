@@ -90,11 +90,15 @@ def blocks(tokens: list[Token]) -> list[dict[str, Any]]:
     while i < len(tokens):
         t = tokens[i]
         if t.type == "heading_open":
-            out.append({"type": "heading", "level": int(t.tag[1]), "text": _inline_text(tokens[i + 1])})
+            out.append(
+                {"type": "heading", "level": int(t.tag[1]), "text": _inline_text(tokens[i + 1])}
+            )
             i += 3
         elif t.type == "paragraph_open":
             inline = tokens[i + 1]
-            kids = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
+            kids = [
+                c for c in inline.children or () if not (c.type == "text" and not c.content.strip())
+            ]
             kids = [c for c in kids if c.type not in ("softbreak", "hardbreak")]
             if kids and all(c.type == "image" for c in kids):
                 for c in kids:

@@ -79,7 +79,7 @@ def _is_ws(ch: str) -> bool:
 class ArticleConverter(MarkdownConverter):
     """markdownify's converter with CommonMark-faithful escaping, emphasis, lists and tables."""
 
-    class Options(MarkdownConverter.DefaultOptions):
+    class Options:  # read by markdownify on top of its DefaultOptions
         autolinks = False
         bullets = "-"
         escape_asterisks = False
@@ -207,7 +207,7 @@ class ArticleConverter(MarkdownConverter):
             run: list[Any] = []
             pieces: list[Any] = []
 
-            def flush(run: list[Any] = run, pieces: list[Any] = pieces) -> None:
+            def flush(run: list[Any] = run, pieces: list[Any] = pieces, el: Tag = el) -> None:
                 if any(not isinstance(x, NavigableString) or x.strip() for x in run):
                     wrap = _clone(el)
                     for x in run:
@@ -239,8 +239,8 @@ class ArticleConverter(MarkdownConverter):
         if block.name in ("pre", "hr") or not block.contents:
             return []
         wrap = _clone(like)
-        for c in list(block.contents):
-            wrap.append(c.extract())
+        for child in list(block.contents):
+            wrap.append(child.extract())
         block.append(wrap)
         return [wrap]
 
@@ -299,7 +299,7 @@ class ArticleConverter(MarkdownConverter):
                         out = body
                 parts.append(out)
             text = "".join(parts)
-        fn = self.get_conv_fn_cached(name)
+        fn = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
         if fn is not None:
             text = fn(node, text, parent_tags=parent_tags)
         return text
@@ -597,7 +597,7 @@ def _caption_as_alt(caption: Tag, img: Tag | None = None) -> None:
         if prev is None or prev.name not in ("p", "div", "figure"):
             return
         img = prev if prev.name == "img" else prev.find("img")
-    if img is not None and not (img.get("alt") or "").strip():
+    if img is not None and not str(img.get("alt") or "").strip():
         img["alt"] = caption.get_text(" ", strip=True).lstrip("▲△▼ ")
 
 
