@@ -74,7 +74,12 @@ def peers() -> dict[str, Callable[[str], str]]:
 def load(paths: list[Path]) -> list[Document]:
     docs = []
     for p in paths:
-        if p.suffix in (".html", ".htm"):
+        if p.suffix == ".cases":  # many small hard cases, one per block
+            blocks = p.read_text("utf-8").split("\n====\n")
+            for i, block in enumerate(blocks):
+                if block.strip():
+                    docs.append(Document.from_text(block, f"{p}#{i}", body_kind="html"))
+        elif p.suffix in (".html", ".htm"):
             docs.append(Document.from_text(p.read_text("utf-8"), str(p), body_kind="html"))
         else:
             doc = read_document(p)
@@ -159,7 +164,8 @@ def main() -> int:
     else:
         if CORPUS.is_dir():
             sets.append((f"corpus ({CORPUS})", sorted(CORPUS.glob("*.md"))))
-        sets.append(("hard cases (tests/fixtures/convert)", sorted(HARD.glob("*.html"))))
+        hard = sorted(HARD.glob("*.html")) + sorted(HARD.glob("*.cases"))
+        sets.append(("hard cases (tests/fixtures/convert)", hard))
     for title, files in sets:
         docs = load(files)
         print(table(f"{title}: {len(docs)} HTML posts", run(docs, args.details)))

@@ -19,6 +19,12 @@ from contentkit.markdown import parser
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HARD = sorted((FIXTURES / "convert").glob("*.html"))
 POSTS = sorted((FIXTURES / "corpus").glob("*.md"))
+CASES = [
+    (f"{path.stem}#{i}", block)
+    for path in sorted((FIXTURES / "convert").glob("*.cases"))
+    for i, block in enumerate(path.read_text("utf-8").split("\n====\n"))
+    if block.strip()
+]
 
 
 def render(markdown: str) -> str:
@@ -40,6 +46,12 @@ def test_hard_cases_render_as_the_source_showed(path: Path) -> None:
     assert_faithful(doc.body, kept.markdown, path.name)
     cleaned = convert_document(doc)  # the default: spurious project links unwrapped
     assert_faithful(cleaned.source_html, cleaned.markdown, path.name)
+
+
+@pytest.mark.parametrize(("name", "html"), CASES, ids=[name for name, _ in CASES])
+def test_small_hard_cases_render_as_the_source_showed(name: str, html: str) -> None:
+    md = convert_text(html, project_links="keep", body_kind="html")
+    assert_faithful(html, md, name)
 
 
 @pytest.mark.parametrize("path", POSTS, ids=lambda p: p.stem)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from contentkit.document import Document, read_document
+from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
 from contentkit.links import DEFAULT_OPTIONS, LinkVerdict, judge_links
 
@@ -133,11 +133,16 @@ def convert_text(
     to: str = "markdown",
     project_links: str = "clean",
     normalize_dates: bool = False,
+    body_kind: BodyKind | None = None,
 ) -> str:
-    """Convert a post (or a bare HTML fragment) given as text; returns the output text."""
+    """Convert a post (or a bare HTML fragment) given as text; returns the output text.
+
+    The body is HTML when it starts with a tag or ``path`` ends in ``.html``; pass
+    ``body_kind="html"`` to convert a fragment that starts with text.
+    """
     if to not in TARGETS:
         raise ValueError(f"to must be one of {TARGETS}")
-    doc = Document.from_text(text, path)
+    doc = Document.from_text(text, path, body_kind=body_kind)
     conv = convert_document(doc, project_links=project_links, normalize_dates=normalize_dates)
     return conv.render(to)
 

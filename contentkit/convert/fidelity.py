@@ -28,6 +28,7 @@ from contentkit.convert.html import (
     image_source,
     is_hidden,
     safe_url,
+    style_emphasis,
     url_scheme,
 )
 
@@ -101,9 +102,10 @@ def features(root: Any) -> Features:
             if hidden:
                 skip += 1
                 continue
-            if tag in ("b", "strong"):
+            css_bold, css_italic = style_emphasis(el.attrib)
+            if tag in ("b", "strong") or css_bold:
                 bold += 1
-            elif tag in ("em", "i", "cite"):
+            if tag in ("em", "i", "cite") or css_italic:
                 italic += 1
             if tag in HEADINGS or tag == "th":
                 plain_bold += 1

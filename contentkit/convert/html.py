@@ -124,6 +124,18 @@ def is_hidden(attrs: Mapping[str, object]) -> bool:
     return isinstance(style, str) and bool(_DISPLAY_NONE.search(style))
 
 
+_WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)
+_ITALIC = re.compile(r"font-style\s*:\s*(italic|oblique)\b", re.I)
+
+
+def style_emphasis(attrs: Mapping[str, object]) -> tuple[bool, bool]:
+    """(bold, italic) that an inline ``style`` gives an element, as a browser would show it."""
+    style = attrs.get("style")
+    if not isinstance(style, str) or "font-" not in style:
+        return False, False
+    return bool(_WEIGHT.search(style)), bool(_ITALIC.search(style))
+
+
 def url_scheme(url: str) -> str:
     """The scheme as a browser reads it (it ignores control characters and whitespace)."""
     m = _SCHEME.match(_CTRL.sub("", url))

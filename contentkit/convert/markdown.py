@@ -33,13 +33,14 @@ from contentkit.convert.html import (
     image_source,
     is_hidden,
     safe_url,
+    style_emphasis,
 )
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
 _NONCHARS = {c: None for c in range(0xFDD0, 0xFDF0)}
 _WS = re.compile(r"[ \t\n\r\f]+")
-_LEADING_MARKER = re.compile(r"[#>+=*_~|-]|\d")
+_LEADING_MARKER = re.compile(r"[#>+=*_~|:-]|\d")
 _INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -59,7 +60,9 @@ _BLOCK_START = re.compile(
     r"|(?P<gt>>)"
     r"|(?P<bullet>[-+*](?=[ \t]|$))"
     r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
-    r"|(?P<rule>(?:[-*_=][ \t]*)+$)",
+    r"|(?P<rule>(?:[-*_=][ \t]*)+$)"
+    # a GFM table delimiter row ("--- | ---"), or any line that starts with a pipe
+    r"|(?P<table>\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|\|)",
     re.M,
 )
 _BREAK_AT_END = re.compile(BREAK + r"(?=\n[ \t>]*(?:\n|$)|$)")
@@ -115,6 +118,8 @@ class ArticleConverter(MarkdownConverter):
         while stack:
             el, depth, nesting = stack.pop()
             name = el.name
+            if "style" in el.attrs and name not in ("strong", "b", "em", "i", "[document]"):
+                self._css_emphasis(el, push)
             if name == "img":
                 self._prepare_img(el)
             elif name in _PUSH_DOWN:
@@ -160,6 +165,23 @@ class ArticleConverter(MarkdownConverter):
             for li in lst.find_all("li", recursive=False):
                 self._li_number[id(li)] = n
                 n += 1
+
+    @staticmethod
+    def _css_emphasis(el: Tag, push: list[Tag]) -> None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
+        bold, italic = style_emphasis(el.attrs)
+        tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
+        if not tags:
+            return
+        if el.name in ("span", "font"):
+            el.name = tags.pop(0)
+            push.append(el)
+        for name in tags:
+            wrap = Tag(name=name)
+            for child in list(el.contents):
+                wrap.append(child.extract())
+            el.append(wrap)
+            push.append(wrap)
 
     def _flatten(self, top: Tag) -> None:
         """Replace a too-deep subtree by its text, images and block breaks, in one flat run."""
@@ -455,8 +477,8 @@ class ArticleConverter(MarkdownConverter):
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: Any) -> str:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
-        text = _WS.sub(" ", text.replace(BREAK, " ")).strip()
-        if not text.replace(LINE_START, ""):
+        text = _WS.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
+        if not text:
             return ""
         # A closing run of '#' would be eaten as the heading's closing sequence.
         text = _TRAILING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
