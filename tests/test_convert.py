@@ -290,3 +290,31 @@ def test_lazy_image_rule_and_fix(run_cli, tmp_path: Path) -> None:
     assert run_cli("lint", "p.html", "--select", "HT001", "--fix").returncode == 0
     fixed = post.read_text("utf-8")
     assert 'src="https://e.com/a.jpg"' in fixed and 'src="https://e.com/b.jpg"' in fixed
+
+
+def test_markdown_body_passes_through_with_judged_links_unwrapped() -> None:
+    post = "---\ntitle: T\n---\nRead [the docs](https://example.com/docs) and **keep** this.\n"
+    out = convert_text(post)
+    assert out.endswith("Read [the docs](https://example.com/docs) and **keep** this.\n")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    import subprocess
+
+    (tmp_path / "in").mkdir()
+    for i in range(3):
+        (tmp_path / "in" / f"p{i}.html").write_text(f"<p>{i}</p>", "utf-8")
+    master, slave = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "contentkit", "convert", "in", "-o", "out"],
+        cwd=tmp_path,
+        stderr=slave,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    os.close(slave)
+    shown = os.read(master, 65536).decode("utf-8", "replace")
+    os.close(master)
+    assert proc.returncode == 0
+    assert "Converting" in shown and "Converted 3 posts" in shown

@@ -58,8 +58,6 @@ class Conversion:
 
 
 def _verdicts(doc: Document, options: Mapping[str, Any]) -> list[LinkVerdict]:
-    if doc.body_kind != "html":
-        return []
     try:
         return judge_links(doc, options)
     except NotImplementedError:  # judgement not installed: every link is kept as written
@@ -113,8 +111,6 @@ def convert_document(
     if project_links not in PROJECT_LINK_MODES:
         raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
     front = _front_matter(doc, normalize_dates)
-    if doc.body_kind != "html":
-        return Conversion(doc, doc.body.lstrip("\r\n"), front)
     verdicts = _verdicts(doc, link_options) if project_links != "keep" else []
     if project_links == "strip":
         unwrapped = [v for v in verdicts if v.is_project_link]
@@ -123,6 +119,9 @@ def convert_document(
     else:
         unwrapped = []
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
+    if doc.body_kind != "html":
+        # A Markdown body is already Markdown: only the judged links are unwrapped.
+        return Conversion(doc, body.lstrip("\r\n"), front, verdicts, unwrapped, body)
     return Conversion(doc, html_to_markdown(body), front, verdicts, unwrapped, body)
 
 

@@ -38,7 +38,14 @@ from contentkit.convert.html import (
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
-_NONCHARS = {c: None for c in range(0xFDD0, 0xFDF0)}
+_NONCHAR = re.compile("[\ufdd0-\ufdef]")
+
+
+def _clean(text: str) -> str:
+    """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
+    return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
+
+
 _WS = re.compile(r"[ \t\n\r\f]+")
 _LEADING_MARKER = re.compile(r"[#>+=*_~|:-]|\d")
 _INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
@@ -91,7 +98,8 @@ class ArticleConverter(MarkdownConverter):
         heading_style = "atx"
         newline_style = "backslash"
         strong_em_symbol = "*"
-        bs4_options = "lxml"
+        # lxml builds the tree fastest; class lists stay plain strings (we split the one we read).
+        bs4_options = {"features": "lxml", "multi_valued_attributes": None}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -128,7 +136,7 @@ class ArticleConverter(MarkdownConverter):
                 lists.append(el)
             elif name == "table":
                 tables.append(el)
-            elif name == "p" and "img-desc" in (el.get("class") or ()):
+            elif name == "p" and "img-desc" in str(el.get("class") or "").split():
                 _caption_as_alt(el)
             elif name == "figcaption":
                 fig = el.find_parent("figure")
@@ -330,7 +338,7 @@ class ArticleConverter(MarkdownConverter):
     def process_text(self, el: Any, parent_tags: Any = None) -> str:
         if parent_tags is None:
             parent_tags = set()
-        text = str(el).translate(_NONCHARS)
+        text = _clean(str(el))
         if "pre" in parent_tags:
             return text
         text = _WS.sub(" ", text)
@@ -400,7 +408,7 @@ class ArticleConverter(MarkdownConverter):
         if not src:
             return ""
         alt = escape_text(_WS.sub(" ", str(el.get("alt") or "")).strip(), in_link=True)
-        return f"![{alt.translate(_NONCHARS)}]({link_destination(src)}{_title(el)})"
+        return f"![{_clean(alt)}]({link_destination(src)}{_title(el)})"
 
     def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
         if "pre" in parent_tags:
@@ -488,7 +496,7 @@ class ArticleConverter(MarkdownConverter):
         return "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
-        text = text.translate(_NONCHARS).strip("\n")
+        text = _clean(text).strip("\n")
         if not text.strip():
             return ""
         if "_inline" in parent_tags:
@@ -627,7 +635,7 @@ def _title(el: Any) -> str:
     title = el.get("title")
     if not isinstance(title, str) or not title.strip():
         return ""
-    title = _WS.sub(" ", title.translate(_NONCHARS)).strip()
+    title = _WS.sub(" ", _clean(title)).strip()
     return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -635,7 +643,7 @@ def _language(pre: Any) -> str:
     for node in (pre, pre.find("code")):
         if node is None:
             continue
-        for cls in node.get("class") or ():
+        for cls in str(node.get("class") or "").split():
             for prefix in ("language-", "lang-"):
                 if cls.startswith(prefix) and re.fullmatch(r"[\w+#.-]+", cls[len(prefix) :]):
                     return cls[len(prefix) :]
@@ -658,7 +666,7 @@ _DEST_RE = re.compile(r"[ ()<>\\\x00-\x1f\x7f]")
 
 def link_destination(url: str) -> str:
     """A URL as a Markdown link destination: spaces, parentheses and brackets percent-encoded."""
-    url = url.translate(_NONCHARS).strip()
+    url = _clean(url).strip()
     return _DEST_RE.sub(lambda m: _DEST_ESCAPES.get(m.group(0), f"%{ord(m.group(0)):02X}"), url)
 
 
