@@ -115,7 +115,9 @@ def convert_document(
     if project_links == "strip":
         unwrapped = [v for v in verdicts if v.is_project_link]
     elif project_links == "clean":
-        unwrapped = [v for v in verdicts if v.verdict != "legit"]
+        # Only auto-inserted anchors are cleaned: an author's own link stays, even a broken one
+        # (the converter still drops unsafe targets).
+        unwrapped = [v for v in verdicts if v.is_project_link and v.verdict != "legit"]
     else:
         unwrapped = []
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body

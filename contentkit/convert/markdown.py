@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import PreformattedString
 from markdownify import MarkdownConverter
 
 from contentkit import commonmark as cm
@@ -160,7 +161,8 @@ class ArticleConverter(MarkdownConverter):
             self._flatten(el)
         for table in tables:
             if table.parent is not None and _is_layout_table(table):
-                for part in [table, *table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th"])]:
+                parts = table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th", "caption"])
+                for part in [table, *(p for p in parts if p.find_parent("table") is table)]:
                     part.name = "div"
         self._push_down(push)
         for lst in lists:
@@ -211,7 +213,7 @@ class ArticleConverter(MarkdownConverter):
                     items.append(_marker("ck-break"))
                     stack.append(None)
                 stack.extend(reversed(node.contents))
-            elif not isinstance(node, Comment):
+            elif not isinstance(node, PreformattedString):
                 items.append(NavigableString(str(node)))
         top.clear()
         for item in items:
@@ -289,8 +291,8 @@ class ArticleConverter(MarkdownConverter):
         for i, el in enumerate(contents):
             if isinstance(el, Tag):
                 children.append(el)
-            elif isinstance(el, Comment) or not isinstance(el, NavigableString):
-                continue
+            elif isinstance(el, PreformattedString) or not isinstance(el, NavigableString):
+                continue  # comments, doctypes, processing instructions, CDATA: never shown
             elif el.strip():
                 children.append(el)
             elif remove_inside and (i == 0 or i == last):
@@ -420,14 +422,9 @@ class ArticleConverter(MarkdownConverter):
     def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
         if "pre" in parent_tags or "_noformat" in parent_tags:
             return text
-        if not text.strip(" "):
-            return text
-        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
-        fence = "`" * (longest + 1)
-        # A space pad keeps a leading/trailing backtick (or space) from being read as the fence.
-        if longest or (text[0] == " " and text[-1] == " "):
-            text = f" {text} "
-        return f"{fence}{text}{fence}"
+        if "a" not in parent_tags and el.find("a", href=True) is not None:
+            return _code_with_links(el)
+        return _code_span(text)
 
     convert_kbd = convert_code
     convert_samp = convert_code
@@ -509,7 +506,7 @@ class ArticleConverter(MarkdownConverter):
         text = text.strip("\n")
         if not text:
             return ""
-        if "li" in parent_tags:
+        if "li" in parent_tags and _can_interrupt(el):
             return "\n" + text + "\n"
         return "\n\n" + text + "\n\n"
 
@@ -583,6 +580,56 @@ class ArticleConverter(MarkdownConverter):
     convert_thead = convert_tr
     convert_tbody = convert_tr
     convert_tfoot = convert_tr
+
+
+def _code_span(text: str) -> str:
+    if not text.strip(" "):
+        return text
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    # A space pad keeps a leading/trailing backtick (or space) from being read as the fence.
+    if longest or (text[0] == " " and text[-1] == " "):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def _code_with_links(code: Tag) -> str:
+    """``<code>see <a>x</a></code>``: a code span cannot hold a link, so the link holds one."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            buf.clear()
+
+    stack: list[Any] = list(reversed(code.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            href = safe_url(node.get("href")) if node.name == "a" else None
+            if href is not None and node.get_text():
+                flush()
+                inner = _code_span(_WS.sub(" ", _clean(node.get_text())))
+                out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
+            elif node.name == "br":
+                buf.append(" ")
+            else:
+                stack.extend(reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            buf.append(str(node))
+    flush()
+    return "".join(out)
+
+
+def _can_interrupt(lst: Tag) -> bool:
+    """Can this list start right under a line of text? CommonMark says no for an ordered list
+    not starting at 1 and for an empty first item (``-`` would underline a heading)."""
+    first = lst.find("li", recursive=False)
+    if first is None or (not first.get_text(strip=True) and first.find("img") is None):
+        return False
+    start = lst.get("start")
+    return lst.name != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
 
 
 def _row(cells: list[str], width: int) -> str:
