@@ -607,7 +607,7 @@ def _code_with_links(code: Tag) -> str:
     while stack:
         node = stack.pop()
         if isinstance(node, Tag):
-            href = safe_url(node.get("href")) if node.name == "a" else None
+            href = safe_url(str(node.get("href") or "") or None) if node.name == "a" else None
             if href is not None and node.get_text():
                 flush()
                 inner = _code_span(_WS.sub(" ", _clean(node.get_text())))
