@@ -350,6 +350,7 @@ class ArticleConverter(MarkdownConverter):
                 text,
                 in_link="a" in parent_tags,
                 before_link=isinstance(nxt, Tag) and nxt.name in ("a", "img"),
+                at_end=nxt is None and el.parent is not None and el.parent.name in BLOCK,
             )
             lead = len(text) - len(text.lstrip(" "))
             if lead < len(text) and _LEADING_MARKER.match(text, lead):
@@ -717,7 +718,9 @@ def link_destination(url: str) -> str:
     return _DEST_RE.sub(lambda m: _DEST_ESCAPES.get(m.group(0), f"%{ord(m.group(0)):02X}"), url)
 
 
-def escape_text(text: str, *, in_link: bool = False, before_link: bool = False) -> str:
+def escape_text(
+    text: str, *, in_link: bool = False, before_link: bool = False, at_end: bool = False
+) -> str:
     """Backslash-escape what a CommonMark reader would read as syntax, and nothing else.
 
     Text nodes are escaped on their own, so a character at an edge is judged as if the unseen
@@ -734,8 +737,14 @@ def escape_text(text: str, *, in_link: bool = False, before_link: bool = False) 
         before = text[i - 1] if i else None
         after = text[i + 1] if i + 1 < n else None
         esc = False
-        if ch in "`[":
+        if ch == "`":
             esc = True
+        elif ch == "[":
+            # "[1] and [note]" stay as written: only a bracket that could start a link or a
+            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
+            close = text.find("]", i + 1)
+            follow = text[close + 1 : close + 2] if close >= 0 else None
+            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
