@@ -87,10 +87,12 @@ def main() -> int:
         tp = confusion[(cls, cls)]
         fp = sum(n for (gold, guess), n in confusion.items() if guess == cls and gold != cls)
         fn = sum(n for (gold, guess), n in confusion.items() if gold == cls and guess != cls)
-        p = tp / (tp + fp) if tp + fp else float("nan")
-        r = tp / (tp + fn) if tp + fn else float("nan")
-        f1 = 2 * p * r / (p + r) if tp else float("nan")
-        print(f"{cls:9} precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}  (tp {tp} fp {fp} fn {fn})")
+        p = f"{tp / (tp + fp):.3f}" if tp + fp else "n/a"
+        r = f"{tp / (tp + fn):.3f}" if tp + fn else "n/a"
+        f1 = f"{2 * tp / (2 * tp + fp + fn):.3f}" if tp else "n/a"
+        print(f"{cls:9} precision {p}  recall {r}  F1 {f1}  (tp {tp} fp {fp} fn {fn})")
+    other = Counter(CODE_TO_VERDICT.get(f["code"]) for f in findings)
+    print(f"all links of all posts: {other['spurious']} spurious, {other['broken']} broken")
     labels = ("legit", "spurious", "broken")
     print("confusion (rows: label, columns: contentkit's verdict)")
     print(" " * 10 + "".join(f"{c:>10}" for c in labels))

@@ -52,6 +52,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from contentkit.document import Document
+from contentkit.html_scan import VOID_ELEMENTS
 
 Verdict = Literal["legit", "spurious", "broken"]
 
@@ -122,6 +123,8 @@ class _Link:
     nested: bool = False
     has_media: bool = False
     duplicate_href: bool = False
+    # Block elements opened inside the link and not yet closed, by name.
+    blocks_inside: dict[str, int] = field(default_factory=dict)
     text: str = ""
     plain_start: int = 0  # offsets of the link text in the post's plain text
     plain_end: int = 0
@@ -169,9 +172,15 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
         if tag.name != "a":
             if tag.name in _MEDIA_TAGS and stack and not tag.is_end:
                 stack[-1].has_media = True
-            if tag.name in _BLOCK_TAGS and stack and tag.name not in ("br", "img"):
-                # An anchor left open when its block ends: browsers close it there.
-                if tag.is_end or tag.name in ("p", "div", "li", "h1", "h2", "h3", "table"):
+            if stack and tag.name in _BLOCK_TAGS and tag.name not in VOID_ELEMENTS:
+                inner = stack[-1].blocks_inside
+                if not tag.is_end:
+                    inner[tag.name] = inner.get(tag.name, 0) + 1  # a block inside the link
+                elif inner.get(tag.name, 0) > 0:
+                    inner[tag.name] -= 1
+                else:
+                    # The block the anchor sits in ends before any '</a>': the anchor
+                    # was never closed (browsers close it here).
                     for open_link in stack:
                         open_link.closed = False
                         open_link.close_start = open_link.end = tag.start
@@ -473,6 +482,8 @@ class Evidence:
     latin_cut: bool = False
     anchor_tag: str | None = None
     anchor_freq: int = 0
+    swallowed: str | None = None  # a function word or pronoun at the anchor's edge
+    swallowed_kind: str = "func"
 
 
 def _window(plain: str, start: int, end: int) -> tuple[str, str]:
@@ -546,9 +557,11 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     f["anchor_is_word"] = 1.0 if (a, b) in free_words else 0.0
     # The anchor's own words: a name jieba does not know splits into rare pieces (微/博),
     # an ordinary phrase into common words (上线/了, 出门/找/我, 简单/任务).
-    inner_lattice = segment.Lattice(anchor, words.logp, total, words.prefixes)
-    inner = segment.Segmentation(inner_lattice.words(), inner_lattice.logp)
-    pieces = [anchor[s:e] for s, e in inner.words]
+    if entry is not None:
+        pieces = [anchor]  # a dictionary word is its own best segmentation
+    else:
+        inner = segment.Lattice(anchor, words.logp, total, words.prefixes)
+        pieces = [anchor[s:e] for s, e in inner.words()]
     freqs = [entries[p].freq if p in entries else 1 for p in pieces]
     multi = len(pieces) >= 2
     f["inner_pieces"] = min(len(pieces), 4) / 4 if not entry else 0.0
@@ -561,7 +574,10 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
         for p, fr in ((pieces[0], freqs[0]), (pieces[-1], freqs[-1])):
             ent = entries.get(p)
             if len(p) == 1 and ent is not None and pos_class(ent.tag) in ("func", "pron"):
-                edge = max(edge, math.log(fr) / 10)
+                if math.log(fr) / 10 > edge:
+                    edge = math.log(fr) / 10
+                    ev.swallowed = p
+                    ev.swallowed_kind = pos_class(ent.tag)
     f["edge_function_char"] = edge
     # Parts of speech of the first and last piece of an anchor jieba does not know whole:
     # 非常/完美 (adverb, adjective) and 一条/视频 (numeral) are phrases, not names.
@@ -727,11 +743,18 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     cut = ev.cut_word and ev.cut_word != text and f.get("max_cut_cost", 0) >= 0.5
     if cut:
         return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
+    if ev.swallowed and f.get("edge_function_char", 0) > 0:
+        what = "pronoun" if ev.swallowed_kind == "pron" else "function word"
+        return f"'{text}' swallows the {what} '{ev.swallowed}' of the sentence", "unsafe"
     if f.get("case_mismatch"):
         name = link.attrs.get("data-name", "")
         why = f"'{text}' matches the linked name '{name}' only when letter case is ignored"
         return why, "unsafe"
     pc = pos_class(ev.anchor_tag) if ev.anchor_tag else None
+    if ev.anchor_tag in ("vn", "an"):  # jieba's verbal and adjectival nouns
+        pc = "verb" if ev.anchor_tag == "vn" and f.get("prev_pos_adv") else "other"
+    if pc == "other":
+        return f"'{text}' is an everyday word here, not the name of a company or product", "unsafe"
     if pc in _POS_WORDS:
         return f"'{text}' is {_POS_WORDS[pc]} here, not the name of a company or product", "unsafe"
     return f"'{text}' is used in its ordinary sense here, not as the name it links to", "unsafe"

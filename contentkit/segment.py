@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 # SQLite allows 32766 parameters a statement since 3.32, 999 before.
 _MAX_PARAMS = 30000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
@@ -83,7 +84,10 @@ class Lexicon:
             try:
                 if not db.exists():
                     self._build(db)
-                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+                # immutable: the file is only ever replaced whole (os.replace), never
+                # changed in place, so SQLite may skip locking and change detection.
+                uri = f"file:{quote(db.as_posix())}?mode=ro&immutable=1"
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
                 conn.execute("PRAGMA mmap_size=67108864")  # read pages without copying
                 row = conn.execute("SELECT value FROM meta WHERE key='total'").fetchone()
                 self.total = int(row[0])
@@ -163,18 +167,16 @@ class Lexicon:
         word: far fewer lookups than every substring up to MAX_WORD_LEN.
         """
         texts = set(windows)
-        level = {c for t in texts for c in t}
-        found = self.lookup_many(level)
-        # Grow every substring that is a word or a word's prefix by one character.
-        # Only runs of CJK ideographs: the few dictionary words with Latin letters, digits
-        # or punctuation never decide whether a link cuts a Chinese word.
-        runs = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
-        texts = runs
+        # Single characters, and the two-character start of every word, in one query. Only
+        # runs of CJK ideographs, Latin letters and digits: dictionary words hold no spaces
+        # or punctuation.
+        chars = {c for t in texts for c in t}
+        texts = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
         level = {t[i : i + 2] for t in texts for i in range(len(t) - 1)}
+        found = self.lookup_many(chars | level)
+        got = found
         length = 2
-        while level:
-            got = self.lookup_many(level)
-            found.update(got)
+        while True:
             length += 1
             if length > MAX_WORD_LEN:
                 break
@@ -184,6 +186,10 @@ class Lexicon:
                 for i in range(len(t) - length + 1)
                 if t[i : i + length - 1] in got
             }
+            if not level:
+                break
+            got = self.lookup_many(level)
+            found.update(got)
         return {w: e for w, e in found.items() if e.freq > 0}
 
     def get(self, word: str) -> Entry | None:

@@ -26,8 +26,8 @@ def anchor_position(text: str, needle: str) -> tuple[int, int]:
     return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
-def findings(run_cli, *args: str) -> list[dict]:
-    proc = run_cli("lint", "--select", "LK", "--output-format", "json", *args)
+def findings(run_cli, *args: str, env: dict[str, str] | None = None) -> list[dict]:
+    proc = run_cli("lint", "--select", "LK", "--output-format", "json", *args, env=env)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
 
@@ -227,6 +227,7 @@ def test_bad_option_is_a_config_error(run_cli, tmp_path):
         ("id mismatch: 据<a", "the href points to project 8 but data-id says 7"),
         ("text differs: 据<a", "the link text '天眼查' differs from its data-name '企查查'"),
         ("nested: <a", "an anchor inside another anchor"),
+        ("unclosed: 据<a", "the anchor is never closed with '</a>'"),
     ],
 )
 def test_broken_html_examples(run_cli, needle, message):
@@ -245,7 +246,7 @@ def test_not_broken_examples(run_cli):
     post = FIX / "broken-html.md"
     text = post.read_text(encoding="utf-8")
     broken_lines = {f["line"] for f in findings(run_cli, str(post)) if f["code"] == "LK002"}
-    for needle in ("other id space", "case only", "image link", "link target"):
+    for needle in ("other id space", "case only", "image link", "link target", "block inside"):
         line = text.count("\n", 0, text.index(needle)) + 1
         assert line not in broken_lines, needle
 
@@ -281,8 +282,8 @@ def test_corpus_posts_without_links_have_no_findings(run_cli):
 def test_docstring_examples(run_cli, tmp_path, code):
     rule = registered_rules()[code]
     examples = list(rule.examples())
-    assert {kind for kind, _ in examples} == {"fail", "pass"}
-    for i, (kind, body) in enumerate(examples):
+    assert {kind for kind, _, _ in examples} == {"fail", "pass"}
+    for i, (kind, body, _config) in enumerate(examples):
         post = tmp_path / f"example-{i}.html"
         post.write_text(body, encoding="utf-8")
         got = [f for f in findings(run_cli, str(post)) if f["code"] == code]
@@ -358,3 +359,38 @@ def test_any_text_never_crashes(body):
         doc = Document.from_text("---\ntitle: t\n---\n" + body, "post.md", body_kind=kind)
         for v in judge_links(doc):
             assert v.start < v.open_end <= v.close_start <= v.end
+
+
+def test_seed_post_cut_and_swallowed_function_word(run_cli, tmp_path):
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "shanghai-internet-map.md"
+    post = copy_from(seed, tmp_path)
+    messages = [f["message"] for f in findings(run_cli, str(post))]
+    assert "'易优' cuts through the word '贸易优势'" in messages
+    assert "'天地和' swallows the function word '和' of the sentence" in messages
+    before = post.read_text(encoding="utf-8")
+    run_cli("lint", "--select", "LK", "--fix", str(post))
+    after = post.read_text(encoding="utf-8")
+    assert "贸易优势" in strip_tags(after) and 'data-name="易优"' not in after
+    assert 'data-name="天地和"' in after  # an unsafe judgement: only with --unsafe-fixes
+    assert strip_tags(after) == strip_tags(before)
+    run_cli("lint", "--select", "LK", "--fix", "--unsafe-fixes", str(post))
+    assert 'data-name="天地和"' not in post.read_text(encoding="utf-8")
+
+
+def copy_from(src: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / src.name
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def test_dictionary_cache_is_built_where_it_can_be(run_cli, tmp_path):
+    """A fresh cache directory is filled on first use; an unusable one falls back to tmp."""
+    post = FIX / "36kr-excerpt-21.md"
+    cache = tmp_path / "cache"
+    first = findings(run_cli, str(post), env={"CONTENTKIT_CACHE_DIR": str(cache)})
+    assert list(cache.glob("lexicon-*.sqlite"))
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    second = findings(run_cli, str(post), env={"CONTENTKIT_CACHE_DIR": str(blocker / "sub")})
+    assert [f["message"] for f in first] == [f["message"] for f in second]
+    assert any("cuts through the word" in f["message"] for f in first)
