@@ -158,7 +158,10 @@ def peers() -> dict[str, Callable[[str], object] | str]:
         import pypandoc
 
         pypandoc.get_pandoc_version()
-        found["pandoc"] = lambda h: pypandoc.convert_text(h, "commonmark", format="html")
+        # --sandbox: no network (pandoc would try to fetch iframes), as a converter should.
+        found["pandoc"] = lambda h: pypandoc.convert_text(
+            h, "commonmark", format="html", extra_args=["--sandbox", "--quiet"]
+        )
     except (ImportError, OSError) as exc:
         found["pandoc"] = f"not available ({exc})"
     return found

@@ -206,13 +206,31 @@ _SEVERITY = {s.value: s for s in Severity}
 
 
 def decode_diagnostics(payload: bytes, path: str) -> list[Diagnostic]:
-    """Findings from an entry; ValueError/TypeError/KeyError for anything malformed."""
+    """Findings from an entry; ValueError/TypeError/KeyError for anything malformed.
+
+    Every field's type is checked (a checksum proves integrity, not origin), with plain
+    comparisons: this runs once per finding of every unchanged post.
+    """
     out: list[Diagnostic] = []
     rows = json.loads(payload.decode("utf-8"))
-    if not isinstance(rows, list):
+    if type(rows) is not list:
         raise ValueError("not a list of findings")
+    severity = _SEVERITY
     for row in rows:
         code, name, message, start, end, line, col, end_line, end_col, sev, fix, src = row
+        if not (
+            type(code) is str
+            and type(name) is str
+            and type(message) is str
+            and type(src) is str
+            and type(start) is int
+            and type(end) is int
+            and type(line) is int
+            and type(col) is int
+            and type(end_line) is int
+            and type(end_col) is int
+        ):
+            raise ValueError("bad finding")
         fix_obj = None
         if fix is not None:
             applicability, fix_message, edits = fix
@@ -226,14 +244,6 @@ def decode_diagnostics(payload: bytes, path: str) -> list[Diagnostic]:
                 applicability,
                 str(fix_message),
             )
-        if not (
-            type(code) is str
-            and type(name) is str
-            and type(message) is str
-            and type(src) is str
-            and all(type(v) is int for v in (start, end, line, col, end_line, end_col))
-        ):
-            raise ValueError("bad finding")
         # Positional: this runs once per cached finding.
         out.append(
             Diagnostic(
@@ -247,7 +257,7 @@ def decode_diagnostics(payload: bytes, path: str) -> list[Diagnostic]:
                 col,
                 end_line,
                 end_col,
-                _SEVERITY[sev],
+                severity[sev],
                 fix_obj,
                 src,
             )
