@@ -232,6 +232,31 @@ def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix
     typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail)
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The site's root folder.")] = Path("."),
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help="pyproject.toml or contentkit.toml (default: pyproject.toml "
+            "if the folder has one).",
+        ),
+    ] = None,
+) -> None:
+    """Write a starter config; never overwrites an existing contentkit config."""
+    from contentkit.init_config import init_config
+
+    try:
+        written = init_config(folder, file)
+    except ContentkitError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or folder}: cannot write: {exc.strerror}")
+    table = " [tool.contentkit]" if written.name == "pyproject.toml" else ""
+    typer.echo(f"Wrote a starter config to {written}{table}; `contentkit lint` will use it.")
+
+
 @app.command("rules")
 def list_rules(
     output_format: Annotated[str, typer.Option("--output-format", help="text or json.")] = "text",
