@@ -31,21 +31,27 @@ def test_baseline_hides_old_findings_and_survives_edits_elsewhere(run_cli, tmp_p
     old = posts / "old.md"
     text = old.read_text(encoding="utf-8")
     text = text.replace("author: 36kr\n", "author: 36kr\ntags:\n  - 上海\n  - 数字经济\n")
-    text = text.replace("<p><strong>文丨西部菌</strong></p>", "<p><strong>文丨西部菌（改）</strong></p>")
+    text = text.replace(
+        "<p><strong>文丨西部菌</strong></p>", "<p><strong>文丨西部菌（改）</strong></p>"
+    )
     old.write_text(text, encoding="utf-8")
     assert "old.md:14:7: FM011" in run_cli("lint", "posts").stdout
     proc = run_cli("lint", "--baseline", "contentkit-baseline.json", "posts")
     assert proc.returncode == 0, proc.stdout
 
     # A new defect in the same post, and the same kind of defect in a new post, are reported.
-    old.write_text(text.replace("comments: false\n", "comments: false\nupdated: 20/04/2021\n"),
-                   encoding="utf-8")
+    old.write_text(
+        text.replace("comments: false\n", "comments: false\nupdated: 20/04/2021\n"),
+        encoding="utf-8",
+    )
     shutil.copy(POSTS / "bad-post.md", posts / "new.md")
     proc = run_cli("lint", "--baseline", "contentkit-baseline.json", "posts")
     assert proc.returncode == 1
     reported = [line for line in proc.stdout.splitlines() if ": FM" in line]
     assert [line.split(":")[0] for line in reported] == [
-        "posts/new.md", "posts/new.md", "posts/old.md"
+        "posts/new.md",
+        "posts/new.md",
+        "posts/old.md",
     ]
     assert "updated" in reported[2]
     assert "2 findings in contentkit-baseline.json hidden" in proc.stdout
@@ -53,7 +59,9 @@ def test_baseline_hides_old_findings_and_survives_edits_elsewhere(run_cli, tmp_p
     # The baseline's paths are relative to the baseline file: it works from another folder.
     proc = run_cli("lint", "--baseline", "../contentkit-baseline.json", ".", cwd=posts)
     assert [line.split(":")[0] for line in proc.stdout.splitlines() if ": FM" in line] == [
-        "new.md", "new.md", "old.md"
+        "new.md",
+        "new.md",
+        "old.md",
     ]
 
 

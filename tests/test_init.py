@@ -27,7 +27,7 @@ def test_init_appends_to_pyproject_and_keeps_the_rest(run_cli, tmp_path: Path) -
     assert "pyproject.toml [tool.contentkit]" in proc.stdout
     text = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
     assert text.startswith(PYPROJECT)
-    assert "\n[tool.contentkit]\n" in text[len(PYPROJECT):]
+    assert "\n[tool.contentkit]\n" in text[len(PYPROJECT) :]
     assert not (tmp_path / "contentkit.toml").exists()
 
     # The written config is one contentkit reads (an unknown key would be an error).
@@ -57,7 +57,7 @@ def test_init_writes_contentkit_toml_when_there_is_no_pyproject(run_cli, tmp_pat
 
 
 def test_init_into_a_pyproject_with_a_tool_table_and_no_final_newline(run_cli, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool]\nx = 1', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool]\nx = 1", encoding="utf-8")
     assert run_cli("init").returncode == 0
     text = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
     assert text.startswith("[tool]\nx = 1\n\n[tool.contentkit]\n")

@@ -57,8 +57,10 @@ def test_github_annotations_have_the_workflow_command_shape(run_cli, posts: Path
     date = next(line for line in lines if "FM011" in line)
     # The span of the date value: 'Tue, 20 Apr 2021 02:55:35 GMT' is 29 characters long.
     assert "line=11,col=7,endLine=11,endColumn=36," in date
-    assert date.endswith("::FM011 [non-iso-date] 'date' is not ISO 8601: "
-                         "'Tue, 20 Apr 2021 02:55:35 GMT' (ISO 8601: 2021-04-20T02:55:35Z)")
+    assert date.endswith(
+        "::FM011 [non-iso-date] 'date' is not ISO 8601: "
+        "'Tue, 20 Apr 2021 02:55:35 GMT' (ISO 8601: 2021-04-20T02:55:35Z)"
+    )
 
 
 def test_github_escapes_properties_and_message(run_cli, tmp_path: Path) -> None:
@@ -73,8 +75,19 @@ def test_github_escapes_properties_and_message(run_cli, tmp_path: Path) -> None:
 
     # Newlines and carriage returns in a message cannot come from a post; check the escaping
     # itself on a finding built by hand.
-    d = Diagnostic("FM004", "front-matter-syntax", "bad\r\nvalue: 50%", "a:b,c.md", 0, 3,
-                   line=2, column=1, end_line=2, end_column=4, severity=Severity.WARNING)
+    d = Diagnostic(
+        "FM004",
+        "front-matter-syntax",
+        "bad\r\nvalue: 50%",
+        "a:b,c.md",
+        0,
+        3,
+        line=2,
+        column=1,
+        end_line=2,
+        end_column=4,
+        severity=Severity.WARNING,
+    )
     assert annotation(d) == (
         "::warning file=a%3Ab%2Cc.md,line=2,col=1,endLine=2,endColumn=4,"
         "title=FM004 front-matter-syntax::FM004 [front-matter-syntax] bad%0D%0Avalue: 50%25"
@@ -129,7 +142,10 @@ def test_sarif_validates_against_the_official_schema(run_cli, posts: Path) -> No
     (change,) = date["fixes"][0]["artifactChanges"]
     (replacement,) = change["replacements"]
     assert replacement["deletedRegion"] == {
-        "startLine": 11, "startColumn": 7, "endLine": 11, "endColumn": 36
+        "startLine": 11,
+        "startColumn": 7,
+        "endLine": 11,
+        "endColumn": 36,
     }
     assert replacement["insertedContent"]["text"] == "2021-04-20T02:55:35Z"
 
@@ -157,8 +173,9 @@ def test_sarif_uri_of_a_file_name_with_spaces_and_cjk(run_cli, tmp_path: Path) -
 
 def test_junit_reads_with_a_junit_parser(run_cli, posts: Path) -> None:
     out = posts / "junit.xml"
-    proc = run_cli("lint", "--output-format", "junit", "-o", str(out),
-                   "bad-post.md", "good-post.md")
+    proc = run_cli(
+        "lint", "--output-format", "junit", "-o", str(out), "bad-post.md", "good-post.md"
+    )
     assert proc.returncode == 1
     xml = JUnitXml.fromfile(str(out))
     suites = {suite.name: suite for suite in xml}
@@ -166,8 +183,7 @@ def test_junit_reads_with_a_junit_parser(run_cli, posts: Path) -> None:
     bad = suites["bad-post.md"]
     assert (bad.tests, bad.failures) == (2, 2)
     failures = [r for case in bad for r in case.result if isinstance(r, Failure)]
-    assert {f.type for f in failures} == {"FM002 front-matter-not-at-start",
-                                          "FM011 non-iso-date"}
+    assert {f.type for f in failures} == {"FM002 front-matter-not-at-start", "FM011 non-iso-date"}
     assert any("ISO 8601" in (f.message or "") for f in failures)
     good = suites["good-post.md"]
     assert (good.tests, good.failures) == (1, 0)
@@ -176,8 +192,15 @@ def test_junit_reads_with_a_junit_parser(run_cli, posts: Path) -> None:
 
 
 def test_output_file_and_exit_zero(run_cli, posts: Path) -> None:
-    proc = run_cli("lint", "--exit-zero", "--output-format", "json",
-                   "--output-file", "findings.json", "bad-post.md")
+    proc = run_cli(
+        "lint",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        "--output-file",
+        "findings.json",
+        "bad-post.md",
+    )
     assert proc.returncode == 0
     assert proc.stdout == ""
     findings = json.loads((posts / "findings.json").read_text(encoding="utf-8"))
