@@ -20,7 +20,7 @@ class UnusedSuppression(Rule):
     the unused names from it; deleting an unused ``contentkit-disable`` also deletes the
     ``contentkit-enable`` that closes it.
 
-    Fail::
+    Fail (extend-select = ["non-iso-date"])::
 
         ---
         title: Hello
@@ -28,7 +28,7 @@ class UnusedSuppression(Rule):
         date: 2021-04-20T02:55:35Z
         ---
 
-    Pass::
+    Pass (extend-select = ["non-iso-date"])::
 
         ---
         title: Hello

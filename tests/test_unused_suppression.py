@@ -38,8 +38,10 @@ def test_rule_examples() -> None:
     rule = find_rule("unused-suppression")
     assert rule is not None and rule.code == "CK002"
     examples = list(rule.examples())
-    assert {kind for kind, _ in examples} == {"fail", "pass"}
-    for kind, text in examples:
+    assert {kind for kind, _, _ in examples} == {"fail", "pass"}
+    for kind, text, config in examples:
+        assert config == {"extend-select": ["non-iso-date"]}
+        # With the default config: every rule runs.
         found = [d.code for d in lint_text(text, "example.md").diagnostics]
         assert ("CK002" in found) == (kind == "fail"), (kind, text, found)
 

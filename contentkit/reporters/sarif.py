@@ -10,6 +10,7 @@ SARIF ``fixes`` with their replacements.
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -58,7 +59,7 @@ def _first_paragraph(text: str) -> str:
 
 
 def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
-    doc = rule.documentation()
+    doc = inspect.getdoc(rule) or ""  # dedented; the first docstring line is not indented
     descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
