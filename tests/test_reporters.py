@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -233,3 +234,47 @@ def test_show_source_counts_wide_characters_as_two_columns(run_cli, posts: Path)
     assert display_width(caret[gutter:]) - 1 == display_width(text[: column - 1])
     assert text[column - 1 :].startswith('"Tue,')
     assert display_width(text[: column - 1]) == column - 1 + 5
+
+
+MULTITOOL = (
+    Path(__file__).resolve().parent.parent
+    / ".ci/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+)
+
+
+@pytest.mark.skipif(
+    not MULTITOOL.is_file(),
+    reason="Microsoft's SARIF validator is not installed (.ci/run installs it with npm)",
+)
+def test_sarif_passes_microsofts_sarif_validator(run_cli, posts: Path) -> None:
+    (posts / "suppressed.md").write_text(
+        "---\ntitle: T\ndate: 2021-04-20\n---\n<!-- contentkit-disable-next-line FM011 -->\nA\n",
+        encoding="utf-8",
+    )
+    run_cli("lint", "--output-format", "sarif", "-o", "report.sarif", ".")
+    log = json.loads((posts / "report.sarif").read_text(encoding="utf-8"))
+    assert len(log["runs"][0]["results"]) == 4  # FM002, FM011 twice, CK002
+    broken = json.loads(json.dumps(log))
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    (posts / "broken.sarif").write_text(json.dumps(broken), encoding="utf-8")
+
+    def validate(name: str) -> tuple[list[str], str]:
+        out = f"{name}.validation"
+        proc = subprocess.run(
+            [str(MULTITOOL), "validate", name, "-o", out],
+            cwd=posts,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+        validation = json.loads((posts / out).read_text(encoding="utf-8-sig"))
+        results = [r for run in validation["runs"] for r in run.get("results", [])]
+        errors = [r["ruleId"] for r in results if r.get("level", "warning") == "error"]
+        return errors, json.dumps(results)
+
+    errors, everything = validate("report.sarif")
+    assert errors == []
+    assert "contentkit" in everything  # it read our log: it warns that we have no home page
+    errors, _ = validate("broken.sarif")
+    assert errors  # and it does catch a broken one
