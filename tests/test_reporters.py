@@ -278,3 +278,25 @@ def test_sarif_passes_microsofts_sarif_validator(run_cli, posts: Path) -> None:
     assert "contentkit" in everything  # it read our log: it warns that we have no home page
     errors, _ = validate("broken.sarif")
     assert errors  # and it does catch a broken one
+
+
+def test_show_source_cuts_a_long_line_around_the_caret(run_cli, tmp_path: Path) -> None:
+    title = "数字经济" * 100  # 400 wide characters: 800 terminal columns before the date
+    (tmp_path / "long.md").write_text(
+        '{"title": "'
+        + title
+        + '", "date": "Tue, 20 Apr 2021 02:55:35 GMT", "x": "'
+        + "y" * 300
+        + '"}\n\nText.\n',
+        encoding="utf-8",
+    )
+    lines = run_cli("lint", "--show-source", "long.md").stdout.splitlines()
+    i = next(i for i, line in enumerate(lines) if "FM011" in line)
+    source, caret = lines[i + 1], lines[i + 2]
+    gutter = source.index("| ") + 2
+    shown = source[gutter:]
+    assert shown.startswith("…") and shown.endswith("…")
+    assert display_width(shown) <= 102
+    under = display_width(caret[gutter:]) - 1
+    # The caret stands under the quote that opens the date value.
+    assert display_width(shown[: shown.index('"Tue,')]) == under
