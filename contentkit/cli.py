@@ -111,6 +111,12 @@ def lint(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Read posts in this encoding (e.g. gb18030).")
     ] = None,
+    max_file_size: Annotated[
+        int | None,
+        typer.Option(
+            "--max-file-size", min=0, help="Skip posts larger than this many bytes (0: no limit)."
+        ),
+    ] = None,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="Path to report for '-' input.")
     ] = None,
@@ -124,6 +130,7 @@ def lint(
         "extend_select": split_selectors(extend_select),
         "schema": schema,
         "encoding": encoding,
+        "max_file_size": max_file_size,
         "unsafe_fixes": unsafe_fixes,
     }
     targets = paths or ["."]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -187,16 +188,9 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
 
 
 def _guess_encoding(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
+    from contentkit.encodings import guess_encoding
 
-    best = from_bytes(data[:65536]).best()
-    if best is None:
-        return None
-    name = best.encoding.replace("_", "-")
-    # GBK and GB2312 posts decode as their superset; name the one that always works.
-    if name in {"gb2312", "gbk", "gb18030", "hz"}:
-        return "gb18030"
-    return name
+    return guess_encoding(data)
 
 
 def read_document(
@@ -214,12 +208,18 @@ def read_document(
             raise InputError("broken symbolic link", shown)
         if p.is_dir():
             raise InputError("is a directory", shown)
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device named like a post would block or never end.
+            raise InputError("not a regular file", shown)
+        size = info.st_size
         if max_bytes and size > max_bytes:
-            raise InputError(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max-file-size)", shown
-            )
-        data = p.read_bytes()
+            raise InputError(_too_large(size, max_bytes), shown)
+        with p.open("rb") as fh:
+            # Bounded even if the file grows between stat and read.
+            data = fh.read(max_bytes + 1) if max_bytes else fh.read()
+        if max_bytes and len(data) > max_bytes:
+            raise InputError(_too_large(len(data), max_bytes), shown)
     except PermissionError:
         raise InputError("permission denied", shown) from None
     except FileNotFoundError:
@@ -227,6 +227,13 @@ def read_document(
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), shown) from None
     return document_from_bytes(data, shown, encoding=encoding)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"file is {size:,} bytes, over the {limit:,}-byte limit "
+        "(max-file-size in the config, or --max-file-size)"
+    )
 
 
 def document_from_bytes(data: bytes, path: str, *, encoding: str | None = None) -> Document:

@@ -26,4 +26,19 @@ class UnreadableFile(Rule):
         return ()  # reported by the engine, which never gets a Document for such a file
 
 
-RULES = [UnreadableFile]
+class InternalError(Rule):
+    """contentkit itself failed on this file (a bug, or input deep enough to exhaust the stack).
+
+    The engine reports it in place of the file's findings, writes nothing, and goes on to the
+    next file; the message names the exception. Please report it with the file.
+    """
+
+    code = "CK003"
+    name = "internal-error"
+    summary = "contentkit failed on this file"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        return ()  # reported by the engine when linting the file raised
+
+
+RULES = [UnreadableFile, InternalError]
