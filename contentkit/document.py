@@ -45,6 +45,7 @@ class Document:
     body_start: int = 0
     body_kind: BodyKind = "markdown"
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _line_texts: dict[int, str] = field(default_factory=dict, repr=False)
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
@@ -88,9 +89,13 @@ class Document:
         """The text of 1-based ``line`` without its newline."""
         if not 1 <= line <= len(self._line_starts):
             return ""
-        start = self._line_starts[line - 1]
-        end = self._line_starts[line] if line < len(self._line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        # Cached: a minified post is one long line, and copying it per finding is quadratic.
+        cached = self._line_texts.get(line)
+        if cached is None:
+            start = self._line_starts[line - 1]
+            end = self._line_starts[line] if line < len(self._line_starts) else len(self.text)
+            cached = self._line_texts[line] = self.text[start:end].rstrip("\r\n")
+        return cached
 
     def offset_of(self, line: int, column: int) -> int:
         line = max(1, min(line, len(self._line_starts)))
