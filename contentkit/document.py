@@ -234,6 +234,15 @@ def read_document(
     return document_from_bytes(data, shown, encoding=encoding)
 
 
+def _wide_unicode_bom(data: bytes) -> str | None:
+    # UTF-32 first: its little-endian mark begins with UTF-16's.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
 def _too_large(size: int, limit: int) -> str:
     return (
         f"file is {size:,} bytes, over the {limit:,}-byte limit "
@@ -242,7 +251,14 @@ def _too_large(size: int, limit: int) -> str:
 
 
 def document_from_bytes(data: bytes, path: str, *, encoding: str | None = None) -> Document:
-    if looks_binary(data) and not (encoding or "").lower().startswith("utf-16"):
+    if looks_binary(data) and not (encoding or "").lower().replace("_", "-").startswith(
+        ("utf-16", "utf-32")
+    ):
+        wide = _wide_unicode_bom(data)
+        if wide:
+            raise InputError(
+                f"{wide} text (it starts with a byte-order mark); try --encoding {wide}", path
+            )
         raise InputError("binary file (contains NUL bytes)", path)
     text, enc, bom = decode(data, path, encoding)
     return Document.from_text(text, path, encoding=enc, bom=bom)

@@ -70,9 +70,13 @@ def guess_encoding(data: bytes) -> str | None:
     return _charset_normalizer_guess(data)
 
 
+_SINGLE_BYTE = re.compile(r"^(?:cp\d{3,4}|iso8859-\d+|latin-?\d|mac-\w+|koi8-\w)$")
+
+
 def _charset_normalizer_guess(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
+    names: list[str] = []
     for match in from_bytes(data):
         name = match.encoding.replace("_", "-")
         # Without NUL bytes (binary files are rejected before this) text is never UTF-16/32.
@@ -80,10 +84,17 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
             continue
         # GBK and GB2312 posts decode as their superset; name the one that always works.
         if name in {"gb2312", "gbk", "gb18030", "hz"}:
-            return "gb18030"
+            name = "gb18030"
         try:
             data.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
-        return name
-    return None
+        names.append(name)
+    if not names:
+        return None
+    # On a short Western post the single-byte code pages all decode and the ranking is
+    # noise (café comes out as cp1250's "cafe" with a caron); Windows-1252 is by far the most
+    # common of them, so it wins whenever it is a candidate at all.
+    if _SINGLE_BYTE.match(names[0]) and "cp1252" in names:
+        return "cp1252"
+    return names[0]

@@ -11,9 +11,11 @@ from pathlib import Path
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    A reader (or a crash) sees the old file or the new one, never a mix. The file mode is kept.
+    A reader (or a crash) sees the old file or the new one, never a mix. The file mode is kept,
+    and a symbolic link stays a link to the rewritten file.
     """
-    target = Path(path)
+    # Through a symbolic link, rewrite the file it points to and keep the link itself.
+    target = Path(os.path.realpath(path))
     try:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
@@ -29,9 +31,24 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
+        _fsync_dir(target.parent)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; best effort (not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
