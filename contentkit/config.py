@@ -190,7 +190,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
         s.schema = schema
     s.encoding = table.get("encoding")
     if s.encoding is not None:
-        check_encoding(s.encoding, f"'encoding' in {where}", where)
+        check_encoding(s.encoding, "the 'encoding' key", where)
     s.max_file_size = int(table.get("max-file-size", s.max_file_size))
     if s.max_file_size < 0:
         raise ConfigError(f"'max-file-size' in {where} must be 0 (no limit) or more", where)
