@@ -154,12 +154,15 @@ def lint(
         sys.stdout.write(text)
         raise typer.Exit(1 if text else 0)
     reporter = get_reporter(output_format)
-    sys.stdout.write(reporter(diagnostics, ReportOptions(color=color, show_source=show_source)))
+    # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
+    to_stderr = fix and "-" in targets
+    out = sys.stderr if to_stderr else sys.stdout
+    out.write(reporter(diagnostics, ReportOptions(color=color, show_source=show_source)))
     if output_format in ("text", "concise"):
         if statistics:
-            _print_statistics(diagnostics)
+            _print_statistics(diagnostics, to_stderr)
         if not quiet:
-            _print_summary(results, diagnostics, fix)
+            _print_summary(results, diagnostics, fix, to_stderr)
     raise typer.Exit(1 if diagnostics else 0)
 
 
@@ -169,22 +172,24 @@ def _unified_diff(result: LintResult) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
 
 
-def _print_statistics(diagnostics: list[Diagnostic]) -> None:
+def _print_statistics(diagnostics: list[Diagnostic], err: bool = False) -> None:
     counts = Counter((d.code, d.name) for d in diagnostics)
     fixable = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability == "safe"}
     for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         mark = "[*]" if code in fixable else "   "
-        typer.echo(f"{n:>6}  {code:<6} {mark} {name}")
+        typer.echo(f"{n:>6}  {code:<6} {mark} {name}", err=err)
 
 
-def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix: bool) -> None:
+def _print_summary(
+    results: list[LintResult], diagnostics: list[Diagnostic], fix: bool, err: bool = False
+) -> None:
     fixed = sum(r.fixes_applied for r in results)
     files = len(results)
     if not diagnostics:
         msg = f"All checks passed ({files} file{'s' if files != 1 else ''})."
         if fixed:
             msg = f"Fixed {fixed} finding{'s' if fixed != 1 else ''}; all checks passed."
-        typer.echo(msg)
+        typer.echo(msg, err=err)
         return
     n = len(diagnostics)
     parts = [f"Found {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
@@ -197,7 +202,7 @@ def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix
         tail = f"\n[*] {safe} fixable with --fix."
     if unsafe:
         tail += f"\n{unsafe} more fixable with --fix --unsafe-fixes."
-    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail)
+    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail, err=err)
 
 
 @app.command("rules")

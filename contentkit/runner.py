@@ -16,7 +16,7 @@ from contentkit.api import (
     lint_file,
 )
 from contentkit.config import load_settings
-from contentkit.document import document_from_bytes
+from contentkit.document import document_from_bytes, encode
 from contentkit.errors import InputError
 
 
@@ -46,8 +46,12 @@ def lint_targets(
             result = guarded(
                 shown, partial(lint_document_result, doc, settings, fix=fix, unsafe_fixes=unsafe)
             )
-            if write and result.fixed is not None:
-                sys.stdout.write(result.fixed)  # stdin fixes go to stdout, as ruff does
+            if write:  # the whole post, fixed or not: a pipe must never come out empty
+                # stdin fixes go to stdout, as ruff does: in the input's encoding, BOM included.
+                sys.stdout.flush()
+                fixed = result.fixed if result.fixed is not None else doc.text
+                sys.stdout.buffer.write(encode(doc, fixed))
+                sys.stdout.buffer.flush()
             results.append(result)
             continue
         if not Path(target).exists() and not Path(target).is_symlink():

@@ -16,15 +16,24 @@ SEED = ROOT / "seeds" / "shanghai-internet-map.md"
 def run_cli(tmp_path: Path):
     """Run the installed ``contentkit`` command as a user would; returns CompletedProcess."""
 
-    def run(*args: str, input: bytes | None = None, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str,
+        input: bytes | None = None,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
         proc = subprocess.run(
             [sys.executable, "-m", "contentkit", *args],
-            input=input, cwd=cwd or tmp_path, env=full_env, capture_output=True,
+            input=input,
+            cwd=cwd or tmp_path,
+            env=full_env,
+            capture_output=True,
         )
         return subprocess.CompletedProcess(
-            proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.args,
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
             proc.stderr.decode("utf-8", "replace"),
         )
 

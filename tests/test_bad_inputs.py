@@ -427,3 +427,19 @@ def test_unfixable_file_is_never_written(run_cli, bad: Path) -> None:
     assert (bad / "control-in-yaml.md").read_bytes() == (
         b"---\ntitle: Hello\ndate: 2021-04-20T02:55:35Z\n---\nBody.\n"
     )
+
+
+def test_fix_from_stdin_keeps_bom_and_newlines(run_cli) -> None:
+    """`--fix -` prints the whole post (fixed or not) on stdout; findings go to stderr."""
+    post = "\ufeff---\r\ntitle: Hi\x07\r\ndate: 2021-04-20T02:55:35Z\r\n---\r\nBody.\r\n"
+    proc = run_cli("lint", "--fix", "-", input=post.encode())
+    assert proc.stdout == post.replace("\x07", "")
+    assert proc.stderr == "Fixed 1 finding; all checks passed.\n"
+    assert proc.returncode == 0
+    clean = post.replace("\x07", "")
+    proc = run_cli("lint", "--fix", "-", input=clean.encode())
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        clean,
+        "All checks passed (1 file).\n",
+        0,
+    )
