@@ -51,7 +51,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "include": ((list,), "a list of file-name globs"),
     "exclude": ((list,), "a list of path globs"),
     "extend-exclude": ((list,), "a list of path globs"),
-    "schema": ((str,), '"hexo" or the path of a JSON Schema file'),
+    "schema": ((str,), '"hexo", "hexo-strict" or the path of a JSON Schema file'),
     "encoding": ((str,), "an encoding name such as gb18030"),
     "max-file-size": ((int,), "a number of bytes"),
     "unsafe-fixes": ((bool,), "true or false"),
@@ -182,7 +182,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
     s.exclude += _check_list_of_str(table.get("extend-exclude", []), "extend-exclude", path)
     if "schema" in table:
         schema = table["schema"]
-        if schema != "hexo":
+        if schema not in ("hexo", "hexo-strict"):
             schema_path = Path(schema)
             if not schema_path.is_absolute():
                 schema_path = root / schema_path

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from contentkit.diagnostics import Applicability, Diagnostic, Fix, Severity
 from contentkit.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 if TYPE_CHECKING:
     from contentkit.config import Settings
@@ -86,12 +92,18 @@ class Rule:
         return textwrap.dedent(cls.__doc__ or "").strip()
 
     @classmethod
-    def examples(cls) -> Iterator[tuple[str, str]]:
-        """("fail"|"pass", text) for each example block in the docstring."""
+    def examples(cls) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """("fail"|"pass", text, config) for each example block in the docstring.
+
+        A block may name the config it needs in TOML: ``Fail (schema = "hexo-strict")::``.
+        """
         doc = inspect.getdoc(cls) or ""
-        for m in re.finditer(r"^(Fail|Pass)::\n\n((?:(?:    .*)?\n)+)", doc + "\n", re.M):
-            block = textwrap.dedent(m.group(2)).strip("\n") + "\n"
-            yield m.group(1).lower(), block
+        pattern = r"^(Fail|Pass)(?: \((.+)\))?::\n\n((?:(?:    .*)?\n)+)"
+        for m in re.finditer(pattern, doc + "\n", re.M):
+            # Only trailing blank lines go: leading ones are part of the example (see FM002).
+            block = textwrap.dedent(m.group(3)).rstrip("\n") + "\n"
+            config = tomllib.loads(m.group(2)) if m.group(2) else {}
+            yield m.group(1).lower(), block, config
 
 
 def _rules_from(obj: Any) -> list[type[Rule]]:

@@ -211,11 +211,17 @@ class DuplicateKey(Rule):
 # ---- schema -------------------------------------------------------------------------------
 
 
+BUILTIN_SCHEMAS = ("hexo", "hexo-strict")
+
+
 @lru_cache(maxsize=16)
 def load_schema(name: str) -> dict[str, Any]:
-    if name == "hexo":
+    if name in BUILTIN_SCHEMAS:
         text = resources.files("contentkit").joinpath("schemas/hexo.json").read_text("utf-8")
-        return dict(json.loads(text))
+        schema = dict(json.loads(text))
+        if name == "hexo-strict":
+            schema["additionalProperties"] = False
+        return schema
     path = Path(name)
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -376,18 +382,18 @@ class WrongType(_SchemaRule):
 class UnknownKey(_SchemaRule):
     """A key the schema does not know, when the schema is closed.
 
-    A schema is closed when it sets ``"additionalProperties": false``; the built-in Hexo
-    schema is open, so this rule fires only with a schema file of your own.
+    A schema is closed when it sets ``"additionalProperties": false``. The built-in ``hexo``
+    schema is open; ``hexo-strict`` is the same schema closed, or name a schema file of your own.
 
-    Fail::
+    Fail (schema = "hexo-strict")::
 
         ---
         title: Hello
         date: 2021-04-20
-        comments: false
+        comment: false
         ---
 
-    Pass::
+    Pass (schema = "hexo-strict")::
 
         ---
         title: Hello
