@@ -31,6 +31,9 @@ class LintResult:
     fixed: str | None = None  # None when nothing was fixed
     fixes_applied: int = 0
     document: Document | None = None
+    # A command-line target that could not be linted at all (it does not exist): reported as
+    # an error after the other targets, and the run exits 2.
+    error: ContentkitError | None = None
 
     @property
     def changed(self) -> bool:

@@ -149,10 +149,14 @@ def lint(
         fail(exc)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
     color = use_color()
+    errors = [r.error for r in results if r.error is not None]
+    linted = [r for r in results if r.error is None]
     if diff:
         text = "".join(_unified_diff(r) for r in results if r.changed)
         sys.stdout.write(text)
-        raise typer.Exit(1 if text else 0)
+        for error in errors:
+            typer.echo(f"contentkit: error: {error}", err=True)
+        raise typer.Exit(2 if errors else 1 if text else 0)
     reporter = get_reporter(output_format)
     # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
     to_stderr = fix and "-" in targets
@@ -161,9 +165,11 @@ def lint(
     if output_format in ("text", "concise"):
         if statistics:
             _print_statistics(diagnostics, to_stderr)
-        if not quiet:
-            _print_summary(results, diagnostics, fix, to_stderr)
-    raise typer.Exit(1 if diagnostics else 0)
+    if output_format in ("text", "concise") and not quiet and (linted or not errors):
+        _print_summary(linted, diagnostics, fix, to_stderr)
+    for error in errors:
+        typer.echo(f"contentkit: error: {error}", err=True)
+    raise typer.Exit(2 if errors else 1 if diagnostics else 0)
 
 
 def _unified_diff(result: LintResult) -> str:

@@ -55,9 +55,9 @@ def lint_targets(
             results.append(result)
             continue
         if not Path(target).exists() and not Path(target).is_symlink():
-            # Reported like any unreadable file, so one typo does not hide the other findings.
+            # A usage error, but the other targets are still linted (as `ls a missing b` does).
             error = InputError("no such file or directory", target)
-            results.append(LintResult(target, [input_error_diagnostic(error)]))
+            results.append(LintResult(target, error=error))
             continue
         for f in discover([target]):
             settings = load_settings(f, config_file=config, overrides=overrides)

@@ -468,7 +468,8 @@ class UnclosedTag(Rule):
         ---
         title: Hello
         ---
-        <div><p><b>bold text</p></div>
+        <div class="article">
+        <p><b>Bold</b> text.</p>
 
     Pass::
 

@@ -217,17 +217,16 @@ def test_unknown_encoding_in_config(run_cli, tmp_path: Path) -> None:
     assert proc.returncode == 2
 
 
-def test_missing_path_is_reported_and_the_rest_is_linted(run_cli, bad: Path) -> None:
-    check(
-        run_cli,
-        ["nope.md", "empty.md"],
+def test_missing_path_is_an_error_but_the_rest_is_linted(run_cli, bad: Path) -> None:
+    proc = run_cli("lint", "nope.md", "empty.md", cwd=bad)
+    assert proc.stdout == (
         "empty.md:1:1: FM001 [missing-front-matter] no front matter: expected a '---' block on"
-        " the first line\n"
-        "nope.md:1:1: CK001 [unreadable-file] no such file or directory\n"
-        "Found 2 findings in 2 files.\n",
-        1,
-        cwd=bad,
+        " the first line\n" + ONE
     )
+    assert proc.stderr == "contentkit: error: nope.md:1:1: no such file or directory\n"
+    assert proc.returncode == 2
+    proc = run_cli("lint", "nope.md", cwd=bad)
+    assert (proc.stdout, proc.returncode) == ("", 2)
 
 
 def test_broken_symlink(run_cli, tmp_path: Path) -> None:
