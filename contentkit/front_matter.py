@@ -27,7 +27,35 @@ FrontMatterFormat = Literal["yaml", "toml", "json"]
 # aliases as shared nodes, so we can count the expanded size before anything is constructed.
 MAX_EXPANDED_NODES = 100_000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader (plain data only) whose timestamps never raise.
+
+    ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
+    ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 @dataclass

@@ -177,6 +177,10 @@ def front_matter(draw: st.DrawFn) -> str:
                             "? ",
                             "!!python/object:os.system",
                             "d: !!binary aGk=",
+                            "date: 2021-24-20T02:55:35Z",
+                            "date: 2021-02-30",
+                            "n: !!int abc",
+                            "t: !!timestamp x",
                             "e: !!set {a}",
                             "'unclosed",
                         ]

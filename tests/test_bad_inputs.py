@@ -87,6 +87,16 @@ CASES: dict[str, tuple[str, int]] = {
         " loaded\n" + ONE,
         1,
     ),
+    "yaml-impossible-date.md": (
+        "yaml-impossible-date.md:3:7: FM010 [invalid-date] 'date' is not a date:"
+        " '2021-24-20T02:55:35Z'\n" + ONE,
+        1,
+    ),
+    "yaml-bad-tag.md": (
+        "yaml-bad-tag.md:4:8: FM004 [front-matter-syntax] YAML error: 'many' is not a valid"
+        " !!int\n" + ONE,
+        1,
+    ),
     "gbk.md": (
         "gbk.md:2:8: CK001 [unreadable-file] not valid UTF-8 (byte 0xc9); it looks like"
         " gb18030: try --encoding gb18030\n" + ONE,
