@@ -17,9 +17,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     # Through a symbolic link, rewrite the file it points to and keep the link itself.
     target = Path(os.path.realpath(path))
     try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        info: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = None
+        info = None
+    mode = stat.S_IMODE(info.st_mode) if info is not None else None
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".contentkit-tmp", dir=target.parent
     )
@@ -28,8 +29,15 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
+        if info is not None and mode is not None:
             os.chmod(tmp, mode)
+            if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                # Root fixing another user's post: the post stays theirs. Best effort: an
+                # ordinary user cannot give a file away, and keeps their own ownership then.
+                try:
+                    os.chown(tmp, info.st_uid, info.st_gid)
+                except OSError:
+                    pass
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except BaseException:

@@ -452,3 +452,15 @@ def test_fix_from_stdin_keeps_bom_and_newlines(run_cli) -> None:
         "All checks passed (1 file).\n",
         0,
     )
+
+
+def test_fix_keeps_the_owner(run_cli, tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    post = tmp_path / "theirs.html"
+    post.write_text(RFC_DATE)
+    os.chown(post, 4321, 4321)
+    proc = run_cli("lint", "--fix", "theirs.html", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert post.read_text() == FIXED
+    assert (post.stat().st_uid, post.stat().st_gid) == (4321, 4321)
