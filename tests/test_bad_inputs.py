@@ -97,6 +97,11 @@ CASES: dict[str, tuple[str, int]] = {
         " !!int\n" + ONE,
         1,
     ),
+    "huge-date-number.md": (
+        "huge-date-number.md:3:7: FM010 [invalid-date] 'date' is not a date:"
+        " '2021-04-20T02:99999999999999999999999999999999999999999999955:35Z'\n" + ONE,
+        1,
+    ),
     "gbk.md": (
         "gbk.md:2:8: CK001 [unreadable-file] not valid UTF-8 (byte 0xc9); it looks like"
         " gb18030: try --encoding gb18030\n" + ONE,
