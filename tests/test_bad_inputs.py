@@ -102,6 +102,10 @@ CASES: dict[str, tuple[str, int]] = {
         " '2021-04-20T02:99999999999999999999999999999999999999999999955:35Z'\n" + ONE,
         1,
     ),
+    "json-deep.md": (
+        "json-deep.md:1:1: FM004 [front-matter-syntax] front matter is nested too deeply\n" + ONE,
+        1,
+    ),
     "gbk.md": (
         "gbk.md:2:8: CK001 [unreadable-file] not valid UTF-8 (byte 0xc9); it looks like"
         " gb18030: try --encoding gb18030\n" + ONE,
