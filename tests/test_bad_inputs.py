@@ -153,12 +153,17 @@ CASES: dict[str, tuple[str, int]] = {
         1,
     ),
     "unsafe.html": (
+        # LK002 (the link rules) also sees the two links as broken, and its fix unwraps them.
+        "unsafe.html:5:4: LK002 [broken-link] [*] broken link: the link's href"
+        " 'jav\\tascript:alert(1)' contains whitespace\n"
         "unsafe.html:5:7: HT103 [unsafe-url-scheme] javascript: URL in href of <a>\n"
         "unsafe.html:6:18: HT102 [event-handler-attribute] event-handler attribute onerror on"
         " <img>\n"
+        "unsafe.html:7:1: LK002 [broken-link] [*] broken link: the link's href is a data: URL,"
+        " not a place to go\n"
         "unsafe.html:7:4: HT103 [unsafe-url-scheme] data: URL in href of <a>\n"
         "unsafe.html:9:1: HT101 [script-tag] <script> in a post runs inline code\n"
-        "Found 4 findings in 1 file.\n",
+        "Found 6 findings in 1 file.\n[*] 2 fixable with --fix.\n",
         1,
     ),
     "control-chars.md": (
@@ -438,7 +443,7 @@ def test_fix_through_a_symlink_keeps_the_link(run_cli, tmp_path: Path) -> None:
 def test_unfixable_file_is_never_written(run_cli, bad: Path) -> None:
     before = {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in bad.iterdir()}
     run_cli("lint", "--fix", ".", cwd=bad)
-    fixable = {"mixed-newlines.md", "control-chars.md", "control-in-yaml.md"}
+    fixable = {"mixed-newlines.md", "control-chars.md", "control-in-yaml.md", "unsafe.html"}
     for f in bad.iterdir():
         if f.name not in fixable:
             assert (f.read_bytes(), f.stat().st_mtime_ns) == before[f.name], f.name
