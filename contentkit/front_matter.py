@@ -43,7 +43,6 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         except (ValueError, OverflowError):
             return self.construct_scalar(node)
 
-
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
