@@ -113,6 +113,12 @@ def lint(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Read posts in this encoding (e.g. gb18030).")
     ] = None,
+    max_file_size: Annotated[
+        int | None,
+        typer.Option(
+            "--max-file-size", min=0, help="Skip posts larger than this many bytes (0: no limit)."
+        ),
+    ] = None,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="Path to report for '-' input.")
     ] = None,
@@ -140,6 +146,7 @@ def lint(
         "extend_select": split_selectors(extend_select),
         "schema": schema,
         "encoding": encoding,
+        "max_file_size": max_file_size,
         "unsafe_fixes": unsafe_fixes,
     }
     targets = paths or ["."]
@@ -157,13 +164,16 @@ def lint(
     except ContentkitError as exc:
         fail(exc)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
-    found = [(r.diagnostics, r.document) for r in results]
+    errors = [r.error for r in results if r.error is not None]
+    linted = [r for r in results if r.error is None]
+    found = [(r.diagnostics, r.document) for r in linted]
     hidden = 0
     try:
         if write_baseline is not None:
             n = baseline_mod.write_baseline(write_baseline, found)
             typer.echo(f"Recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}.")
-            raise typer.Exit(0)
+            _echo_errors(errors)
+            raise typer.Exit(2 if errors else 0)
         if baseline is not None:
             diagnostics, hidden = baseline_mod.new_findings(baseline, found)
     except ContentkitError as exc:
@@ -174,25 +184,34 @@ def lint(
     if diff:
         text = "".join(_unified_diff(r) for r in results if r.changed)
         sys.stdout.write(text)
-        raise typer.Exit(1 if text and not exit_zero else 0)
+        _echo_errors(errors)
+        raise typer.Exit(2 if errors else 1 if text and not exit_zero else 0)
     reporter = get_reporter(output_format)
-    options = ReportOptions(color=color, show_source=show_source, files=[r.path for r in results])
+    options = ReportOptions(color=color, show_source=show_source, files=[r.path for r in linted])
     report = reporter(diagnostics, options)
+    # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
+    to_stderr = fix and "-" in targets
     if output_file is not None:
         try:
             write_atomic(output_file, report.encode("utf-8"))
         except OSError as exc:
             fail(f"{output_file}: cannot write: {exc.strerror}")
     else:
-        sys.stdout.write(report)
+        (sys.stderr if to_stderr else sys.stdout).write(report)
     if output_format in ("text", "concise"):
         if statistics:
-            _print_statistics(diagnostics)
-        if not quiet:
-            _print_summary(results, diagnostics, fix)
+            _print_statistics(diagnostics, to_stderr)
+        if not quiet and (linted or not errors):
+            _print_summary(linted, diagnostics, fix, to_stderr)
             if hidden:
                 typer.echo(f"{hidden} finding{'s' if hidden != 1 else ''} in {baseline} hidden.")
-    raise typer.Exit(1 if diagnostics and not exit_zero else 0)
+    _echo_errors(errors)
+    raise typer.Exit(2 if errors else 1 if diagnostics and not exit_zero else 0)
+
+
+def _echo_errors(errors: list[ContentkitError]) -> None:
+    for error in errors:
+        typer.echo(f"contentkit: error: {error}", err=True)
 
 
 def _unified_diff(result: LintResult) -> str:
@@ -201,22 +220,24 @@ def _unified_diff(result: LintResult) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
 
 
-def _print_statistics(diagnostics: list[Diagnostic]) -> None:
+def _print_statistics(diagnostics: list[Diagnostic], err: bool = False) -> None:
     counts = Counter((d.code, d.name) for d in diagnostics)
     fixable = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability == "safe"}
     for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         mark = "[*]" if code in fixable else "   "
-        typer.echo(f"{n:>6}  {code:<6} {mark} {name}")
+        typer.echo(f"{n:>6}  {code:<6} {mark} {name}", err=err)
 
 
-def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix: bool) -> None:
+def _print_summary(
+    results: list[LintResult], diagnostics: list[Diagnostic], fix: bool, err: bool = False
+) -> None:
     fixed = sum(r.fixes_applied for r in results)
     files = len(results)
     if not diagnostics:
         msg = f"All checks passed ({files} file{'s' if files != 1 else ''})."
         if fixed:
             msg = f"Fixed {fixed} finding{'s' if fixed != 1 else ''}; all checks passed."
-        typer.echo(msg)
+        typer.echo(msg, err=err)
         return
     n = len(diagnostics)
     parts = [f"Found {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
@@ -229,7 +250,7 @@ def _print_summary(results: list[LintResult], diagnostics: list[Diagnostic], fix
         tail = f"\n[*] {safe} fixable with --fix."
     if unsafe:
         tail += f"\n{unsafe} more fixable with --fix --unsafe-fixes."
-    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail)
+    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail, err=err)
 
 
 @app.command()

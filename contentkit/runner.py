@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from contentkit.api import (
     LintResult,
     discover,
+    guarded,
     input_error_diagnostic,
     lint_document_result,
     lint_file,
 )
 from contentkit.config import load_settings
-from contentkit.document import Document, decode
+from contentkit.document import document_from_bytes, encode
 from contentkit.errors import InputError
 
 
@@ -37,18 +39,26 @@ def lint_targets(
             settings = load_settings(anchor, config_file=config, overrides=overrides)
             data = sys.stdin.buffer.read()
             try:
-                text, enc, bom = decode(data, shown, settings.encoding)
+                doc = document_from_bytes(data, shown, encoding=settings.encoding)
             except InputError as exc:
                 results.append(LintResult(shown, [input_error_diagnostic(exc)]))
                 continue
-            doc = Document.from_text(text, shown, encoding=enc, bom=bom)
-            result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe)
-            if write and result.fixed is not None:
-                sys.stdout.write(result.fixed)  # stdin fixes go to stdout, as ruff does
+            result = guarded(
+                shown, partial(lint_document_result, doc, settings, fix=fix, unsafe_fixes=unsafe)
+            )
+            if write:  # the whole post, fixed or not: a pipe must never come out empty
+                # stdin fixes go to stdout, as ruff does: in the input's encoding, BOM included.
+                sys.stdout.flush()
+                fixed = result.fixed if result.fixed is not None else doc.text
+                sys.stdout.buffer.write(encode(doc, fixed))
+                sys.stdout.buffer.flush()
             results.append(result)
             continue
         if not Path(target).exists() and not Path(target).is_symlink():
-            raise InputError("no such file or directory", target)
+            # A usage error, but the other targets are still linted (as `ls a missing b` does).
+            error = InputError("no such file or directory", target)
+            results.append(LintResult(target, error=error))
+            continue
         for f in discover([target]):
             settings = load_settings(f, config_file=config, overrides=overrides)
             results.append(
