@@ -6,18 +6,21 @@ Exit codes: 0 clean, 1 findings, 2 usage, config or internal error.
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
 from contentkit import __version__
+from contentkit import baseline as baseline_mod
 from contentkit.api import LintResult
 from contentkit.config import load_settings, split_selectors
 from contentkit.errors import ContentkitError
+from contentkit.files import write_atomic
 from contentkit.parallel import resolve_jobs
 from contentkit.reporters import FORMATS, ReportOptions
 from contentkit.reporters.stream import StreamingReport
@@ -112,8 +115,28 @@ def lint(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Read posts in this encoding (e.g. gb18030).")
     ] = None,
+    max_file_size: Annotated[
+        int | None,
+        typer.Option(
+            "--max-file-size", min=0, help="Skip posts larger than this many bytes (0: no limit)."
+        ),
+    ] = None,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="Path to report for '-' input.")
+    ] = None,
+    output_file: Annotated[
+        Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
+    ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Report only findings this baseline file does not hold."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record today's findings in this file; exit 0."),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -141,15 +164,24 @@ def lint(
         "extend_select": split_selectors(extend_select),
         "schema": schema,
         "encoding": encoding,
+        "max_file_size": max_file_size,
         "unsafe_fixes": unsafe_fixes,
     }
     targets = paths or ["."]
-    color = use_color()
-    report = StreamingReport(
-        output_format, ReportOptions(color=color, show_source=show_source), sys.stdout
+    # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
+    to_stderr = fix and "-" in targets
+    sink: TextIO = (
+        io.StringIO() if output_file is not None else (sys.stderr if to_stderr else sys.stdout)
     )
+    color = use_color(sink) and output_file is None
+    report = StreamingReport(
+        output_format, ReportOptions(color=color, show_source=show_source), sink
+    )
+    errors: list[ContentkitError] = []
     started = time.perf_counter()
     try:
+        recorder = baseline_mod.BaselineRecorder(write_baseline) if write_baseline else None
+        known = baseline_mod.BaselineFilter(baseline) if baseline else None
         workers = resolve_jobs(
             jobs if jobs is not None else load_settings(None, config_file=config).jobs
         )
@@ -166,17 +198,38 @@ def lint(
             keep_text=diff,
             cache_dir=cache_dir,
         ):
+            if result.error is not None:
+                errors.append(result.error)
+                continue
             if diff:
                 text = _unified_diff(result) if result.changed else ""
                 sys.stdout.write(text)
                 any_diff = any_diff or bool(text)
                 continue
-            report.add(result.diagnostics, result.fixes_applied, result.cached)
+            if recorder is not None:
+                recorder.add(result.diagnostics)
+                continue
+            diagnostics = known.filter(result.diagnostics) if known else result.diagnostics
+            report.add(result.path, diagnostics, result.fixes_applied, result.cached)
+        if recorder is not None:
+            n = recorder.write()
+            typer.echo(f"Recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}.")
+            _echo_errors(errors)
+            raise typer.Exit(2 if errors else 0)
     except ContentkitError as exc:
         fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or write_baseline}: cannot write: {exc.strerror}")
     if diff:
-        raise typer.Exit(1 if any_diff else 0)
+        _echo_errors(errors)
+        raise typer.Exit(2 if errors else 1 if any_diff and not exit_zero else 0)
     report.finish()
+    if output_file is not None:
+        assert isinstance(sink, io.StringIO)
+        try:
+            write_atomic(output_file, sink.getvalue().encode("utf-8"))
+        except OSError as exc:
+            fail(f"{output_file}: cannot write: {exc.strerror}")
     if verbose:
         elapsed = time.perf_counter() - started
         cache_note = "off" if no_cache else f"{report.cached} of {report.files} files from cache"
@@ -187,10 +240,22 @@ def lint(
         )
     if output_format in ("text", "concise"):
         if statistics:
-            _print_statistics(report)
-        if not quiet:
-            _print_summary(report, fix)
-    raise typer.Exit(1 if report.findings else 0)
+            _print_statistics(report, to_stderr)
+        if not quiet and (report.files or not errors):
+            _print_summary(report, fix, to_stderr)
+            if known is not None and known.hidden:
+                hidden = known.hidden
+                typer.echo(
+                    f"{hidden} finding{'s' if hidden != 1 else ''} in {baseline} hidden.",
+                    err=to_stderr,
+                )
+    _echo_errors(errors)
+    raise typer.Exit(2 if errors else 1 if report.findings and not exit_zero else 0)
+
+
+def _echo_errors(errors: list[ContentkitError]) -> None:
+    for error in errors:
+        typer.echo(f"contentkit: error: {error}", err=True)
 
 
 def _unified_diff(result: LintResult) -> str:
@@ -199,20 +264,20 @@ def _unified_diff(result: LintResult) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
 
 
-def _print_statistics(report: StreamingReport) -> None:
+def _print_statistics(report: StreamingReport, err: bool = False) -> None:
     for (code, name), n in sorted(report.counts.items(), key=lambda kv: (-kv[1], kv[0])):
         mark = "[*]" if code in report.fixable_codes else "   "
-        typer.echo(f"{n:>6}  {code:<6} {mark} {name}")
+        typer.echo(f"{n:>6}  {code:<6} {mark} {name}", err=err)
 
 
-def _print_summary(report: StreamingReport, fix: bool) -> None:
+def _print_summary(report: StreamingReport, fix: bool, err: bool = False) -> None:
     fixed = report.fixed
     files = report.files
     if not report.findings:
         msg = f"All checks passed ({files} file{'s' if files != 1 else ''})."
         if fixed:
             msg = f"Fixed {fixed} finding{'s' if fixed != 1 else ''}; all checks passed."
-        typer.echo(msg)
+        typer.echo(msg, err=err)
         return
     n = report.findings
     parts = [f"Found {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
@@ -224,7 +289,32 @@ def _print_summary(report: StreamingReport, fix: bool) -> None:
         tail = f"\n[*] {safe} fixable with --fix."
     if unsafe:
         tail += f"\n{unsafe} more fixable with --fix --unsafe-fixes."
-    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail)
+    typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail, err=err)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The site's root folder.")] = Path("."),
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help="pyproject.toml or contentkit.toml (default: pyproject.toml "
+            "if the folder has one).",
+        ),
+    ] = None,
+) -> None:
+    """Write a starter config; never overwrites an existing contentkit config."""
+    from contentkit.init_config import init_config
+
+    try:
+        written = init_config(folder, file)
+    except ContentkitError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or folder}: cannot write: {exc.strerror}")
+    table = " [tool.contentkit]" if written.name == "pyproject.toml" else ""
+    typer.echo(f"Wrote a starter config to {written}{table}; `contentkit lint` will use it.")
 
 
 @app.command("rules")

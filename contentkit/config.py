@@ -6,6 +6,7 @@ an error naming the key and the file, because a typo that silently does nothing 
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import os
 import re
@@ -225,7 +226,11 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
             schema = str(schema_path)
         s.schema = schema
     s.encoding = table.get("encoding")
+    if s.encoding is not None:
+        check_encoding(s.encoding, "the 'encoding' key", where)
     s.max_file_size = int(table.get("max-file-size", s.max_file_size))
+    if s.max_file_size < 0:
+        raise ConfigError(f"'max-file-size' in {where} must be 0 (no limit) or more", where)
     s.unsafe_fixes = bool(table.get("unsafe-fixes", False))
     s.cache_dir = table.get("cache-dir")
     s.jobs = table.get("jobs")
@@ -320,10 +325,23 @@ def _apply_overrides(s: Settings, overrides: Mapping[str, Any]) -> None:
     if overrides.get("schema"):
         s.schema = str(overrides["schema"])
     if overrides.get("encoding"):
-        s.encoding = str(overrides["encoding"])
+        s.encoding = check_encoding(str(overrides["encoding"]), "--encoding")
+    if overrides.get("max_file_size") is not None:
+        s.max_file_size = int(str(overrides["max_file_size"]))
     if overrides.get("unsafe_fixes"):
         s.unsafe_fixes = True
     s.enabled_codes()
+
+
+def check_encoding(name: str, what: str, where: str = "") -> str:
+    """``name`` if Python can decode text with it; an unknown one fails before any file is read."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ConfigError(f"unknown encoding {name!r} ({what})", where) from None
+    if not info._is_text_encoding:
+        raise ConfigError(f"{name!r} is not a text encoding ({what})", where)
+    return name
 
 
 def split_selectors(values: Sequence[str] | None) -> list[str]:

@@ -28,7 +28,34 @@ FrontMatterFormat = Literal["yaml", "toml", "json"]
 # aliases as shared nodes, so we can count the expanded size before anything is constructed.
 MAX_EXPANDED_NODES = 100_000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader (plain data only) whose timestamps never raise.
+
+    ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
+    ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 @dataclass
@@ -163,26 +190,56 @@ def _mark_offset(fm: FrontMatter, mark: Any) -> int:
     return fm.content_start + int(mark.index)
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+class _RecursiveAlias(Exception):
+    """An alias inside the very node its anchor names (``a: &a [*a]``)."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _expanded_size(
+    node: yaml.Node, memo: dict[int, int], active: set[int] | None = None, depth: int = 0
+) -> int:
+    """Nodes the document has once every alias is expanded, stopping past the limit.
+
+    Shared nodes are counted once per reference (that is what expansion costs) but sized once
+    (memo), so the walk itself stays linear in the composed graph. A node met again while it
+    is still being sized is a recursive anchor: its expansion is infinite.
+    """
     key = id(node)
     if key in memo:
         return memo[key]
+    if active is None:
+        active = set()
+    if key in active:
+        raise _RecursiveAlias(node)
     if depth > 200:
         raise RecursionError
-    memo[key] = 1  # a recursive alias counts once while it is being sized
+    active.add(key)
     size = 1
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            size += _expanded_size(k, memo, active, depth + 1)
+            size += _expanded_size(v, memo, active, depth + 1)
             if size > MAX_EXPANDED_NODES:
                 break
     elif isinstance(node, yaml.SequenceNode):
         for v in node.value:
-            size += _expanded_size(v, memo, depth + 1)
+            size += _expanded_size(v, memo, active, depth + 1)
             if size > MAX_EXPANDED_NODES:
                 break
+    active.discard(key)
     memo[key] = size
     return size
+
+
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+
+
+def _codepoint(character: object) -> str:
+    # The C reader gives the code as an int, the pure-Python one as a one-character string.
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
 
 
 def _parse_yaml(content: str, fm: FrontMatter) -> None:
@@ -193,15 +250,44 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
             fm.data = {}
             return
         # Without an anchor ('&') nothing is expanded and the nodes are a few per character
-        # at most: only front matter that could hold an alias bomb is sized.
+        # at most: only front matter that could hold an alias bomb (or a cycle) is sized.
         could_expand = "&" in content or len(content) * 4 > MAX_EXPANDED_NODES
-        if could_expand and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        try:
+            too_big = could_expand and _expanded_size(node, {}) > MAX_EXPANDED_NODES
+        except _RecursiveAlias as exc:
             fm.error = FrontMatterError(
-                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refusing to load",
+                "YAML anchor refers to itself (a recursive alias); refusing to load",
+                _mark_offset(fm, exc.node.start_mark),
+            )
+            return
+        if too_big:
+            fm.error = FrontMatterError(
+                f"YAML expands to more than {MAX_EXPANDED_NODES:,} nodes "
+                "(aliases counted each time); refusing to load",
                 _mark_offset(fm, node.start_mark),
             )
             return
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        # Only plain data is ever constructed (SafeLoader); name an object tag for what it is.
+        mark = exc.problem_mark or exc.context_mark
+        offset = _mark_offset(fm, mark) if mark is not None else fm.content_start
+        problem = exc.problem or "invalid YAML"
+        tag = re.search(r"tag '([^']*)'", problem)
+        if tag and tag.group(1).startswith(_PYTHON_TAG):
+            short = "!!" + tag.group(1).removeprefix("tag:yaml.org,2002:")
+            problem = f"tag {short} would construct a Python object; only plain data is loaded"
+        elif exc.context:
+            problem = f"{problem} ({exc.context})"
+        fm.error = FrontMatterError(f"YAML error: {problem}", offset)
+        return
+    except yaml.reader.ReaderError as exc:
+        # Raised before any mark exists: a character YAML forbids (control characters).
+        fm.error = FrontMatterError(
+            f"YAML error: control character {_codepoint(exc.character)} is not allowed in YAML",
+            fm.content_start + int(exc.position),
+        )
+        return
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         offset = _mark_offset(fm, mark) if mark is not None else fm.content_start

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
-from contentkit.api import LintResult, discover, input_error_diagnostic, lint_document_result
+from contentkit.api import (
+    LintResult,
+    discover,
+    guarded,
+    input_error_diagnostic,
+    lint_document_result,
+)
 from contentkit.batch import LintJob, lint_paths_parallel
 from contentkit.config import load_settings
-from contentkit.document import Document, decode
+from contentkit.document import document_from_bytes, encode
 from contentkit.errors import InputError
 
 
@@ -31,16 +38,18 @@ def lint_targets(
 
     Results stream in discovery order; files run on ``jobs`` processes (see batch.py).
     """
+    missing: set[str] = set()
     for target in targets:
         if target != "-" and not Path(target).exists() and not Path(target).is_symlink():
-            raise InputError("no such file or directory", target)
+            # A usage error, but the other targets are still linted (as `ls a missing b` does).
+            missing.add(target)
     unsafe = bool(overrides.get("unsafe_fixes"))
     job = LintJob(dict(overrides), config, fix, write, unsafe, use_cache, keep_text, cache_dir)
     # Consecutive file/folder targets share one worker pool; '-' is read here, in order.
     run: list[str] = []
     pending: list[str | None] = [*targets, None]
     for item in pending:
-        if item is not None and item != "-":
+        if item is not None and item != "-" and item not in missing:
             run.append(item)
             continue
         if run:
@@ -49,6 +58,8 @@ def lint_targets(
             run = []
         if item == "-":
             yield _lint_stdin(overrides, config, fix, write, unsafe, stdin_filename)
+        elif item is not None:
+            yield LintResult(item, error=InputError("no such file or directory", item))
 
 
 def _lint_stdin(
@@ -64,11 +75,16 @@ def _lint_stdin(
     settings = load_settings(anchor, config_file=config, overrides=overrides)
     data = sys.stdin.buffer.read()
     try:
-        text, enc, bom = decode(data, shown, settings.encoding)
+        doc = document_from_bytes(data, shown, encoding=settings.encoding)
     except InputError as exc:
         return LintResult(shown, [input_error_diagnostic(exc)])
-    doc = Document.from_text(text, shown, encoding=enc, bom=bom)
-    result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe)
-    if write and result.fixed is not None:
-        sys.stdout.write(result.fixed)  # stdin fixes go to stdout, as ruff does
+    result = guarded(
+        shown, partial(lint_document_result, doc, settings, fix=fix, unsafe_fixes=unsafe)
+    )
+    if write:  # the whole post, fixed or not: a pipe must never come out empty
+        # stdin fixes go to stdout, as ruff does: in the input's encoding, BOM included.
+        sys.stdout.flush()
+        fixed = result.fixed if result.fixed is not None else doc.text
+        sys.stdout.buffer.write(encode(doc, fixed))
+        sys.stdout.buffer.flush()
     return result

@@ -474,7 +474,7 @@ def parse_date(value: str) -> tuple[dt.datetime | dt.date | None, bool]:
     if _RFC2822.match(text):
         try:
             return email.utils.parsedate_to_datetime(text), True
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):
             pass
     for fmt in _SAFE_FORMATS:
         try:
@@ -487,7 +487,7 @@ def parse_date(value: str) -> tuple[dt.datetime | dt.date | None, bool]:
     try:
         # A far-off default shows whether the text gave a full date (no silent "today").
         parsed = du_parser.parse(text, default=dt.datetime(1, 1, 1))
-    except (ValueError, OverflowError):
+    except (ValueError, ArithmeticError):  # decimal.InvalidOperation on a 40-digit minute
         return None, False
     if parsed.year == 1:
         return None, False
