@@ -17,7 +17,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from contentkit.api import LintResult, input_error_diagnostic, lint_document_result, lint_file
+from contentkit.api import (
+    LintResult,
+    guarded,
+    input_error_diagnostic,
+    internal_error_diagnostic,
+    lint_document_result,
+    lint_file,
+)
 from contentkit.cache import (
     LintCache,
     cache_dir_for,
@@ -27,10 +34,9 @@ from contentkit.cache import (
     stat_signature,
 )
 from contentkit.config import Settings, load_settings
-from contentkit.document import document_from_bytes, encode
+from contentkit.document import document_from_bytes
 from contentkit.engine import applicable
-from contentkit.errors import InputError
-from contentkit.files import write_atomic
+from contentkit.errors import ContentkitError, InputError
 from contentkit.parallel import ordered_map
 
 
@@ -187,25 +193,39 @@ def _lint_one(item: _Item, payloads: dict[bytes, bytes], now: int) -> LintResult
         return LintResult(shown, cached, cached=True)
     data = item.data if item.data is not None else _read(path)
     if data is None:
-        return _slim(lint_file(path, settings=settings, fix=job.fix, write=job.write), job)
+        result = lint_file(
+            path, settings=settings, fix=job.fix, write=job.write, unsafe_fixes=unsafe
+        )
+        return _slim(result, job)
     key = item.key if item.data is not None else entry_key(fp, shown, data)
+    if job.fix:
+        # lint_file writes fixes safely (encoding, atomic, unwritable files): the cache only
+        # records what it found, under the bytes the file holds now.
+        result = lint_file(path, settings=settings, fix=True, write=job.write, unsafe_fixes=unsafe)
+        if not _troubled(result):
+            if not result.changed:
+                cache.put(key, result.diagnostics)
+            elif job.write and (written := _read(path)) is not None:
+                cache.put(entry_key(fp, shown, written), result.diagnostics)
+        return _slim(result, job)
     try:
         doc = document_from_bytes(data, shown, encoding=settings.encoding)
     except InputError as exc:
         return LintResult(shown, [input_error_diagnostic(exc)])
-    result = lint_document_result(doc, settings, fix=job.fix, unsafe_fixes=unsafe)
-    if result.changed and result.fixed is not None:
-        if job.write:
-            new_data = encode(doc, result.fixed)
-            write_atomic(path, new_data)
-            # The remaining findings are those of the file as now written (its stat is new,
-            # so it is not remembered: the next run reads it once).
-            cache.put(entry_key(fp, shown, new_data), result.diagnostics)
-    else:
+    except (ContentkitError, KeyboardInterrupt):
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:
+        return LintResult(shown, [internal_error_diagnostic(shown, exc)])
+    result = guarded(shown, lambda: lint_document_result(doc, settings))
+    if not _troubled(result):  # a crash is reported, never remembered
         cache.put(key, result.diagnostics)
         if item.file_key and item.signature:
             cache.remember_file(item.file_key, item.signature, key, now)
     return _slim(result, job)
+
+
+def _troubled(result: LintResult) -> bool:
+    return any(d.code in ("CK001", "CK003") for d in result.diagnostics)
 
 
 def _slim(result: LintResult, job: LintJob) -> LintResult:
