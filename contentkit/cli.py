@@ -307,6 +307,13 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code or name.")]) -
     typer.echo(rule.documentation())
 
 
+# `convert` and `schema` live in their own module (issue 4).
+from contentkit.convert.cli import convert_command, schema_command  # noqa: E402
+
+app.command("convert")(convert_command)
+app.command("schema")(schema_command)
+
+
 def main() -> None:
     """Console entry point: never let a traceback reach the user."""
     try:

@@ -1,0 +1,312 @@
+"""Chinese word segmentation of short windows, on jieba's dictionary, without jieba's start-up.
+
+``import jieba`` plus building its prefix dictionary costs seconds per process (its HMM
+tables are Python modules, its dictionary has half a million entries). The link judge only
+segments a window of a few dozen characters around each anchor, so it needs just the
+dictionary entries for the substrings of those windows. We read jieba's own ``dict.txt``
+(same words, same frequencies, same parts of speech) into an SQLite file once per machine,
+and from then on look up all substrings of a window in one query: opening the cache costs
+milliseconds.
+
+The segmentation itself is jieba's: the maximum-probability path through the word DAG
+(log of word frequency over the total), with a constraint option that the link judge uses
+to ask "how much less likely is the text if a word boundary must fall here?".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import math
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
+
+# SQLite allows 32766 parameters a statement since 3.32, 999 before.
+_MAX_PARAMS = 30000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
+MAX_WORD_LEN = 8  # longer dictionary words are rare and never decide a cut
+# Runs of CJK ideographs, Latin letters and digits: dictionary words never hold spaces or
+# punctuation, so substrings across them need no lookup.
+_HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+")
+_SCHEMA_VERSION = "2"
+
+
+def _jieba_dict_path() -> Path | None:
+    # find_spec does not execute jieba/__init__.py (which loads its HMM tables).
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    return path if path.is_file() else None
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("CONTENTKIT_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "contentkit"
+
+
+class Entry(NamedTuple):
+    freq: int
+    tag: str
+
+
+class Lexicon:
+    """Word -> (frequency, part of speech) for jieba's dictionary, backed by an SQLite cache."""
+
+    def __init__(self, source: Path | None = None) -> None:
+        self.source = source or _jieba_dict_path()
+        self._conn: sqlite3.Connection | None = None
+        self._mem: dict[str, Entry] | None = None
+        self.total = 1
+        self._open()
+
+    # ---- loading ------------------------------------------------------------------------
+    def _open(self) -> None:
+        if self.source is None:
+            self._mem = {}
+            return
+        stat = self.source.stat()
+        key = hashlib.sha1(
+            f"{_SCHEMA_VERSION}:{self.source}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+        ).hexdigest()[:16]
+        for directory in (_cache_dir(), Path(tempfile.gettempdir()) / "contentkit-cache"):
+            db = directory / f"lexicon-{key}.sqlite"
+            try:
+                if not db.exists():
+                    self._build(db)
+                # immutable: the file is only ever replaced whole (os.replace), never
+                # changed in place, so SQLite may skip locking and change detection.
+                uri = f"file:{quote(db.as_posix())}?mode=ro&immutable=1"
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                conn.execute("PRAGMA mmap_size=67108864")  # read pages without copying
+                row = conn.execute("SELECT value FROM meta WHERE key='total'").fetchone()
+                self.total = int(row[0])
+                self._conn = conn
+                return
+            except (OSError, sqlite3.Error):
+                continue  # unwritable or corrupt cache: try the next place
+        # No writable place at all: read the dictionary into memory (slow, but right).
+        mem = dict(self._read_source())
+        self.total = sum(e.freq for e in mem.values()) or 1
+        for word in list(mem):
+            for i in range(2, len(word)):
+                mem.setdefault(word[:i], Entry(0, ""))
+        self._mem = mem
+
+    def _read_source(self) -> Iterable[tuple[str, Entry]]:
+        assert self.source is not None
+        with open(self.source, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 2 and parts[1].isdigit():
+                    yield parts[0], Entry(int(parts[1]), parts[2] if len(parts) > 2 else "x")
+
+    def _build(self, db: Path) -> None:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=db.name, suffix=".tmp", dir=db.parent)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp)
+            conn.execute(
+                "CREATE TABLE words (word TEXT PRIMARY KEY, freq INT, tag TEXT) WITHOUT ROWID"
+            )
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            total = 0
+            rows: dict[str, tuple[str, int, str]] = {}
+            for word, entry in self._read_source():
+                total += entry.freq
+                rows[word] = (word, entry.freq, entry.tag)
+            # Prefixes of words, with frequency 0 (as jieba keeps them): a lookup of a
+            # window's substrings stops growing a substring once it is nobody's prefix.
+            for word in list(rows):
+                for i in range(2, len(word)):
+                    rows.setdefault(word[:i], (word[:i], 0, ""))
+            conn.executemany("INSERT INTO words VALUES (?, ?, ?)", rows.values())
+            conn.execute("INSERT INTO meta VALUES ('total', ?)", (str(total),))
+            conn.commit()
+            conn.close()
+            os.replace(tmp, db)  # atomic: a concurrent reader never sees half a cache
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    # ---- lookups ------------------------------------------------------------------------
+    def lookup_many(self, words: Iterable[str]) -> dict[str, Entry]:
+        """Entries of those words that are in the dictionary (prefixes have frequency 0)."""
+        wanted = list(words)
+        if self._mem is not None:
+            mem = self._mem
+            return {w: mem[w] for w in wanted if w in mem}
+        found: dict[str, Entry] = {}
+        if self._conn is None:  # pragma: no cover - _open always sets one of the two
+            return found
+        step = _MAX_PARAMS
+        for i in range(0, len(wanted), step):
+            chunk = wanted[i : i + step]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT word, freq, tag FROM words WHERE word IN ({marks})", chunk
+            )
+            found.update((w, Entry(f, t)) for w, f, t in rows)
+        return found
+
+    def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:
+        """Entries (frequency > 0) of every dictionary word inside the windows.
+
+        Substrings grow one character at a time and only while they are a prefix of some
+        word: far fewer lookups than every substring up to MAX_WORD_LEN.
+        """
+        texts = set(windows)
+        # Single characters, and the two-character start of every word, in one query. Only
+        # runs of CJK ideographs, Latin letters and digits: dictionary words hold no spaces
+        # or punctuation.
+        chars = {c for t in texts for c in t}
+        texts = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
+        level = {t[i : i + 2] for t in texts for i in range(len(t) - 1)}
+        found = self.lookup_many(chars | level)
+        got = found
+        length = 2
+        while True:
+            length += 1
+            if length > MAX_WORD_LEN:
+                break
+            level = {
+                t[i : i + length]
+                for t in texts
+                for i in range(len(t) - length + 1)
+                if t[i : i + length - 1] in got
+            }
+            if not level:
+                break
+            got = self.lookup_many(level)
+            found.update(got)
+        return {w: e for w, e in found.items() if e.freq > 0}
+
+    def get(self, word: str) -> Entry | None:
+        return self.lookup_many([word]).get(word)
+
+
+_LEXICON: Lexicon | None = None
+
+
+def lexicon() -> Lexicon:
+    """The process-wide lexicon, opened on first use (never at import)."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = Lexicon()
+    return _LEXICON
+
+
+def substrings(text: str, max_len: int = MAX_WORD_LEN) -> set[str]:
+    return {
+        text[i:j] for i in range(len(text)) for j in range(i + 2, min(len(text), i + max_len) + 1)
+    }
+
+
+def word_prefixes(entries: Iterable[str]) -> set[str]:
+    """Proper prefixes (2+ characters) of the given words: where a word may still go on."""
+    return {w[:i] for w in entries for i in range(2, len(w))}
+
+
+@dataclass
+class Segmentation:
+    words: list[tuple[int, int]]  # (start, end) offsets into the window
+    logp: float
+
+
+def log_probs(entries: Mapping[str, Entry], total: int) -> dict[str, float]:
+    """log(frequency / total) of each word: jieba's unigram model."""
+    logtotal = math.log(total)
+    return {w: math.log(e.freq) - logtotal for w, e in entries.items() if e.freq > 0}
+
+
+class Lattice:
+    """All dictionary words of a window, with best paths from the start and to the end.
+
+    ``through(k)`` is the log-probability of the best segmentation with a word boundary
+    at ``k``, so "how much does forcing a boundary here cost" is two array lookups.
+    ``logp`` comes from :func:`log_probs`; ``prefixes`` from :func:`word_prefixes`.
+    """
+
+    def __init__(
+        self, text: str, logp: Mapping[str, float], total: int, prefixes: set[str]
+    ) -> None:
+        self.text = text
+        n = len(text)
+        unknown = -math.log(total)  # a character jieba does not know gets frequency 1
+        edges_to: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
+        edges_from: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
+        get = logp.get
+        for start in range(n):
+            lp = get(text[start], unknown)
+            edges_to[start + 1].append((start, lp))
+            edges_from[start].append((start + 1, lp))
+            for end in range(start + 2, min(n, start + MAX_WORD_LEN) + 1):
+                piece = text[start:end]
+                word_lp = get(piece)
+                if word_lp is None:
+                    if piece not in prefixes:
+                        break  # no dictionary word of this window starts with piece
+                    continue
+                edges_to[end].append((start, word_lp))
+                edges_from[start].append((end, word_lp))
+        fwd = [-math.inf] * (n + 1)
+        back = [0] * (n + 1)
+        fwd[0] = 0.0
+        for end in range(1, n + 1):
+            for start, lp in edges_to[end]:
+                v = fwd[start] + lp
+                if v > fwd[end]:
+                    fwd[end], back[end] = v, start
+        bwd = [-math.inf] * (n + 1)
+        nxt = [n] * (n + 1)
+        bwd[n] = 0.0
+        for start in range(n - 1, -1, -1):
+            for end, lp in edges_from[start]:
+                v = bwd[end] + lp
+                if v > bwd[start]:
+                    bwd[start], nxt[start] = v, end
+        self.fwd, self.back, self.bwd, self.nxt = fwd, back, bwd, nxt
+
+    @property
+    def logp(self) -> float:
+        return self.fwd[len(self.text)]
+
+    def through(self, k: int) -> float:
+        return self.fwd[k] + self.bwd[k]
+
+    def words(self) -> list[tuple[int, int]]:
+        """The best segmentation (jieba's maximum-probability path)."""
+        out: list[tuple[int, int]] = []
+        end = len(self.text)
+        while end > 0:
+            out.append((self.back[end], end))
+            end = self.back[end]
+        out.reverse()
+        return out
+
+    def word_ending_at(self, k: int) -> tuple[int, int] | None:
+        return (self.back[k], k) if k > 0 else None
+
+    def word_starting_at(self, k: int) -> tuple[int, int] | None:
+        return (k, self.nxt[k]) if k < len(self.text) else None
+
+
+def segment(text: str, entries: Mapping[str, Entry], total: int) -> Segmentation:
+    """jieba's maximum-probability segmentation of ``text``.
+
+    ``entries`` must hold the dictionary entries of the substrings of ``text`` (see
+    :func:`substrings`).
+    """
+    lattice = Lattice(text, log_probs(entries, total), total, word_prefixes(entries))
+    return Segmentation(lattice.words(), lattice.logp)
