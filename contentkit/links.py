@@ -353,7 +353,7 @@ def _broken_reason(link: _Link) -> str | None:
     name = attrs.get("data-name")
     if name is not None:
         shown = _norm_space(link.text)
-        want = _norm_space(html_mod.unescape(name))
+        want = _norm_space(name)  # attribute values arrive decoded
         if not want:
             return "data-name is empty"
         if shown.casefold() != want.casefold():
