@@ -1,0 +1,245 @@
+"""What a CommonMark reader does with emphasis delimiters: the one place that knows it.
+
+CommonMark decides whether ``*``/``_``/``~`` runs open or close emphasis from the two
+characters around the run ("left-/right-flanking", spec section 6.2). A run squeezed between
+punctuation and a letter fails: ``**“直播一哥”**李佳琦`` shows its asterisks, because the closing
+run follows ``”`` (punctuation) and precedes ``李`` (neither space nor punctuation).
+
+The classification below mirrors markdown-it (the reader contentkit trusts), so what we predict
+is what readers render. The repair keeps the visible text byte for byte: the neighbour that
+spoils the run is written as a numeric character reference (``李`` -> ``&#26446;``); the reader
+sees ``&``, which is punctuation, so the run flanks, and it still displays ``李``.
+
+Users: the converter (:func:`resolve_emphasis` over its placeholder markers) and the lint rule
+``cjk-emphasis`` (:func:`unrendered_emphasis` over hand-written Markdown).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markdown_it.common.utils import isMdAsciiPunct, isWhiteSpace
+
+__all__ = [
+    "EmphasisProblem",
+    "can_close",
+    "can_open",
+    "char_reference",
+    "flanking",
+    "is_punctuation",
+    "is_whitespace",
+    "resolve_emphasis",
+    "unrendered_emphasis",
+]
+
+
+def is_whitespace(ch: str) -> bool:
+    """Unicode whitespace as CommonMark counts it; the start or end of a line counts too."""
+    return ch == "" or isWhiteSpace(ord(ch))
+
+
+def is_punctuation(ch: str) -> bool:
+    """ASCII punctuation, or a Unicode P* or S* character (CommonMark 0.31)."""
+    if not ch:
+        return False
+    return isMdAsciiPunct(ord(ch)) or unicodedata.category(ch)[0] in "PS"
+
+
+def flanking(before: str, after: str) -> tuple[bool, bool]:
+    """(left_flanking, right_flanking) of a delimiter run between ``before`` and ``after``.
+
+    Pass ``""`` for the start or end of the line.
+    """
+    ws_b, ws_a = is_whitespace(before), is_whitespace(after)
+    p_b, p_a = is_punctuation(before), is_punctuation(after)
+    left = not (ws_a or (p_a and not (ws_b or p_b)))
+    right = not (ws_b or (p_b and not (ws_a or p_a)))
+    return left, right
+
+
+def can_open(marker: str, before: str, after: str) -> bool:
+    left, right = flanking(before, after)
+    if marker == "_":
+        return left and (not right or is_punctuation(before))
+    return left
+
+
+def can_close(marker: str, before: str, after: str) -> bool:
+    left, right = flanking(before, after)
+    if marker == "_":
+        return right and (not left or is_punctuation(after))
+    return right
+
+
+def char_reference(ch: str) -> str:
+    """``ch`` as a numeric character reference, which renders as ``ch`` and reads as ``&``."""
+    return f"&#{ord(ch)};"
+
+
+def _plain(ch: str) -> bool:
+    """A character that is literal text whatever surrounds it (so it may become a reference)."""
+    return bool(ch) and not is_whitespace(ch) and not is_punctuation(ch)
+
+
+# ---- the converter's side ------------------------------------------------------------------
+# The converter writes emphasis as placeholder characters (Unicode noncharacters, which no
+# valid input contains) and resolves them here once the text around them is final.
+STRONG_OPEN, STRONG_CLOSE = "\ufdd0", "\ufdd1"
+EM_OPEN, EM_CLOSE = "\ufdd2", "\ufdd3"
+DEL_OPEN, DEL_CLOSE = "\ufdd4", "\ufdd5"
+MARKERS = {
+    STRONG_OPEN: "**",
+    STRONG_CLOSE: "**",
+    EM_OPEN: "*",
+    EM_CLOSE: "*",
+    DEL_OPEN: "~~",
+    DEL_CLOSE: "~~",
+}
+OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE}
+_RUN = re.compile("[\ufdd0-\ufdd5]+")
+_ONE = re.compile("[\ufdd0-\ufdd5]")
+# A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
+_MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
+
+
+def resolve_emphasis(text: str) -> str:
+    """Turn placeholder markers into delimiters that a CommonMark reader will honour.
+
+    Where a run would not flank, the spoiling neighbour becomes a character reference; where
+    nothing can make it flank (whitespace inside the span), both ends of the span are dropped,
+    so the reader never shows stray asterisks.
+    """
+    if not _RUN.search(text):
+        return text
+    while True:
+        merged = _MERGE.sub("", text)
+        if merged == text:
+            break
+        text = merged
+    # Pair the markers (they nest properly: the converter writes them around whole elements).
+    partner: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _RUN.finditer(text):
+        for i in range(m.start(), m.end()):
+            ch = text[i]
+            if ch in OPENERS:
+                stack.append(i)
+            elif stack and OPENERS[text[stack[-1]]] == ch:
+                j = stack.pop()
+                partner[i], partner[j] = j, i
+    drop: set[int] = set()
+    refs: set[int] = set()  # positions of characters to write as references
+    for m in _RUN.finditer(text):
+        start, end = m.start(), m.end()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        run = [i for i in range(start, end) if i in partner]
+        opens = any(text[i] in OPENERS for i in run)
+        closes = any(text[i] not in OPENERS for i in run)
+        left, right = flanking(before, after)
+        ok = True
+        if opens and not left:
+            if is_whitespace(after):
+                ok = False
+            elif _plain(before):
+                refs.add(start - 1)
+                before = ";"
+            else:
+                ok = False
+        left, right = flanking(before, after)
+        if closes and not right:
+            if is_whitespace(before):
+                ok = False
+            elif _plain(after):
+                refs.add(end)
+                after = "&"
+            else:
+                ok = False
+        if not ok:
+            for i in run:
+                drop.add(i)
+                drop.add(partner[i])
+    out: list[str] = []
+    last = 0
+    spots = sorted(refs | {m.start() for m in _ONE.finditer(text)})
+    for i in spots:
+        ch = text[i]
+        out.append(text[last:i])
+        last = i + 1
+        if i in refs:
+            out.append(char_reference(ch))
+        elif i in partner and i not in drop:
+            out.append(MARKERS[ch])
+    out.append(text[last:])
+    return "".join(out)
+
+
+# ---- the lint rule's side ------------------------------------------------------------------
+
+
+@dataclass
+class EmphasisProblem:
+    """A delimiter run meant to close (or open) emphasis that a CommonMark reader leaves as text."""
+
+    start: int  # offset of the run in the scanned text
+    end: int
+    marker: str
+    side: str  # "open" or "close"
+    fix_at: int  # offset of the character to write as a reference
+    fix_char: str
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_DELIMS = re.compile(r"(?<!\\)(\*+|_+)")
+
+
+def unrendered_emphasis(text: str) -> list[EmphasisProblem]:
+    """Emphasis in one paragraph of Markdown that the reader will not render, with the fix.
+
+    Looks for a pair of equal runs (``**…**``) where one side flanks and the other fails only
+    because punctuation inside meets a letter outside — the CJK case, where no space is written.
+    """
+    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    runs: list[tuple[int, int, str, bool, bool]] = []
+    for m in _DELIMS.finditer(masked):
+        s, e = m.start(), m.end()
+        before = masked[s - 1] if s else ""
+        after = masked[e] if e < len(masked) else ""
+        marker = m.group(1)[0]
+        runs.append(
+            (s, e, m.group(1), can_open(marker, before, after), can_close(marker, before, after))
+        )
+    problems: list[EmphasisProblem] = []
+    used: set[int] = set()
+    for k, (s, e, run, op, _cl) in enumerate(runs):
+        if k in used:
+            continue
+        before = masked[s - 1] if s else ""
+        after = masked[e] if e < len(masked) else ""
+        # an opener that fails only because of punctuation after it and a letter before it
+        wants_open = op or (not is_whitespace(after) and is_punctuation(after) and _plain(before))
+        if not wants_open:
+            continue
+        for k2 in range(k + 1, len(runs)):
+            s2, e2, run2, _op2, cl2 = runs[k2]
+            if run2 != run or k2 in used:
+                continue
+            if "\n\n" in masked[e:s2]:
+                break
+            b2 = masked[s2 - 1] if s2 else ""
+            a2 = masked[e2] if e2 < len(masked) else ""
+            wants_close = cl2 or (is_punctuation(b2) and _plain(a2))
+            if not wants_close:
+                continue
+            if op and cl2:
+                used.update((k, k2))
+                break
+            if not op:
+                problems.append(EmphasisProblem(s, e, run, "open", s - 1, before))
+            if not cl2:
+                problems.append(EmphasisProblem(s2, e2, run2, "close", e2, a2))
+            used.update((k, k2))
+            break
+    return problems

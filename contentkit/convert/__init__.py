@@ -1,0 +1,183 @@
+"""``contentkit convert``: a post in, a post out (Markdown) or one JSON object per post.
+
+>>> from contentkit import convert_text
+>>> print(convert_text("<p><strong>“直播一哥”</strong>李佳琦</p>"), end="")
+**“直播一哥”**&#26446;佳琦
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from contentkit.document import BodyKind, Document, read_document
+from contentkit.errors import InputError
+from contentkit.links import DEFAULT_OPTIONS, LinkVerdict, judge_links
+
+Target = Literal["markdown", "json", "jsonl"]
+ProjectLinks = Literal["keep", "clean", "strip"]
+TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
+PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
+
+__all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
+
+
+@dataclass
+class Conversion:
+    """One converted post: the Markdown body, what was unwrapped, and the post as written."""
+
+    document: Document
+    markdown: str  # the body as Markdown
+    front_matter: str  # the front-matter block as it will be written ("" if none)
+    verdicts: list[LinkVerdict] = field(default_factory=list)
+    unwrapped: list[LinkVerdict] = field(default_factory=list)
+    source_html: str = ""  # the body HTML after unwrapping, as converted
+
+    def post(self) -> str:
+        """The whole post in Markdown: front matter, a blank line, the body."""
+        if not self.front_matter:
+            return self.markdown
+        return self.front_matter.rstrip("\n") + "\n\n" + self.markdown
+
+    def to_json(self) -> dict[str, Any]:
+        from contentkit.convert.jsonout import post_object
+
+        return post_object(self)
+
+    def render(self, to: str) -> str:
+        if to == "markdown":
+            return self.post()
+        obj = self.to_json()
+        if to == "jsonl":
+            return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def _verdicts(doc: Document, options: Mapping[str, Any]) -> list[LinkVerdict]:
+    try:
+        return judge_links(doc, options)
+    except NotImplementedError:  # judgement not installed: every link is kept as written
+        return []
+
+
+def _unwrap(text: str, start: int, links: list[LinkVerdict]) -> str:
+    """Delete the tags of ``links`` from ``text[start:]`` (the contract of contentkit.links)."""
+    cuts = sorted([(v.start, v.open_end) for v in links] + [(v.close_start, v.end) for v in links])
+    out: list[str] = []
+    pos = start
+    for a, b in cuts:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _front_matter(doc: Document, normalize_dates: bool) -> str:
+    fm = doc.front_matter
+    if fm is None:
+        return ""
+    block = doc.text[fm.start : fm.end]
+    if not normalize_dates or fm.error is not None:
+        return block
+    # The same rewrite as `lint --fix` for non-iso-date, so both write the same dates.
+    from contentkit_rules.front_matter import NonIsoDate
+
+    from contentkit.config import Settings
+    from contentkit.engine import apply_edits
+    from contentkit.rule import RuleContext
+
+    ctx = RuleContext(options=dict(NonIsoDate.options), settings=Settings(root=os.getcwd()))  # type: ignore[arg-type]
+    fixes = [d.fix for d in NonIsoDate().check(doc, ctx) if d.fix is not None]
+    fixed, _ = apply_edits(doc.text, fixes)
+    return fixed[fm.start : fm.end + (len(fixed) - len(doc.text))]
+
+
+def convert_document(
+    doc: Document,
+    *,
+    project_links: str = "clean",
+    normalize_dates: bool = False,
+    link_options: Mapping[str, Any] = DEFAULT_OPTIONS,
+) -> Conversion:
+    """Convert a parsed post. HTML bodies become Markdown; Markdown bodies pass through."""
+    from contentkit.convert.markdown import html_to_markdown
+
+    if project_links not in PROJECT_LINK_MODES:
+        raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
+    front = _front_matter(doc, normalize_dates)
+    verdicts = _verdicts(doc, link_options) if project_links != "keep" else []
+    if project_links == "strip":
+        unwrapped = [v for v in verdicts if v.is_project_link]
+    elif project_links == "clean":
+        # Only auto-inserted anchors are cleaned: an author's own link stays, even a broken one
+        # (the converter still drops unsafe targets).
+        unwrapped = [v for v in verdicts if v.is_project_link and v.verdict != "legit"]
+    else:
+        unwrapped = []
+    body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
+    if doc.body_kind != "html":
+        # A Markdown body is already Markdown: only the judged links are unwrapped.
+        return Conversion(doc, body.lstrip("\r\n"), front, verdicts, unwrapped, body)
+    return Conversion(doc, html_to_markdown(body), front, verdicts, unwrapped, body)
+
+
+def convert_text(
+    text: str,
+    *,
+    path: str = "<stdin>",
+    to: str = "markdown",
+    project_links: str = "clean",
+    normalize_dates: bool = False,
+    body_kind: BodyKind | None = None,
+) -> str:
+    """Convert a post (or a bare HTML fragment) given as text; returns the output text.
+
+    The body is HTML when it starts with a tag or ``path`` ends in ``.html``; pass
+    ``body_kind="html"`` to convert a fragment that starts with text.
+    """
+    if to not in TARGETS:
+        raise ValueError(f"to must be one of {TARGETS}")
+    doc = Document.from_text(text, path, body_kind=body_kind)
+    conv = convert_document(doc, project_links=project_links, normalize_dates=normalize_dates)
+    return conv.render(to)
+
+
+def convert_file(
+    path: str | os.PathLike[str],
+    *,
+    to: str = "markdown",
+    project_links: str = "clean",
+    normalize_dates: bool = False,
+    encoding: str | None = None,
+) -> str:
+    """Convert the post at ``path``; returns the output text (nothing is written)."""
+    if to not in TARGETS:
+        raise ValueError(f"to must be one of {TARGETS}")
+    doc = read_document(path, encoding=encoding)
+    conv = convert_document(doc, project_links=project_links, normalize_dates=normalize_dates)
+    return conv.render(to)
+
+
+def iso_date(value: Any) -> str | None:
+    """A front-matter date as ISO 8601 (the non-iso-date rule's parser), or None."""
+    from contentkit_rules.front_matter import iso, parse_date
+
+    if isinstance(value, dt.date):
+        return iso(value)
+    if isinstance(value, str) and value.strip():
+        try:
+            return iso(dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        except ValueError:
+            parsed, _ = parse_date(value)
+            return iso(parsed) if parsed is not None else None
+    return None
+
+
+class ConvertError(InputError):
+    """A post that cannot be converted, or an output that must not be written."""

@@ -1,0 +1,187 @@
+"""What a browser shows of article HTML: shared by the converter and the fidelity scorer.
+
+Both must agree on which elements are invisible, which tables are layout rather than data, and
+where a lazy image really comes from; keeping that here means the scorer measures the converter
+against the same reading of the page, not against a second opinion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+# Never shown, or never safe to pass on: dropped with their content.
+INVISIBLE = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "noscript",
+        "template",
+        "object",
+        "embed",
+        "applet",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "svg",
+        "math",
+        "canvas",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "param",
+        "input",
+        "select",
+        "textarea",
+        "button",
+        "dialog",
+    }
+)
+BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+    }
+)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Cell content that a GFM table cell cannot hold: such a table lays out a page.
+LAYOUT_CONTENT = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table", "hr", "dl"}
+)
+LAZY_SRC_ATTRS = (
+    "data-src",
+    "data-original",
+    "data-lazy-src",
+    "data-actualsrc",
+    "data-original-src",
+    "data-lazyload",
+    "data-echo",
+)
+LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset")
+UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CTRL = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_PLACEHOLDER = re.compile(
+    r"placeholder|blank|spacer|loading|lazy|transparent|pixel|grey\.|gray\.|default\.", re.I
+)
+
+
+def is_hidden(attrs: Mapping[str, object]) -> bool:
+    """``hidden`` attribute or an inline ``display:none``: the browser does not show it."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and bool(_DISPLAY_NONE.search(style))
+
+
+_WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)
+_ITALIC = re.compile(r"font-style\s*:\s*(italic|oblique)\b", re.I)
+
+
+def style_emphasis(attrs: Mapping[str, object]) -> tuple[bool, bool]:
+    """(bold, italic) that an inline ``style`` gives an element, as a browser would show it."""
+    style = attrs.get("style")
+    if not isinstance(style, str) or "font-" not in style:
+        return False, False
+    return bool(_WEIGHT.search(style)), bool(_ITALIC.search(style))
+
+
+def url_scheme(url: str) -> str:
+    """The scheme as a browser reads it (it ignores control characters and whitespace)."""
+    m = _SCHEME.match(_CTRL.sub("", url))
+    return m.group(1).lower() if m else ""
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` trimmed, or None when missing or unsafe (javascript:, vbscript:, data:)."""
+    if url is None:
+        return None
+    url = url.strip()
+    if url_scheme(url) in UNSAFE_SCHEMES:
+        return None
+    return url
+
+
+def is_placeholder_src(src: str | None) -> bool:
+    """A ``src`` that is only there until a script swaps in the real image."""
+    if not src or not src.strip():
+        return True
+    s = src.strip()
+    return url_scheme(s) == "data" or s == "about:blank" or bool(_PLACEHOLDER.search(s))
+
+
+def _first_srcset(value: str) -> str | None:
+    for part in value.split(","):
+        url = part.strip().split(" ")[0]
+        if url:
+            return url
+    return None
+
+
+def image_source(get: Callable[[str], object]) -> str | None:
+    """Where an ``<img>`` really comes from: a lazy loader's ``data-src`` beats a placeholder."""
+    src = get("src")
+    src = src if isinstance(src, str) else None
+    for name in LAZY_SRC_ATTRS:
+        lazy = get(name)
+        if isinstance(lazy, str) and lazy.strip() and safe_url(lazy):
+            if is_placeholder_src(src) or lazy.strip() != (src or "").strip():
+                return lazy.strip()
+    if is_placeholder_src(src):
+        for name in (*LAZY_SRCSET_ATTRS, "srcset"):
+            value = get(name)
+            if isinstance(value, str):
+                first = _first_srcset(value)
+                if first and safe_url(first):
+                    return first
+    return safe_url(src) if src and url_scheme(src) != "data" else None

@@ -1,0 +1,816 @@
+"""HTML to CommonMark that renders as the source showed: markdownify's converter, corrected.
+
+``ArticleConverter`` subclasses :class:`markdownify.MarkdownConverter` (as its documentation
+describes) and fixes each failure where it arises:
+
+* text escaping needs the characters around it, so ``process_text`` escapes inline syntax with
+  the neighbours it can see, and marks a possible block marker (``1.``, ``#``, ``-``, ``>``) with
+  a placeholder that is resolved once the line it lands on is known;
+* emphasis needs the characters outside the span, so ``<strong>``/``<em>``/``<del>`` write
+  placeholders that :func:`contentkit.commonmark.resolve_emphasis` turns into delimiters that
+  flank (the CJK + punctuation case);
+* a ``<br>`` is a placeholder too, dropped where a hard break would show a stray backslash;
+* tree problems (block elements inside links, lazy images, layout tables, nesting deeper than any
+  reader renders, invisible and unsafe elements) are fixed by one iterative pass over the tree
+  before conversion, so the recursive converter only ever sees a shallow, clean tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import PreformattedString
+from markdownify import MarkdownConverter
+
+from contentkit import commonmark as cm
+from contentkit.convert.html import (
+    BLOCK,
+    HEADINGS,
+    INVISIBLE,
+    LAYOUT_CONTENT,
+    image_source,
+    is_hidden,
+    safe_url,
+    style_emphasis,
+)
+
+LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
+BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
+_NONCHAR = re.compile("[\ufdd0-\ufdef]")
+
+
+def _clean(text: str) -> str:
+    """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
+    return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
+
+
+_WS = re.compile(r"[ \t\n\r\f]+")
+_LEADING_MARKER = re.compile(r"[#>+=*_~|:-]|\d")
+_INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
+_ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_EMPH = frozenset(cm.MARKERS)
+# Inline elements whose Markdown cannot hold a block: pushed down into the blocks they contain.
+_PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike"})
+_CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
+# Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
+# stops at 20 levels), and beyond MAX_DEPTH elements markdownify's recursion would overflow.
+MAX_BLOCK_NESTING = 12
+MAX_DEPTH = 120
+_NESTING = frozenset({"blockquote", "ul", "ol"})
+_WS_INSIDE = BLOCK - {"pre"}
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_BLOCK_START = re.compile(
+    r"(?P<hash>#{1,6}(?=[ \t]|$))"
+    r"|(?P<gt>>)"
+    r"|(?P<bullet>[-+*](?=[ \t]|$))"
+    r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
+    r"|(?P<rule>(?:[-*_=][ \t]*)+$)"
+    # a GFM table delimiter row ("--- | ---"), or any line that starts with a pipe
+    r"|(?P<table>\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|\|)",
+    re.M,
+)
+_BREAK_AT_END = re.compile(BREAK + r"(?=\n[ \t>]*(?:\n|$)|$)")
+_TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _strip_block(text: str) -> str:
+    return text.strip(" \t\r\n" + BREAK)
+
+
+def _is_ws(ch: str) -> bool:
+    return ch in " \t\n\r\f\u00a0" or (ch != "" and cm.is_whitespace(ch))
+
+
+class ArticleConverter(MarkdownConverter):
+    """markdownify's converter with CommonMark-faithful escaping, emphasis, lists and tables."""
+
+    class Options:  # read by markdownify on top of its DefaultOptions
+        autolinks = False
+        bullets = "-"
+        escape_asterisks = False
+        escape_underscores = False
+        escape_misc = False
+        heading_style = "atx"
+        newline_style = "backslash"
+        strong_em_symbol = "*"
+        # lxml builds the tree fastest; class lists stay plain strings (we split the one we read).
+        bs4_options = {"features": "lxml", "multi_valued_attributes": None}
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._cells: dict[int, tuple[str, bool, int]] = {}
+        self._li_number: dict[int, int] = {}
+        self._alt_list: set[int] = set()
+
+    # ---- entry point ------------------------------------------------------------------------
+    def convert_soup(self, soup: Any) -> str:
+        self.prepare(soup)
+        text: str = self.process_tag(soup, parent_tags=set())
+        return finish(text)
+
+    # ---- the one pass over the tree ---------------------------------------------------------
+    def prepare(self, soup: BeautifulSoup) -> None:
+        """Clean and reshape the tree iteratively (no recursion: 10,000 nested divs are fine)."""
+        drop: list[Tag] = []
+        too_deep: list[Tag] = []
+        push: list[Tag] = []
+        lists: list[Tag] = []
+        tables: list[Tag] = []
+        # (element, depth, block nesting)
+        stack: list[tuple[Tag, int, int]] = [(soup, 0, 0)]
+        while stack:
+            el, depth, nesting = stack.pop()
+            name = el.name
+            if "style" in el.attrs and name not in ("strong", "b", "em", "i", "[document]"):
+                self._css_emphasis(el, push)
+            if name == "img":
+                self._prepare_img(el)
+            elif name in _PUSH_DOWN:
+                push.append(el)
+            elif name in ("ul", "ol"):
+                lists.append(el)
+            elif name == "table":
+                tables.append(el)
+            elif name == "p" and "img-desc" in str(el.get("class") or "").split():
+                _caption_as_alt(el)
+            elif name == "figcaption":
+                fig = el.find_parent("figure")
+                if fig is not None:
+                    _caption_as_alt(el, fig.find("img"))
+            for child in reversed(el.contents):
+                if not isinstance(child, Tag):
+                    continue
+                cname = child.name
+                if cname in INVISIBLE or is_hidden(child.attrs):
+                    drop.append(child)
+                    continue
+                child_nesting = nesting + (cname in _NESTING)
+                if depth + 1 >= MAX_DEPTH or child_nesting > MAX_BLOCK_NESTING:
+                    too_deep.append(child)
+                    continue
+                stack.append((child, depth + 1, child_nesting))
+        for el in drop:
+            el.decompose()
+        for el in too_deep:
+            self._flatten(el)
+        for table in tables:
+            if table.parent is not None and _is_layout_table(table):
+                parts = table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th", "caption"])
+                for part in [table, *(p for p in parts if p.find_parent("table") is table)]:
+                    part.name = "div"
+        self._push_down(push)
+        for lst in lists:
+            if lst.parent is None:
+                continue
+            prev = _previous_block(lst)
+            if prev is not None and prev.name == lst.name and id(prev) not in self._alt_list:
+                self._alt_list.add(id(lst))
+            n = 0
+            for li in lst.find_all("li", recursive=False):
+                self._li_number[id(li)] = n
+                n += 1
+
+    @staticmethod
+    def _css_emphasis(el: Tag, push: list[Tag]) -> None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
+        bold, italic = style_emphasis(el.attrs)
+        tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
+        if not tags:
+            return
+        if el.name in ("span", "font"):
+            el.name = tags.pop(0)
+            push.append(el)
+        for name in tags:
+            wrap = Tag(name=name)
+            for child in list(el.contents):
+                wrap.append(child.extract())
+            el.append(wrap)
+            push.append(wrap)
+
+    def _flatten(self, top: Tag) -> None:
+        """Replace a too-deep subtree by its text, images and block breaks, in one flat run."""
+        items: list[Any] = []
+        stack: list[Any] = list(reversed(top.contents))
+        while stack:
+            node = stack.pop()
+            if node is None:
+                items.append(_marker("ck-break"))
+            elif isinstance(node, Tag):
+                if node.name in INVISIBLE or is_hidden(node.attrs):
+                    continue
+                if node.name in ("img", "br"):
+                    if node.name == "img":
+                        self._prepare_img(node)
+                    items.append(node)
+                    continue
+                if node.name in BLOCK:
+                    items.append(_marker("ck-break"))
+                    stack.append(None)
+                stack.extend(reversed(node.contents))
+            elif not isinstance(node, PreformattedString):
+                items.append(NavigableString(str(node)))
+        top.clear()
+        for item in items:
+            top.append(item)
+
+    @staticmethod
+    def _prepare_img(img: Tag) -> None:
+        src = image_source(img.get)
+        if src is None:
+            img.attrs.pop("src", None)
+        else:
+            img["src"] = src
+
+    def _push_down(self, inlines: list[Tag]) -> None:
+        """``<a><h2>T</h2></a>`` -> ``<h2><a>T</a></h2>``: Markdown links hold no blocks."""
+        work = list(reversed(inlines))  # innermost first
+        while work:
+            el = work.pop()
+            if el.parent is None or not any(
+                isinstance(c, Tag) and c.name in BLOCK for c in el.contents
+            ):
+                continue
+            run: list[Any] = []
+            pieces: list[Any] = []
+
+            def flush(run: list[Any] = run, pieces: list[Any] = pieces, el: Tag = el) -> None:
+                if any(not isinstance(x, NavigableString) or x.strip() for x in run):
+                    wrap = _clone(el)
+                    for x in run:
+                        wrap.append(x.extract())
+                    pieces.append(wrap)
+                else:
+                    pieces.extend(x.extract() for x in run)
+                run.clear()
+
+            for child in list(el.contents):
+                if isinstance(child, Tag) and child.name in BLOCK:
+                    flush()
+                    new = self._wrap_inside(child.extract(), el)
+                    work.extend(new)
+                    pieces.append(child)
+                else:
+                    run.append(child)
+            flush()
+            for piece in pieces:
+                el.insert_before(piece)
+            el.decompose()
+
+    def _wrap_inside(self, block: Tag, like: Tag) -> list[Tag]:
+        if block.name in _CONTAINERS_ONLY:
+            made: list[Tag] = []
+            for c in block.find_all(recursive=False):
+                made.extend(self._wrap_inside(c, like))
+            return made
+        if block.name in ("pre", "hr") or not block.contents:
+            return []
+        wrap = _clone(like)
+        for child in list(block.contents):
+            wrap.append(child.extract())
+        block.append(wrap)
+        return [wrap]
+
+    # ---- the walk ---------------------------------------------------------------------------
+    def process_tag(self, node: Any, parent_tags: Any = None) -> str:
+        """markdownify's walk, minus its per-node ``find_parent('pre')`` (a climb to the root
+        through bs4's filter machinery for every element: most of its run time)."""
+        if parent_tags is None:
+            parent_tags = set()
+        name = node.name
+        in_pre = name == "pre" or "pre" in parent_tags
+        remove_inside = name in _WS_INSIDE
+        children: list[Any] = []
+        contents = node.contents
+        last = len(contents) - 1
+        for i, el in enumerate(contents):
+            if isinstance(el, Tag):
+                children.append(el)
+            elif isinstance(el, PreformattedString) or not isinstance(el, NavigableString):
+                continue  # comments, doctypes, processing instructions, CDATA: never shown
+            elif el.strip():
+                children.append(el)
+            elif remove_inside and (i == 0 or i == last):
+                continue
+            elif _is_block(el.previous_sibling) or _is_block(el.next_sibling):
+                continue
+            else:
+                children.append(el)
+        tags = set(parent_tags)
+        tags.add(name)
+        if name in HEADINGS or name in ("td", "th"):
+            tags.add("_inline")
+        if name in ("pre", "code", "kbd", "samp", "tt"):
+            tags.add("_noformat")
+        strings = []
+        for el in children:
+            if isinstance(el, Tag):
+                out = self.process_tag(el, tags)
+            else:
+                out = self.process_text(el, tags)
+            if out:
+                strings.append(out)
+        if in_pre:
+            text = "".join(strings)
+        else:
+            # Collapse newlines at child boundaries to at most two (markdownify's rule).
+            parts: list[str] = []
+            for out in strings:
+                body = out.lstrip("\n")
+                lead = len(out) - len(body)
+                if lead and parts:
+                    trail = len(parts[-1]) - len(parts[-1].rstrip("\n"))
+                    if trail:
+                        keep = min(2, max(trail, lead))
+                        parts[-1] = parts[-1].rstrip("\n") + "\n" * keep
+                        out = body
+                parts.append(out)
+            text = "".join(parts)
+        fn = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
+        if fn is not None:
+            text = fn(node, text, parent_tags=parent_tags)
+        return text
+
+    # ---- text -------------------------------------------------------------------------------
+    def process_text(self, el: Any, parent_tags: Any = None) -> str:
+        if parent_tags is None:
+            parent_tags = set()
+        text = _clean(str(el))
+        if "pre" in parent_tags:
+            return text
+        text = _WS.sub(" ", text)
+        if "_noformat" not in parent_tags:
+            nxt = el.next_sibling
+            text = escape_text(
+                text,
+                in_link="a" in parent_tags,
+                before_link=isinstance(nxt, Tag) and nxt.name in ("a", "img"),
+                at_end=nxt is None and el.parent is not None and el.parent.name in BLOCK,
+            )
+            lead = len(text) - len(text.lstrip(" "))
+            if lead < len(text) and _LEADING_MARKER.match(text, lead):
+                text = text[:lead] + LINE_START + text[lead:]
+        prev, nxt = el.previous_sibling, el.next_sibling
+        parent = el.parent
+        inside = parent is not None and (parent.name in BLOCK or parent.name == "[document]")
+        if _is_block(prev) or (inside and prev is None):
+            text = text.lstrip(" ")
+        if _is_block(nxt) or (inside and nxt is None):
+            text = text.rstrip(" ")
+        return text
+
+    # ---- inline elements --------------------------------------------------------------------
+    def _span(self, el: Any, text: str, parent_tags: Any, kind: str, tags: Iterable[str]) -> str:
+        if "_noformat" in parent_tags:
+            return text
+        if parent_tags & set(tags):  # already bold inside bold: nothing to add
+            return text
+        opener = {"strong": cm.STRONG_OPEN, "em": cm.EM_OPEN, "del": cm.DEL_OPEN}[kind]
+        closer = cm.OPENERS[opener]
+        prefix, body, suffix = _chomp(text)
+        if not body:
+            return prefix + suffix
+        return f"{prefix}{opener}{body}{closer}{suffix}"
+
+    def convert_b(self, el: Any, text: str, parent_tags: Any) -> str:
+        # Headings and header cells are bold already; bold inside them is noise.
+        return self._span(el, text, parent_tags, "strong", ("strong", "b", "th", *HEADINGS))
+
+    convert_strong = convert_b
+
+    def convert_em(self, el: Any, text: str, parent_tags: Any) -> str:
+        return self._span(el, text, parent_tags, "em", ("em", "i", "cite"))
+
+    convert_i = convert_em
+    convert_cite = convert_em
+
+    def convert_del(self, el: Any, text: str, parent_tags: Any) -> str:
+        return self._span(el, text, parent_tags, "del", ("del", "s", "strike"))
+
+    convert_s = convert_del
+    convert_strike = convert_del
+
+    def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "_noformat" in parent_tags or "a" in parent_tags:
+            return text
+        href = safe_url(el.get("href"))
+        prefix, body, suffix = _chomp(text)
+        if href is None:
+            return text
+        if not body:
+            return prefix + suffix
+        return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
+
+    def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+        src = el.get("src")
+        if not src:
+            return ""
+        alt = escape_text(_WS.sub(" ", str(el.get("alt") or "")).strip(), in_link=True)
+        return f"![{_clean(alt)}]({link_destination(src)}{_title(el)})"
+
+    def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        if "_inline" in parent_tags:
+            return " "
+        return BREAK + "\n"
+
+    def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "pre" in parent_tags or "_noformat" in parent_tags:
+            return text
+        if "a" not in parent_tags and el.find("a", href=True) is not None:
+            return _code_with_links(el)
+        return _code_span(text)
+
+    convert_kbd = convert_code
+    convert_samp = convert_code
+    convert_tt = convert_code
+
+    def convert_q(self, el: Any, text: str, parent_tags: Any) -> str:
+        return f"“{text}”"
+
+    # ---- blocks -----------------------------------------------------------------------------
+    def convert_p(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "_inline" in parent_tags:
+            return " " + _strip_block(text) + " "
+        text = _strip_block(text)
+        return f"\n\n{text}\n\n" if text else ""
+
+    def convert_div(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "_inline" in parent_tags:
+            return " " + _strip_block(text) + " "
+        text = _strip_block(text)
+        return f"\n\n{text}\n\n" if text else ""
+
+    convert_article = convert_div
+    convert_section = convert_div
+    convert_header = convert_div
+    convert_footer = convert_div
+    convert_main = convert_div
+    convert_aside = convert_div
+    convert_nav = convert_div
+    convert_figure = convert_div
+    convert_figcaption = convert_div
+    convert_center = convert_div
+    convert_address = convert_div
+    convert_details = convert_div
+    convert_summary = convert_div
+    convert_hgroup = convert_div
+    convert_fieldset = convert_div
+    convert_form = convert_div
+    convert_dl = convert_div
+    convert_dt = convert_div
+    convert_dd = convert_div
+    convert_caption = convert_div
+
+    def convert_ck_break(self, el: Any, text: str, parent_tags: Any) -> str:
+        return "\n\n"
+
+    def convert_blockquote(self, el: Any, text: str, parent_tags: Any) -> str:
+        text = _strip_block(text)
+        if "_inline" in parent_tags:
+            return " " + text + " "
+        if not text:
+            return ""
+        lines = ["> " + line if line else ">" for line in text.split("\n")]
+        return "\n\n" + "\n".join(lines) + "\n\n"
+
+    def convert_hN(self, n: int, el: Any, text: str, parent_tags: Any) -> str:
+        if "_inline" in parent_tags:
+            return " " + _strip_block(text) + " "
+        text = _WS.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
+        if not text:
+            return ""
+        # A closing run of '#' would be eaten as the heading's closing sequence.
+        text = _TRAILING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+        return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
+
+    def convert_hr(self, el: Any, text: str, parent_tags: Any) -> str:
+        return "\n\n---\n\n"
+
+    def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
+        text = _clean(text).strip("\n")
+        if not text.strip():
+            return ""
+        if "_inline" in parent_tags:
+            return self.convert_code(el, _WS.sub(" ", text), set())
+        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n"
+
+    def convert_list(self, el: Any, text: str, parent_tags: Any) -> str:
+        text = text.strip("\n")
+        if not text:
+            return ""
+        if "li" in parent_tags and _can_interrupt(el):
+            return "\n" + text + "\n"
+        return "\n\n" + text + "\n\n"
+
+    convert_ul = convert_list
+    convert_ol = convert_list
+    convert_menu = convert_list
+    convert_dir = convert_list
+
+    def convert_li(self, el: Any, text: str, parent_tags: Any) -> str:
+        text = _strip_block(text)
+        parent = el.parent
+        alt = parent is not None and id(parent) in self._alt_list
+        if parent is not None and parent.name == "ol":
+            start = parent.get("start")
+            first = int(start) if isinstance(start, str) and start.strip().isdigit() else 1
+            number = min(first + self._li_number.get(id(el), 0), 999_999_999)
+            bullet = f"{number}{')' if alt else '.'} "
+        else:
+            bullet = "* " if alt else "- "
+        if not text:
+            return bullet.rstrip() + "\n"
+        pad = " " * len(bullet)
+        lines = text.split("\n")
+        body = "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
+        return f"{bullet}{body}\n"
+
+    # ---- tables -----------------------------------------------------------------------------
+    def convert_td(self, el: Any, text: str, parent_tags: Any) -> str:
+        cell = _WS.sub(" ", text.replace(BREAK, " ")).strip()
+        cell = cell.replace("|", "\\|")
+        span = el.get("colspan")
+        colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
+        self._cells[id(el)] = (cell, el.name == "th", max(1, min(colspan, 100)))
+        return ""
+
+    convert_th = convert_td
+
+    def convert_tr(self, el: Any, text: str, parent_tags: Any) -> str:
+        return ""
+
+    def convert_table(self, el: Any, text: str, parent_tags: Any) -> str:
+        rows: list[tuple[list[str], bool]] = []
+        for tr in el.find_all("tr"):
+            if tr.find_parent("table") is not el:
+                continue
+            cells: list[str] = []
+            header = tr.parent is not None and tr.parent.name == "thead"
+            all_th = True
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                value, is_th, colspan = self._cells.pop(id(cell), ("", False, 1))
+                all_th = all_th and is_th
+                cells.extend([value] + [""] * (colspan - 1))
+            if cells:
+                rows.append((cells, header or all_th))
+        caption = _strip_block(text)
+        if not rows:
+            return f"\n\n{caption}\n\n" if caption else ""
+        if "_inline" in parent_tags:
+            flat = " ".join(c for cells, _ in rows for c in cells if c)
+            return f" {caption} {flat} "
+        width = max(len(cells) for cells, _ in rows)
+        if rows[0][1]:
+            head, body = rows[0][0], rows[1:]
+        else:
+            head, body = [""] * width, rows
+        lines = [_row(head, width), "|" + " --- |" * width]
+        lines.extend(_row(cells, width) for cells, _ in body)
+        table = "\n".join(lines)
+        return f"\n\n{caption}\n\n{table}\n\n" if caption else f"\n\n{table}\n\n"
+
+    convert_thead = convert_tr
+    convert_tbody = convert_tr
+    convert_tfoot = convert_tr
+
+
+def _code_span(text: str) -> str:
+    if not text.strip(" "):
+        return text
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    # A space pad keeps a leading/trailing backtick (or space) from being read as the fence.
+    if longest or (text[0] == " " and text[-1] == " "):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def _code_with_links(code: Tag) -> str:
+    """``<code>see <a>x</a></code>``: a code span cannot hold a link, so the link holds one."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            buf.clear()
+
+    stack: list[Any] = list(reversed(code.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            href = safe_url(str(node.get("href") or "") or None) if node.name == "a" else None
+            if href is not None and node.get_text():
+                flush()
+                inner = _code_span(_WS.sub(" ", _clean(node.get_text())))
+                out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
+            elif node.name == "br":
+                buf.append(" ")
+            else:
+                stack.extend(reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            buf.append(str(node))
+    flush()
+    return "".join(out)
+
+
+def _can_interrupt(lst: Tag) -> bool:
+    """Can this list start right under a line of text? CommonMark says no for an ordered list
+    not starting at 1 and for an empty first item (``-`` would underline a heading)."""
+    first = lst.find("li", recursive=False)
+    if first is None or (not first.get_text(strip=True) and first.find("img") is None):
+        return False
+    start = lst.get("start")
+    return lst.name != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
+
+
+def _row(cells: list[str], width: int) -> str:
+    cells = cells + [""] * (width - len(cells))
+    return "| " + " | ".join(cells) + " |"
+
+
+def _marker(name: str) -> Tag:
+    return Tag(name=name)
+
+
+def _clone(el: Tag) -> Tag:
+    return Tag(name=el.name, attrs=dict(el.attrs))
+
+
+def _is_block(node: Any) -> bool:
+    return isinstance(node, Tag) and (node.name in BLOCK or node.name == "ck-break")
+
+
+def _previous_block(el: Tag) -> Tag | None:
+    node = el.previous_sibling
+    while node is not None:
+        if isinstance(node, Tag):
+            return node
+        if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
+            return None
+        node = node.previous_sibling
+    return None
+
+
+def _is_layout_table(table: Tag) -> bool:
+    cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
+    if len(cells) <= 1:
+        return True
+    return any(c.find(LAYOUT_CONTENT) is not None for c in cells)
+
+
+def _caption_as_alt(caption: Tag, img: Tag | None = None) -> None:
+    """A caption names the image above it: use it as alt text when the image has none."""
+    if img is None:
+        prev = _previous_block(caption)
+        if prev is None or prev.name not in ("p", "div", "figure"):
+            return
+        img = prev if prev.name == "img" else prev.find("img")
+    if img is not None and not str(img.get("alt") or "").strip():
+        img["alt"] = caption.get_text(" ", strip=True).lstrip("▲△▼ ")
+
+
+def _title(el: Any) -> str:
+    title = el.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return ""
+    title = _WS.sub(" ", _clean(title)).strip()
+    return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _language(pre: Any) -> str:
+    for node in (pre, pre.find("code")):
+        if node is None:
+            continue
+        for cls in str(node.get("class") or "").split():
+            for prefix in ("language-", "lang-"):
+                if cls.startswith(prefix) and re.fullmatch(r"[\w+#.-]+", cls[len(prefix) :]):
+                    return cls[len(prefix) :]
+    return ""
+
+
+def _chomp(text: str) -> tuple[str, str, str]:
+    """Whitespace and line breaks at a span's edges go outside it (or it cannot flank)."""
+    i, j = 0, len(text)
+    while i < j and (_is_ws(text[i]) or text[i] == BREAK):
+        i += 1
+    while j > i and (_is_ws(text[j - 1]) or text[j - 1] == BREAK):
+        j -= 1
+    return text[:i], text[i:j], text[j:]
+
+
+_DEST_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
+_DEST_RE = re.compile(r"[ ()<>\\\x00-\x1f\x7f]")
+
+
+def link_destination(url: str) -> str:
+    """A URL as a Markdown link destination: spaces, parentheses and brackets percent-encoded."""
+    url = _clean(url).strip()
+    return _DEST_RE.sub(lambda m: _DEST_ESCAPES.get(m.group(0), f"%{ord(m.group(0)):02X}"), url)
+
+
+def escape_text(
+    text: str, *, in_link: bool = False, before_link: bool = False, at_end: bool = False
+) -> str:
+    """Backslash-escape what a CommonMark reader would read as syntax, and nothing else.
+
+    Text nodes are escaped on their own, so a character at an edge is judged as if the unseen
+    neighbour were the worst case.
+    """
+    if not _INLINE_ESC.search(text):
+        return text
+    out: list[str] = []
+    last = 0
+    n = len(text)
+    for m in _INLINE_ESC.finditer(text):
+        i = m.start()
+        ch = text[i]
+        before = text[i - 1] if i else None
+        after = text[i + 1] if i + 1 < n else None
+        esc = False
+        if ch == "`":
+            esc = True
+        elif ch == "[":
+            # "[1] and [note]" stay as written: only a bracket that could start a link or a
+            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
+            close = text.find("]", i + 1)
+            follow = text[close + 1 : close + 2] if close >= 0 else None
+            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
+        elif ch == "]":
+            esc = in_link
+        elif ch == "\\":
+            esc = after is None or after in _ASCII_PUNCT
+        elif ch == "<":
+            esc = after is None or after.isalpha() or after in "/!?"
+        elif ch == "&":
+            esc = bool(_ENTITY_LIKE.match(text, i))
+        elif ch == "!":
+            esc = after is None and before_link
+        elif ch == "~":
+            esc = before is None or after is None or before == "~" or after == "~"
+        else:  # * and _
+            b = "a" if before is None else before
+            a = "a" if after is None else after
+            if before is None and ch == "_":
+                b = "."
+            esc = cm.can_open(ch, b, a) or cm.can_close(ch, b, a)
+            if before is None or after is None:
+                esc = esc or not _is_ws(a if before is None else b)
+        if esc:
+            out.append(text[last:i])
+            out.append("\\" + ch)
+            last = i + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _resolve_line_starts(text: str) -> str:
+    if LINE_START not in text:
+        return text
+    out: list[str] = []
+    last = 0
+    pos = text.find(LINE_START)
+    while pos >= 0:
+        out.append(text[last:pos])
+        last = pos + 1
+        line_start = text.rfind("\n", 0, pos) + 1
+        prefix = text[line_start:pos]
+        for ch in (LINE_START, *_EMPH):
+            prefix = prefix.replace(ch, "")
+        if _CONTAINER_PREFIX.fullmatch(prefix):
+            line_end = text.find("\n", last)
+            line = text[last : line_end if line_end >= 0 else len(text)]
+            m = _BLOCK_START.match(line)
+            if m is not None:
+                if m.group("num") is not None:
+                    out.append(m.group("num") + "\\" + m.group("delim"))
+                    last += m.end("delim")
+                else:
+                    out.append("\\")
+        pos = text.find(LINE_START, last)
+    out.append(text[last:])
+    return "".join(out)
+
+
+def finish(text: str) -> str:
+    """Resolve the placeholders now that every line is where it will stay."""
+    text = _resolve_line_starts(text)
+    text = cm.resolve_emphasis(text)
+    if BREAK in text:
+        text = _BREAK_AT_END.sub("", text).replace(BREAK, "\\")
+    text = _BLANK_LINES.sub("\n\n", text.strip("\n"))
+    return text + "\n" if text else ""
+
+
+def html_to_markdown(html: str) -> str:
+    """Convert an HTML fragment or page to Markdown."""
+    return ArticleConverter().convert(html)
