@@ -16,15 +16,17 @@ from typing import Any
 
 import fastjsonschema
 
-# Keywords whose meaning did not change between draft 4 and 2020-12 (no array-form ``items``,
+# Keywords whose meaning did not change between draft 4 and 2020-12 (``items`` only as one
+# schema, never the array form;
 # no ``prefixItems``/``unevaluated*``, no ``$dynamicRef``): on these fastjsonschema and
-# jsonschema agree whatever ``$schema`` says.
+# jsonschema agree whatever ``$schema`` says. (enum, const and uniqueItems are left out: Python
+# compares True == 1, jsonschema does not.)
 _STABLE = frozenset(
     {"$schema", "$id", "$comment", "title", "description", "default", "examples", "$defs",
      "definitions", "deprecated", "readOnly", "writeOnly", "type", "required", "properties",
-     "additionalProperties", "anyOf", "oneOf", "allOf", "not", "enum", "const", "minLength",
-     "maxLength", "minimum", "maximum", "minItems", "maxItems", "uniqueItems", "pattern",
-     "patternProperties", "$ref"}
+     "additionalProperties", "anyOf", "oneOf", "allOf", "not", "minLength",
+     "maxLength", "minimum", "maximum", "minItems", "maxItems", "pattern",
+     "patternProperties", "$ref", "items"}
 )  # fmt: skip
 _CONTAINERS = ("properties", "patternProperties", "$defs", "definitions")
 
@@ -54,8 +56,8 @@ def _compiled(key: str, loader: Callable[[str], dict[str, Any]]) -> Callable[[An
     if not _stable(schema):
         return None
     # Compiled as draft 7, which covers every stable keyword; formats stay annotations, as
-    # jsonschema treats them by default.
-    draft7 = {k: v for k, v in schema.items() if k != "$schema"}
+    # jsonschema treats them by default. Without its $id, local refs never go to the network.
+    draft7 = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
     try:
         validate: Callable[[Any], Any] = fastjsonschema.compile(draft7, formats={})
     except fastjsonschema.JsonSchemaDefinitionException:
