@@ -133,34 +133,47 @@ def resolve_emphasis(text: str) -> str:
     refs: set[int] = set()  # positions of characters to write as references
     for m in _RUN.finditer(text):
         start, end = m.start(), m.end()
-        before = text[start - 1] if start else ""
-        after = text[end] if end < len(text) else ""
-        run = [i for i in range(start, end) if i in partner]
-        opens = any(text[i] in OPENERS for i in run)
-        closes = any(text[i] not in OPENERS for i in run)
-        left, right = flanking(before, after)
-        ok = True
-        if opens and not left:
-            if is_whitespace(after):
-                ok = False
-            elif _plain(before):
-                refs.add(start - 1)
-                before = ";"
+        # Markers of different characters ("*" then "~~") are separate delimiter runs to the
+        # reader: each is judged with the characters really around it.
+        groups: list[tuple[str, list[int]]] = []
+        for i in range(start, end):
+            if i not in partner or i in drop:
+                continue
+            c = MARKERS[text[i]][0]
+            if groups and groups[-1][0] == c:
+                groups[-1][1].append(i)
             else:
-                ok = False
-        left, right = flanking(before, after)
-        if closes and not right:
-            if is_whitespace(before):
-                ok = False
-            elif _plain(after):
-                refs.add(end)
-                after = "&"
+                groups.append((c, [i]))
+        for k, (_, idxs) in enumerate(groups):
+            first, last_group = k == 0, k == len(groups) - 1
+            if first:
+                before = ";" if start - 1 in refs else (text[start - 1] if start else "")
             else:
-                ok = False
-        if not ok:
-            for i in run:
-                drop.add(i)
-                drop.add(partner[i])
+                before = groups[k - 1][0]
+            if last_group:
+                after = "&" if end in refs else (text[end] if end < len(text) else "")
+            else:
+                after = groups[k + 1][0]
+            opens = any(text[i] in OPENERS for i in idxs)
+            closes = any(text[i] not in OPENERS for i in idxs)
+            left, right = flanking(before, after)
+            ok = True
+            if opens and not left:
+                if first and not is_whitespace(after) and _plain(before):
+                    refs.add(start - 1)
+                    before = ";"
+                else:
+                    ok = False
+            left, right = flanking(before, after)
+            if ok and closes and not right:
+                if last_group and not is_whitespace(before) and _plain(after):
+                    refs.add(end)
+                else:
+                    ok = False
+            if not ok:
+                for i in idxs:
+                    drop.add(i)
+                    drop.add(partner[i])
     out: list[str] = []
     last = 0
     spots = sorted(refs | {m.start() for m in _ONE.finditer(text)})

@@ -517,7 +517,8 @@ class ArticleConverter(MarkdownConverter):
         if not text:
             return ""
         if "li" in parent_tags and _can_interrupt(el):
-            return "\n" + text + "\n"
+            # A blank line after it keeps the item's next text out of the last nested item.
+            return "\n" + text + "\n\n"
         return "\n\n" + text + "\n\n"
 
     convert_ul = convert_list
