@@ -96,10 +96,13 @@ MARKERS = {
     EM_CLOSE: "*",
     DEL_OPEN: "~~",
     DEL_CLOSE: "~~",
+    "\ufdd8": "_",  # emphasis written with "_": chosen by resolve_emphasis only
+    "\ufdd9": "_",
 }
-OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE}
-_RUN = re.compile("[\ufdd0-\ufdd5]+")
-_ONE = re.compile("[\ufdd0-\ufdd5]")
+OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE, "\ufdd8": "\ufdd9"}
+_UNDERSCORE = {EM_OPEN: "\ufdd8", EM_CLOSE: "\ufdd9"}
+_RUN = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]+")
+_ONE = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]")
 # A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
 _MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
 
@@ -129,6 +132,20 @@ def resolve_emphasis(text: str) -> str:
             elif stack and OPENERS[text[stack[-1]]] == ch:
                 j = stack.pop()
                 partner[i], partner[j] = j, i
+    # "*a*" closing right where "**b**" opens would fuse into one run "***" that the reader
+    # may split the wrong way: such an emphasis is written with "_" instead.
+    chars = list(text)
+    for m in _RUN.finditer(text):
+        run = [i for i in range(m.start(), m.end()) if i in partner]
+        kinds = {text[i] for i in run}
+        star_open = kinds & {STRONG_OPEN, EM_OPEN}
+        star_close = kinds & {STRONG_CLOSE, EM_CLOSE}
+        if star_open and star_close and len(star_open | star_close) > 1:
+            for i in run:
+                if text[i] in _UNDERSCORE:
+                    chars[i] = _UNDERSCORE[text[i]]
+                    chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
+    text = "".join(chars)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
     for m in _RUN.finditer(text):
@@ -156,20 +173,21 @@ def resolve_emphasis(text: str) -> str:
                 after = groups[k + 1][0]
             opens = any(text[i] in OPENERS for i in idxs)
             closes = any(text[i] not in OPENERS for i in idxs)
-            left, right = flanking(before, after)
+            c = groups[k][0]
             ok = True
-            if opens and not left:
+            if opens and not can_open(c, before, after):
                 if first and not is_whitespace(after) and _plain(before):
                     refs.add(start - 1)
                     before = ";"
                 else:
                     ok = False
-            left, right = flanking(before, after)
-            if ok and closes and not right:
+            if ok and closes and not can_close(c, before, after):
                 if last_group and not is_whitespace(before) and _plain(after):
                     refs.add(end)
                 else:
                     ok = False
+            if ok and opens and closes and not can_open(c, before, after):
+                ok = False
             if not ok:
                 for i in idxs:
                     drop.add(i)
