@@ -73,6 +73,11 @@ def can_close(marker: str, before: str, after: str) -> bool:
     return right
 
 
+def _wide(ch: str) -> bool:
+    """A Chinese, Japanese or Korean character, or a full-width form (no spaces between words)."""
+    return bool(ch) and unicodedata.east_asian_width(ch) in ("W", "F")
+
+
 def char_reference(ch: str) -> str:
     """``ch`` as a numeric character reference, which renders as ``ch`` and reads as ``&``."""
     return f"&#{ord(ch)};"
@@ -265,6 +270,16 @@ def unrendered_emphasis(text: str) -> list[EmphasisProblem]:
             if not wants_close:
                 continue
             if op and cl2:
+                used.update((k, k2))
+                break
+            inner = masked[e:s2]
+            if not inner.strip() or inner[0].isspace() or inner[-1].isspace():
+                used.update((k, k2))
+                break
+            # Only where a wide (CJK) character meets the delimiter: in Latin text the same
+            # shapes are code-like (``std::{os*, fs*}``, ``[x][stream-_write]``), not emphasis.
+            spoiler = before if not op else a2
+            if not _wide(spoiler):
                 used.update((k, k2))
                 break
             if not op:
