@@ -63,7 +63,6 @@ MAX_BLOCK_NESTING = 12
 MAX_DEPTH = 120
 _NESTING = frozenset({"blockquote", "ul", "ol"})
 _WS_INSIDE = BLOCK - {"pre"}
-_CODE_LIKE = frozenset({"code", "kbd", "samp", "tt"})
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _BLOCK_START = re.compile(
     r"(?P<hash>#{1,6}(?=[ \t]|$))"
@@ -128,14 +127,6 @@ class ArticleConverter(MarkdownConverter):
         while stack:
             el, depth, nesting = stack.pop()
             name = el.name
-            if name in _CODE_LIKE:
-                prev = el.previous_sibling
-                if isinstance(prev, Tag) and prev.name == name:
-                    # Two code spans that touch would fuse their backtick fences: one span.
-                    for child in list(el.contents):
-                        prev.append(child.extract())
-                    el.decompose()
-                    continue
             if "style" in el.attrs and name not in ("strong", "b", "em", "i", "[document]"):
                 self._css_emphasis(el, push)
             if name == "img":
@@ -593,9 +584,17 @@ class ArticleConverter(MarkdownConverter):
     convert_tfoot = convert_tr
 
 
+CODE_OPEN, CODE_CLOSE = "\ufdda", "\ufddb"  # a code span, fenced once its neighbours are known
+_CODE_SPAN = re.compile("\ufdda([^\ufdda\ufddb]*)\ufddb")
+
+
 def _code_span(text: str) -> str:
     if not text.strip(" "):
         return text
+    return CODE_OPEN + text + CODE_CLOSE
+
+
+def _fenced(text: str) -> str:
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     # A space pad keeps a leading/trailing backtick (or space) from being read as the fence.
@@ -795,7 +794,8 @@ def escape_text(
         elif ch == "!":
             esc = after is None and before_link
         elif ch == "~":
-            esc = before is None or after is None or before == "~" or after == "~"
+            # "10~20" stays; a tilde at an edge or by a space may meet a "~~" strikethrough.
+            esc = before is None or after is None or before in "~ \u00a0" or after in "~ \u00a0"
         else:  # * and _
             b = "a" if before is None else before
             a = "a" if after is None else after
@@ -872,6 +872,10 @@ _NEW_BLOCK = re.compile(r"[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]
 
 def finish(text: str) -> str:
     """Resolve the placeholders now that every line is where it will stay."""
+    if CODE_OPEN in text:
+        # Code spans that touch would fuse their backtick fences: they are one span to a reader.
+        text = text.replace(CODE_CLOSE + CODE_OPEN, "")
+        text = _CODE_SPAN.sub(lambda m: _fenced(m.group(1)), text)
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
