@@ -112,6 +112,15 @@ _ONE = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]")
 _MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
 
 
+def merge_spans(text: str) -> str:
+    """Join a span closed and at once reopened (``**a****b**``); drop empty spans."""
+    while True:
+        merged = _MERGE.sub("", text)
+        if merged == text:
+            return text
+        text = merged
+
+
 def resolve_emphasis(text: str) -> str:
     """Turn placeholder markers into delimiters that a CommonMark reader will honour.
 
@@ -121,11 +130,7 @@ def resolve_emphasis(text: str) -> str:
     """
     if not _RUN.search(text):
         return text
-    while True:
-        merged = _MERGE.sub("", text)
-        if merged == text:
-            break
-        text = merged
+    text = merge_spans(text)
     # Pair the markers (they nest properly: the converter writes them around whole elements).
     partner: dict[int, int] = {}
     stack: list[int] = []

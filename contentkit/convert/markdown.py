@@ -872,6 +872,7 @@ _NEW_BLOCK = re.compile(r"[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]
 
 def finish(text: str) -> str:
     """Resolve the placeholders now that every line is where it will stay."""
+    text = cm.merge_spans(text)
     if CODE_OPEN in text:
         # Code spans that touch would fuse their backtick fences: they are one span to a reader.
         text = text.replace(CODE_CLOSE + CODE_OPEN, "")
