@@ -1,5 +1,9 @@
 """The Python API. The CLI is a thin shell over these functions.
 
+``lint_text`` lints a string, ``lint_file`` one file, ``lint_paths`` every post under files and
+folders; each returns (or yields) a :class:`LintResult` whose ``diagnostics`` are
+:class:`contentkit.diagnostics.Diagnostic` objects with 1-based positions.
+
 >>> from contentkit import lint_text
 >>> result = lint_text("---\\ntitle: Hi\\ndate: Tue, 20 Apr 2021 02:55:35 GMT\\n---\\n")
 >>> [d.code for d in result.diagnostics]
@@ -9,10 +13,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contentkit import config as config_mod
 from contentkit.config import Settings, load_settings
 from contentkit.diagnostics import Diagnostic
 from contentkit.document import Document, encode, read_document
@@ -31,6 +36,10 @@ class LintResult:
     fixed: str | None = None  # None when nothing was fixed
     fixes_applied: int = 0
     document: Document | None = None
+    # A command-line target that could not be linted at all (it does not exist): reported as
+    # an error after the other targets, and the run exits 2.
+    error: ContentkitError | None = None
+    cached: bool = False  # the findings came from the lint cache
 
     @property
     def changed(self) -> bool:
@@ -50,6 +59,33 @@ def input_error_diagnostic(exc: ContentkitError) -> Diagnostic:
         end_line=exc.line,
         end_column=exc.column,
     )
+
+
+def internal_error_diagnostic(path: str, exc: BaseException) -> Diagnostic:
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return Diagnostic(
+        code="CK003",
+        name="internal-error",
+        message=f"contentkit failed on this file ({detail}); please report it with the file",
+        path=path,
+        start=0,
+        end=0,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
+    )
+
+
+def guarded(path: str, work: Callable[[], LintResult]) -> LintResult:
+    """Run ``work``; a bug (or a file deep enough to exhaust the stack) becomes a CK003
+    finding for this one file and the run goes on to the next. Nothing is written."""
+    try:
+        return work()
+    except (ContentkitError, KeyboardInterrupt):
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:
+        return LintResult(path, [internal_error_diagnostic(path, exc)])
 
 
 def lint_document_result(
@@ -72,7 +108,15 @@ def lint_text(
     fix: bool = False,
     unsafe_fixes: bool = False,
 ) -> LintResult:
-    """Lint a post given as text. ``path`` is used in messages and for per-file ignores."""
+    """Lint a post given as text and return its findings.
+
+    ``path`` is shown in the findings, picks per-file ignores, and locates the config (the
+    nearest ``contentkit.toml``/``pyproject.toml`` above it) unless ``settings`` is given
+    (see :func:`contentkit.config.load_settings`). With ``fix`` the safe fixes (and the
+    unsafe ones too with ``unsafe_fixes``) are applied to a copy: ``result.fixed`` holds the
+    fixed text (None when nothing changed) and ``result.diagnostics`` what is left.
+    Nothing is written.
+    """
     if settings is None:
         settings = load_settings(Path(path).parent if path != "<stdin>" else None)
     doc = Document.from_text(text, path)
@@ -88,8 +132,12 @@ def lint_file(
     write: bool = True,
     display_path: str | None = None,
 ) -> LintResult:
-    """Lint one file; with ``fix`` (and ``write``) the fixed text replaces it atomically.
+    """Lint one file and return its findings.
 
+    The file is decoded as ``contentkit lint`` does (encoding detected, or the config's
+    ``encoding``; BOM and newlines kept). With ``fix`` the fixes are applied and, when
+    ``write`` is true, the fixed text replaces the file atomically in its original encoding.
+    ``display_path`` is the path shown in findings (default: ``path`` as given).
     A file that cannot be read yields one ``CK001 unreadable-file`` finding, never an exception.
     """
     p = Path(path)
@@ -97,15 +145,45 @@ def lint_file(
     if settings is None:
         settings = load_settings(p)
     try:
-        doc = read_document(
-            p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
-        )
+        doc = guarded_read(p, shown, settings)
     except InputError as exc:
         return LintResult(shown, [input_error_diagnostic(exc)])
-    result = lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+    if isinstance(doc, LintResult):
+        return doc
+    result = guarded(
+        shown, lambda: lint_document_result(doc, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+    )
     if write and result.changed and result.fixed is not None:
-        write_atomic(p, encode(doc, result.fixed))
+        try:
+            data = encode(doc, result.fixed)
+        except UnicodeEncodeError as exc:
+            # A fix brought in a character the file's encoding cannot hold: keep the file.
+            return _unwritten(doc, settings, f"{exc.reason} in {doc.encoding}")
+        try:
+            write_atomic(p, data)
+        except OSError as exc:
+            return _unwritten(doc, settings, str(exc.strerror or exc))
     return result
+
+
+def _unwritten(doc: Document, settings: Settings, why: str) -> LintResult:
+    """The findings of the file as it still is, and why the fix could not be written."""
+    result = guarded(doc.path, lambda: lint_document_result(doc, settings))
+    error = InputError(f"fix not written: {why}", doc.path)
+    result.diagnostics.append(input_error_diagnostic(error))
+    return result
+
+
+def guarded_read(p: Path, shown: str, settings: Settings) -> Document | LintResult:
+    """The Document of ``p``, or a LintResult with a CK003 finding when reading it crashed."""
+    try:
+        return read_document(
+            p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
+        )
+    except (ContentkitError, KeyboardInterrupt):
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:
+        return LintResult(shown, [internal_error_diagnostic(shown, exc)])
 
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
@@ -121,18 +199,49 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 def _walk(root: Path, settings: Settings) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not settings.is_excluded(here / d))
-        for name in sorted(filenames):
-            f = here / name
-            if settings.is_included(f) and not settings.is_excluded(f):
-                yield f
+    """Files under ``root`` in the order of their path strings (so output sorted per file in
+    discovery order is sorted overall), skipping excluded folders without entering them."""
+    base = config_mod.relative_path(str(root), settings.root)
+    excluded = config_mod.glob_matcher(tuple(settings.exclude))
+    if any(excluded.match(part) for part in base.split("/") if part):
+        return
+    yield from _walk_folder(str(root), "" if base == "." else base + "/", settings)
+
+
+def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[Path]:
+    # Strings and os.scandir, not Path objects: this runs once per file of the corpus.
+    try:
+        with os.scandir(folder) as it:
+            entries = [(e.name + "/" if _is_dir(e) else e.name, e) for e in it]
+    except OSError:
+        return
+    entries.sort(key=lambda pair: pair[0])
+    excluded = config_mod.glob_matcher(tuple(settings.exclude))
+    included = config_mod.glob_matcher(tuple(settings.include))
+    for key, entry in entries:
+        name = entry.name
+        # The folders above were checked already: only this name and the whole path are new.
+        if excluded.match(name) or excluded.match(rel + name):
+            continue
+        if key.endswith("/"):
+            if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                yield from _walk_folder(entry.path, rel + name + "/", settings)
+        elif included.match(name):
+            yield Path(entry.path)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def lint_paths(
     paths: Iterable[str | os.PathLike[str]], *, fix: bool = False, unsafe_fixes: bool = False
 ) -> Iterator[LintResult]:
-    """Lint every post under ``paths`` with the nearest config of each."""
+    """Lint every post under ``paths`` (files and folders, as ``contentkit lint`` takes them),
+    each with its nearest config; yields one :class:`LintResult` per post. With ``fix`` the
+    fixed posts are written back atomically."""
     for f in discover(list(paths)):
         yield lint_file(f, fix=fix, unsafe_fixes=unsafe_fixes)

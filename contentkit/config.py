@@ -6,7 +6,10 @@ an error naming the key and the file, because a typo that silently does nothing 
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
+import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,18 +89,18 @@ class Settings:
         return str(self.source) if self.source else "the command line"
 
     def enabled_codes(self) -> set[str]:
-        rules = rule_mod.registered_rules()
-        if self.select:
-            codes = rule_mod.expand(self.select, self.where)
-        else:
-            codes = {c for c, r in rules.items() if r.default_enabled}
-        codes |= rule_mod.expand(self.extend_select, self.where)
-        codes -= rule_mod.expand(self.ignore, self.where)
-        return codes
+        # Asked once per file: memoised on the values it depends on.
+        return set(
+            _enabled_codes(
+                tuple(self.select), tuple(self.extend_select), tuple(self.ignore), self.where
+            )
+        )
 
     def ignored_for(self, path: str) -> set[str]:
         """Codes switched off for ``path`` by per-file-ignores."""
-        rel = _relative(path, self.root)
+        if not self.per_file_ignores:
+            return set()
+        rel = relative_path(path, self.root)
         out: set[str] = set()
         for pattern, selectors in self.per_file_ignores.items():
             if _glob_match(rel, pattern):
@@ -121,25 +124,60 @@ class Settings:
         return opts
 
     def is_excluded(self, path: Path) -> bool:
-        rel = _relative(str(path), self.root)
-        parts = PurePosixPath(rel).parts
-        for pattern in self.exclude:
-            if any(fnmatch.fnmatch(part, pattern) for part in parts):
-                return True
-            if _glob_match(rel, pattern):
-                return True
-        return False
+        rel = relative_path(str(path), self.root)
+        matcher = glob_matcher(tuple(self.exclude))
+        # A pattern matches any one component of the path, or the whole relative path.
+        if any(matcher.match(part) for part in rel.split("/") if part):
+            return True
+        return matcher.match(rel) is not None
 
     def is_included(self, path: Path) -> bool:
-        return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.include)
+        return glob_matcher(tuple(self.include)).match(path.name) is not None
 
 
-def _relative(path: str, root: Path) -> str:
-    p = Path(path)
+@lru_cache(maxsize=256)
+def _enabled_codes(
+    select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...], where: str
+) -> frozenset[str]:
+    rules = rule_mod.registered_rules()
+    if select:
+        codes = rule_mod.expand(select, where)
+    else:
+        codes = {c for c, r in rules.items() if r.default_enabled}
+    codes |= rule_mod.expand(extend_select, where)
+    codes -= rule_mod.expand(ignore, where)
+    return frozenset(codes)
+
+
+# Matching is on the hot path of discovery (once per file), so the globs are compiled once
+# into one regex each, and folders are resolved once, not once per file.
+@lru_cache(maxsize=64)
+def glob_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled regex matching what any of the fnmatch ``patterns`` matches."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def relative_path(path: str, root: Path) -> str:
+    """``path`` relative to ``root`` as a POSIX string (folders resolved), or as given."""
     try:
-        return p.resolve().relative_to(root.resolve()).as_posix()
+        head, name = os.path.split(path)
+        full = os.path.join(_resolved(head or "."), name) if name else _resolved(path)
+        base = _resolved(str(root))
     except (ValueError, OSError):
-        return p.as_posix()
+        return Path(path).as_posix()
+    if full == base:
+        return "."
+    prefix = base.rstrip("/") + "/"
+    if full.startswith(prefix):
+        return full[len(prefix) :]
+    return Path(path).as_posix()
 
 
 def _glob_match(rel: str, pattern: str) -> bool:
@@ -188,7 +226,11 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
             schema = str(schema_path)
         s.schema = schema
     s.encoding = table.get("encoding")
+    if s.encoding is not None:
+        check_encoding(s.encoding, "the 'encoding' key", where)
     s.max_file_size = int(table.get("max-file-size", s.max_file_size))
+    if s.max_file_size < 0:
+        raise ConfigError(f"'max-file-size' in {where} must be 0 (no limit) or more", where)
     s.unsafe_fixes = bool(table.get("unsafe-fixes", False))
     s.cache_dir = table.get("cache-dir")
     s.jobs = table.get("jobs")
@@ -283,10 +325,23 @@ def _apply_overrides(s: Settings, overrides: Mapping[str, Any]) -> None:
     if overrides.get("schema"):
         s.schema = str(overrides["schema"])
     if overrides.get("encoding"):
-        s.encoding = str(overrides["encoding"])
+        s.encoding = check_encoding(str(overrides["encoding"]), "--encoding")
+    if overrides.get("max_file_size") is not None:
+        s.max_file_size = int(str(overrides["max_file_size"]))
     if overrides.get("unsafe_fixes"):
         s.unsafe_fixes = True
     s.enabled_codes()
+
+
+def check_encoding(name: str, what: str, where: str = "") -> str:
+    """``name`` if Python can decode text with it; an unknown one fails before any file is read."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ConfigError(f"unknown encoding {name!r} ({what})", where) from None
+    if not info._is_text_encoding:
+        raise ConfigError(f"{name!r} is not a text encoding ({what})", where)
+    return name
 
 
 def split_selectors(values: Sequence[str] | None) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +45,7 @@ class Document:
     body_start: int = 0
     body_kind: BodyKind = "markdown"
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _line_texts: dict[int, str] = field(default_factory=dict, repr=False)
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
@@ -87,9 +89,13 @@ class Document:
         """The text of 1-based ``line`` without its newline."""
         if not 1 <= line <= len(self._line_starts):
             return ""
-        start = self._line_starts[line - 1]
-        end = self._line_starts[line] if line < len(self._line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        # Cached: a minified post is one long line, and copying it per finding is quadratic.
+        cached = self._line_texts.get(line)
+        if cached is None:
+            start = self._line_starts[line - 1]
+            end = self._line_starts[line] if line < len(self._line_starts) else len(self.text)
+            cached = self._line_texts[line] = self.text[start:end].rstrip("\r\n")
+        return cached
 
     def offset_of(self, line: int, column: int) -> int:
         line = max(1, min(line, len(self._line_starts)))
@@ -187,16 +193,9 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
 
 
 def _guess_encoding(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
+    from contentkit.encodings import guess_encoding
 
-    best = from_bytes(data[:65536]).best()
-    if best is None:
-        return None
-    name = best.encoding.replace("_", "-")
-    # GBK and GB2312 posts decode as their superset; name the one that always works.
-    if name in {"gb2312", "gbk", "gb18030", "hz"}:
-        return "gb18030"
-    return name
+    return guess_encoding(data)
 
 
 def read_document(
@@ -214,12 +213,18 @@ def read_document(
             raise InputError("broken symbolic link", shown)
         if p.is_dir():
             raise InputError("is a directory", shown)
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device named like a post would block or never end.
+            raise InputError("not a regular file", shown)
+        size = info.st_size
         if max_bytes and size > max_bytes:
-            raise InputError(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max-file-size)", shown
-            )
-        data = p.read_bytes()
+            raise InputError(_too_large(size, max_bytes), shown)
+        with p.open("rb") as fh:
+            # Bounded even if the file grows between stat and read.
+            data = fh.read(max_bytes + 1) if max_bytes else fh.read()
+        if max_bytes and len(data) > max_bytes:
+            raise InputError(_too_large(len(data), max_bytes), shown)
     except PermissionError:
         raise InputError("permission denied", shown) from None
     except FileNotFoundError:
@@ -229,8 +234,31 @@ def read_document(
     return document_from_bytes(data, shown, encoding=encoding)
 
 
+def _wide_unicode_bom(data: bytes) -> str | None:
+    # UTF-32 first: its little-endian mark begins with UTF-16's.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"file is {size:,} bytes, over the {limit:,}-byte limit "
+        "(max-file-size in the config, or --max-file-size)"
+    )
+
+
 def document_from_bytes(data: bytes, path: str, *, encoding: str | None = None) -> Document:
-    if looks_binary(data) and not (encoding or "").lower().startswith("utf-16"):
+    if looks_binary(data) and not (encoding or "").lower().replace("_", "-").startswith(
+        ("utf-16", "utf-32")
+    ):
+        wide = _wide_unicode_bom(data)
+        if wide:
+            raise InputError(
+                f"{wide} text (it starts with a byte-order mark); try --encoding {wide}", path
+            )
         raise InputError("binary file (contains NUL bytes)", path)
     text, enc, bom = decode(data, path, encoding)
     return Document.from_text(text, path, encoding=enc, bom=bom)

@@ -11,13 +11,16 @@ from pathlib import Path
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    A reader (or a crash) sees the old file or the new one, never a mix. The file mode is kept.
+    A reader (or a crash) sees the old file or the new one, never a mix. The file mode is kept,
+    and a symbolic link stays a link to the rewritten file.
     """
-    target = Path(path)
+    # Through a symbolic link, rewrite the file it points to and keep the link itself.
+    target = Path(os.path.realpath(path))
     try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        info: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = None
+        info = None
+    mode = stat.S_IMODE(info.st_mode) if info is not None else None
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".contentkit-tmp", dir=target.parent
     )
@@ -26,12 +29,34 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
+        if info is not None and mode is not None:
             os.chmod(tmp, mode)
+            if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                # Root fixing another user's post: the post stays theirs. Best effort: an
+                # ordinary user cannot give a file away, and keeps their own ownership then.
+                try:
+                    os.chown(tmp, info.st_uid, info.st_gid)
+                except OSError:
+                    pass
         os.replace(tmp, target)
+        _fsync_dir(target.parent)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; best effort (not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

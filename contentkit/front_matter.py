@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -27,7 +28,34 @@ FrontMatterFormat = Literal["yaml", "toml", "json"]
 # aliases as shared nodes, so we can count the expanded size before anything is constructed.
 MAX_EXPANDED_NODES = 100_000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader (plain data only) whose timestamps never raise.
+
+    ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
+    ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 @dataclass
@@ -74,9 +102,11 @@ class FrontMatter:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
-def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
-    """(line start, line end without newline, line text) from ``start`` on."""
-    out = []
+def _iter_lines(text: str, start: int) -> Iterator[tuple[int, int, str, int]]:
+    """(line start, line end without newline, line text, next line's start) from ``start``.
+
+    Lazy: finding the front matter reads only its lines, not the whole post.
+    """
     pos = start
     n = len(text)
     while pos < n:
@@ -84,16 +114,20 @@ def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
         assert m is not None
         raw = m.group(0)
         stripped = raw.rstrip("\r\n")
-        out.append((pos, pos + len(stripped), stripped))
+        yield pos, pos + len(stripped), stripped, m.end()
         if m.end() == pos:
             break
         pos = m.end()
-    return out
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
+    """(line start, line end without newline, line text) from ``start`` on."""
+    return [(a, b, line) for a, b, line, _next in _iter_lines(text, start)]
 
 
 def leading_blank_end(text: str) -> int:
     """Offset of the first line that is not blank (0 when there is none)."""
-    for line_start, _line_end, line in _lines(text, 0):
+    for line_start, _line_end, line, _next in _iter_lines(text, 0):
         if line.strip():
             return line_start
     return 0
@@ -102,10 +136,11 @@ def leading_blank_end(text: str) -> int:
 def split(text: str) -> FrontMatter | None:
     """Find the front matter block, allowing blank lines before it (a rule reports those)."""
     start = leading_blank_end(text)
-    lines = _lines(text, start)
-    if not lines:
+    lines = _iter_lines(text, start)
+    first_line = next(lines, None)
+    if first_line is None:
         return None
-    first_start, _first_end, first = lines[0]
+    first_start, _first_end, first, first_next = first_line
     opener = first.rstrip()
     if opener == "---":
         fmt: FrontMatterFormat = "yaml"
@@ -118,21 +153,20 @@ def split(text: str) -> FrontMatter | None:
         closers = ("}",)
     else:
         return None
-    content_start = lines[1][0] if len(lines) > 1 else len(text)
+    # The next line's start, or the end of the text when the opener is the last line.
+    content_start = first_next
     if fmt == "json":
         content_start = first_start
-    for i, (line_start, line_end, line) in enumerate(lines[1:], start=1):
+    for line_start, line_end, line, line_next in lines:
         if line.rstrip() in closers:
             if fmt == "json":
                 content_end = line_end
             else:
                 content_end = line_start
-            end = lines[i + 1][0] if i + 1 < len(lines) else len(text)
-            return FrontMatter(fmt, first_start, end, content_start, content_end)
+            return FrontMatter(fmt, first_start, line_next, content_start, content_end)
     if fmt == "json" and opener.rstrip().endswith("}"):
         # A one-line JSON object.
-        end = lines[1][0] if len(lines) > 1 else len(text)
-        return FrontMatter(fmt, first_start, end, first_start, _first_end)
+        return FrontMatter(fmt, first_start, first_next, first_start, _first_end)
     return FrontMatter(fmt, first_start, len(text), content_start, len(text), terminated=False)
 
 
@@ -156,26 +190,56 @@ def _mark_offset(fm: FrontMatter, mark: Any) -> int:
     return fm.content_start + int(mark.index)
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+class _RecursiveAlias(Exception):
+    """An alias inside the very node its anchor names (``a: &a [*a]``)."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _expanded_size(
+    node: yaml.Node, memo: dict[int, int], active: set[int] | None = None, depth: int = 0
+) -> int:
+    """Nodes the document has once every alias is expanded, stopping past the limit.
+
+    Shared nodes are counted once per reference (that is what expansion costs) but sized once
+    (memo), so the walk itself stays linear in the composed graph. A node met again while it
+    is still being sized is a recursive anchor: its expansion is infinite.
+    """
     key = id(node)
     if key in memo:
         return memo[key]
+    if active is None:
+        active = set()
+    if key in active:
+        raise _RecursiveAlias(node)
     if depth > 200:
         raise RecursionError
-    memo[key] = 1  # a recursive alias counts once while it is being sized
+    active.add(key)
     size = 1
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            size += _expanded_size(k, memo, active, depth + 1)
+            size += _expanded_size(v, memo, active, depth + 1)
             if size > MAX_EXPANDED_NODES:
                 break
     elif isinstance(node, yaml.SequenceNode):
         for v in node.value:
-            size += _expanded_size(v, memo, depth + 1)
+            size += _expanded_size(v, memo, active, depth + 1)
             if size > MAX_EXPANDED_NODES:
                 break
+    active.discard(key)
     memo[key] = size
     return size
+
+
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+
+
+def _codepoint(character: object) -> str:
+    # The C reader gives the code as an int, the pure-Python one as a one-character string.
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
 
 
 def _parse_yaml(content: str, fm: FrontMatter) -> None:
@@ -185,13 +249,45 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
         if node is None:
             fm.data = {}
             return
-        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        # Without an anchor ('&') nothing is expanded and the nodes are a few per character
+        # at most: only front matter that could hold an alias bomb (or a cycle) is sized.
+        could_expand = "&" in content or len(content) * 4 > MAX_EXPANDED_NODES
+        try:
+            too_big = could_expand and _expanded_size(node, {}) > MAX_EXPANDED_NODES
+        except _RecursiveAlias as exc:
             fm.error = FrontMatterError(
-                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refusing to load",
+                "YAML anchor refers to itself (a recursive alias); refusing to load",
+                _mark_offset(fm, exc.node.start_mark),
+            )
+            return
+        if too_big:
+            fm.error = FrontMatterError(
+                f"YAML expands to more than {MAX_EXPANDED_NODES:,} nodes "
+                "(aliases counted each time); refusing to load",
                 _mark_offset(fm, node.start_mark),
             )
             return
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        # Only plain data is ever constructed (SafeLoader); name an object tag for what it is.
+        mark = exc.problem_mark or exc.context_mark
+        offset = _mark_offset(fm, mark) if mark is not None else fm.content_start
+        problem = exc.problem or "invalid YAML"
+        tag = re.search(r"tag '([^']*)'", problem)
+        if tag and tag.group(1).startswith(_PYTHON_TAG):
+            short = "!!" + tag.group(1).removeprefix("tag:yaml.org,2002:")
+            problem = f"tag {short} would construct a Python object; only plain data is loaded"
+        elif exc.context:
+            problem = f"{problem} ({exc.context})"
+        fm.error = FrontMatterError(f"YAML error: {problem}", offset)
+        return
+    except yaml.reader.ReaderError as exc:
+        # Raised before any mark exists: a character YAML forbids (control characters).
+        fm.error = FrontMatterError(
+            f"YAML error: control character {_codepoint(exc.character)} is not allowed in YAML",
+            fm.content_start + int(exc.position),
+        )
+        return
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         offset = _mark_offset(fm, mark) if mark is not None else fm.content_start
