@@ -155,6 +155,16 @@ def resolve_emphasis(text: str) -> str:
                 if text[i] in _UNDERSCORE:
                     chars[i] = _UNDERSCORE[text[i]]
                     chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
+    # An emphasis run between two punctuation characters can both open and close, and the
+    # reader may pair it with a neighbouring bold run: written with "_", it pairs only with "_".
+    for m in _RUN.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if is_punctuation(before) and is_punctuation(after) and before not in "*_":
+            for i in range(m.start(), m.end()):
+                if i in partner and text[i] in _UNDERSCORE and chars[i] == text[i]:
+                    chars[i] = _UNDERSCORE[text[i]]
+                    chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
     text = "".join(chars)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
