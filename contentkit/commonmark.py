@@ -148,9 +148,8 @@ def resolve_emphasis(text: str) -> str:
     for m in _RUN.finditer(text):
         run = [i for i in range(m.start(), m.end()) if i in partner]
         kinds = {text[i] for i in run}
-        star_open = kinds & {STRONG_OPEN, EM_OPEN}
-        star_close = kinds & {STRONG_CLOSE, EM_CLOSE}
-        if star_open and star_close and len(star_open | star_close) > 1:
+        # ("***" is also ambiguous: a later "*" may close its "**" part.)
+        if kinds & {STRONG_OPEN, STRONG_CLOSE} and kinds & {EM_OPEN, EM_CLOSE}:
             for i in run:
                 if text[i] in _UNDERSCORE:
                     chars[i] = _UNDERSCORE[text[i]]

@@ -53,9 +53,10 @@ class Conversion:
         if to == "markdown":
             return self.post()
         obj = self.to_json()
+        # default=str: front matter may hold values JSON has no type for (YAML !!binary)
         if to == "jsonl":
-            return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
-        return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+            return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+        return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 def _verdicts(doc: Document, options: Mapping[str, Any]) -> list[LinkVerdict]:

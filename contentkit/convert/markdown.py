@@ -786,7 +786,8 @@ def escape_text(
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
-            esc = after is None or after in _ASCII_PUNCT
+            # before a space too: the space may move out of an enclosing span (chomp)
+            esc = after is None or after in _ASCII_PUNCT or _is_ws(after)
         elif ch == "<":
             esc = after is None or after.isalpha() or after in "/!?"
         elif ch == "&":
