@@ -211,6 +211,10 @@ def resolve_emphasis(text: str) -> str:
                 for i in idxs:
                     drop.add(i)
                     drop.add(partner[i])
+    # "\李" -> "\&#26446;" would print the reference: the backslash goes as a reference too.
+    for i in list(refs):
+        if i > 0 and text[i - 1] == "\\" and (i < 2 or text[i - 2] != "\\"):
+            refs.add(i - 1)
     out: list[str] = []
     last = 0
     spots = sorted(refs | {m.start() for m in _ONE.finditer(text)})
