@@ -71,6 +71,9 @@ def peers() -> dict[str, Callable[[str], str]]:
     return found
 
 
+Row = tuple[str, dict[str, float], int, int, int, float]  # name, scores, raw, unsafe, perfect, s
+
+
 def load(paths: list[Path]) -> list[Document]:
     docs = []
     for p in paths:
@@ -88,10 +91,8 @@ def load(paths: list[Path]) -> list[Document]:
     return docs
 
 
-def run(
-    docs: list[Document], details: str | None
-) -> list[tuple[str, dict[str, float], int, int, float]]:
-    rows = []
+def run(docs: list[Document], details: str | None) -> list[Row]:
+    rows: list[Row] = []
     converters: dict[str, Callable[[Document], tuple[str, str]]] = {
         "contentkit": lambda d: (
             d.body,
@@ -108,7 +109,7 @@ def run(
         converters[name] = lambda d, fn=fn: (d.body, fn(d.body))
     for name, conv in converters.items():
         totals = dict.fromkeys(DIMENSIONS, 0.0)
-        raw = unsafe = 0
+        raw = unsafe = perfect = 0
         elapsed = 0.0
         for d in docs:
             t0 = time.perf_counter()
@@ -124,6 +125,7 @@ def run(
                 totals[k] += v
             raw += s.raw_html
             unsafe += s.unsafe_links
+            perfect += min(s.scores.values()) == 1.0 and not s.raw_html and not s.unsafe_links
             if details == name and (min(s.scores.values()) < 1.0 or s.raw_html or s.unsafe_links):
                 print(f"\n== {d.path}")
                 for dim, v in s.scores.items():
@@ -135,15 +137,21 @@ def run(
                 if s.raw_html or s.unsafe_links:
                     print(f"  raw_html={s.raw_html} unsafe={s.unsafe_links}")
         n = max(1, len(docs))
-        rows.append((name, {k: v / n for k, v in totals.items()}, raw, unsafe, elapsed))
+        rows.append((name, {k: v / n for k, v in totals.items()}, raw, unsafe, perfect, elapsed))
     return rows
 
 
-def table(title: str, rows: list[tuple[str, dict[str, float], int, int, float]]) -> str:
-    head = ["converter", *DIMENSIONS, "raw_html", "unsafe", "seconds"]
+def table(title: str, rows: list[Row]) -> str:
+    head = ["converter", *DIMENSIONS, "raw_html", "unsafe", "perfect", "seconds"]
     lines = [f"### {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, scores, raw, unsafe, elapsed in rows:
-        cells = [name, *(f"{scores[d]:.2f}" for d in DIMENSIONS), str(raw), str(unsafe)]
+    for name, scores, raw, unsafe, perfect, elapsed in rows:
+        cells = [
+            name,
+            *(f"{scores[d]:.2f}" for d in DIMENSIONS),
+            str(raw),
+            str(unsafe),
+            str(perfect),
+        ]
         lines.append("| " + " | ".join([*cells, f"{elapsed:.2f}"]) + " |")
     return "\n".join(lines)
 

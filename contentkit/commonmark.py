@@ -73,6 +73,11 @@ def can_close(marker: str, before: str, after: str) -> bool:
     return right
 
 
+def _wide(ch: str) -> bool:
+    """A Chinese, Japanese or Korean character, or a full-width form (no spaces between words)."""
+    return bool(ch) and unicodedata.east_asian_width(ch) in ("W", "F")
+
+
 def char_reference(ch: str) -> str:
     """``ch`` as a numeric character reference, which renders as ``ch`` and reads as ``&``."""
     return f"&#{ord(ch)};"
@@ -96,12 +101,24 @@ MARKERS = {
     EM_CLOSE: "*",
     DEL_OPEN: "~~",
     DEL_CLOSE: "~~",
+    "\ufdd8": "_",  # emphasis written with "_": chosen by resolve_emphasis only
+    "\ufdd9": "_",
 }
-OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE}
-_RUN = re.compile("[\ufdd0-\ufdd5]+")
-_ONE = re.compile("[\ufdd0-\ufdd5]")
+OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE, "\ufdd8": "\ufdd9"}
+_UNDERSCORE = {EM_OPEN: "\ufdd8", EM_CLOSE: "\ufdd9"}
+_RUN = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]+")
+_ONE = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]")
 # A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
 _MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
+
+
+def merge_spans(text: str) -> str:
+    """Join a span closed and at once reopened (``**a****b**``); drop empty spans."""
+    while True:
+        merged = _MERGE.sub("", text)
+        if merged == text:
+            return text
+        text = merged
 
 
 def resolve_emphasis(text: str) -> str:
@@ -113,11 +130,7 @@ def resolve_emphasis(text: str) -> str:
     """
     if not _RUN.search(text):
         return text
-    while True:
-        merged = _MERGE.sub("", text)
-        if merged == text:
-            break
-        text = merged
+    text = merge_spans(text)
     # Pair the markers (they nest properly: the converter writes them around whole elements).
     partner: dict[int, int] = {}
     stack: list[int] = []
@@ -129,38 +142,79 @@ def resolve_emphasis(text: str) -> str:
             elif stack and OPENERS[text[stack[-1]]] == ch:
                 j = stack.pop()
                 partner[i], partner[j] = j, i
+    # "*a*" closing right where "**b**" opens would fuse into one run "***" that the reader
+    # may split the wrong way: such an emphasis is written with "_" instead.
+    chars = list(text)
+    for m in _RUN.finditer(text):
+        run = [i for i in range(m.start(), m.end()) if i in partner]
+        kinds = {text[i] for i in run}
+        # ("***" is also ambiguous: a later "*" may close its "**" part.)
+        if kinds & {STRONG_OPEN, STRONG_CLOSE} and kinds & {EM_OPEN, EM_CLOSE}:
+            for i in run:
+                if text[i] in _UNDERSCORE:
+                    chars[i] = _UNDERSCORE[text[i]]
+                    chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
+    # An emphasis run between two punctuation characters can both open and close, and the
+    # reader may pair it with a neighbouring bold run: written with "_", it pairs only with "_".
+    for m in _RUN.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if is_punctuation(before) and is_punctuation(after) and before not in "*_":
+            for i in range(m.start(), m.end()):
+                if i in partner and text[i] in _UNDERSCORE and chars[i] == text[i]:
+                    chars[i] = _UNDERSCORE[text[i]]
+                    chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
+    text = "".join(chars)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
     for m in _RUN.finditer(text):
         start, end = m.start(), m.end()
-        before = text[start - 1] if start else ""
-        after = text[end] if end < len(text) else ""
-        run = [i for i in range(start, end) if i in partner]
-        opens = any(text[i] in OPENERS for i in run)
-        closes = any(text[i] not in OPENERS for i in run)
-        left, right = flanking(before, after)
-        ok = True
-        if opens and not left:
-            if is_whitespace(after):
-                ok = False
-            elif _plain(before):
-                refs.add(start - 1)
-                before = ";"
+        # Markers of different characters ("*" then "~~") are separate delimiter runs to the
+        # reader: each is judged with the characters really around it.
+        groups: list[tuple[str, list[int]]] = []
+        for i in range(start, end):
+            if i not in partner or i in drop:
+                continue
+            c = MARKERS[text[i]][0]
+            if groups and groups[-1][0] == c:
+                groups[-1][1].append(i)
             else:
-                ok = False
-        left, right = flanking(before, after)
-        if closes and not right:
-            if is_whitespace(before):
-                ok = False
-            elif _plain(after):
-                refs.add(end)
-                after = "&"
+                groups.append((c, [i]))
+        for k, (_, idxs) in enumerate(groups):
+            first, last_group = k == 0, k == len(groups) - 1
+            if first:
+                before = ";" if start - 1 in refs else (text[start - 1] if start else "")
             else:
+                before = groups[k - 1][0]
+            if last_group:
+                after = "&" if end in refs else (text[end] if end < len(text) else "")
+            else:
+                after = groups[k + 1][0]
+            opens = any(text[i] in OPENERS for i in idxs)
+            closes = any(text[i] not in OPENERS for i in idxs)
+            c = groups[k][0]
+            ok = True
+            if opens and not can_open(c, before, after):
+                if first and not is_whitespace(after) and _plain(before):
+                    refs.add(start - 1)
+                    before = ";"
+                else:
+                    ok = False
+            if ok and closes and not can_close(c, before, after):
+                if last_group and not is_whitespace(before) and _plain(after):
+                    refs.add(end)
+                else:
+                    ok = False
+            if ok and opens and closes and not can_open(c, before, after):
                 ok = False
-        if not ok:
-            for i in run:
-                drop.add(i)
-                drop.add(partner[i])
+            if not ok:
+                for i in idxs:
+                    drop.add(i)
+                    drop.add(partner[i])
+    # "\李" -> "\&#26446;" would print the reference: the backslash goes as a reference too.
+    for i in list(refs):
+        if i > 0 and text[i - 1] == "\\" and (i < 2 or text[i - 2] != "\\"):
+            refs.add(i - 1)
     out: list[str] = []
     last = 0
     spots = sorted(refs | {m.start() for m in _ONE.finditer(text)})
@@ -234,6 +288,16 @@ def unrendered_emphasis(text: str) -> list[EmphasisProblem]:
             if not wants_close:
                 continue
             if op and cl2:
+                used.update((k, k2))
+                break
+            inner = masked[e:s2]
+            if not inner.strip() or inner[0].isspace() or inner[-1].isspace():
+                used.update((k, k2))
+                break
+            # Only where a wide (CJK) character meets the delimiter: in Latin text the same
+            # shapes are code-like (``std::{os*, fs*}``, ``[x][stream-_write]``), not emphasis.
+            spoiler = before if not op else a2
+            if not _wide(spoiler):
                 used.update((k, k2))
                 break
             if not op:

@@ -318,3 +318,21 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     os.close(master)
     assert proc.returncode == 0
     assert "Converting" in shown and "Converted 3 posts" in shown
+
+
+def test_converting_a_folder_into_itself_skips_earlier_output(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text("<p>x</p>", "utf-8")
+    assert run_cli("convert", ".", "-o", "md").returncode == 0
+    proc = run_cli("convert", ".", "-o", "md", "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "md").rglob("*")) == ["p.md"]
+
+
+def test_cjk_emphasis_rule_leaves_code_like_latin_text_alone(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "p.md").write_text(
+        "---\ntitle: T\n---\nMerged std::{os*, fs*} and [`_write()`][stream-_write] and "
+        "**bold** text and 5 * 3 and **重要。** 后文.\n",
+        "utf-8",
+    )
+    proc = run_cli("lint", "p.md", "--select", "MD001")
+    assert proc.returncode == 0, proc.stdout

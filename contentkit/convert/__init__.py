@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -52,9 +53,10 @@ class Conversion:
         if to == "markdown":
             return self.post()
         obj = self.to_json()
+        # default=str: front matter may hold values JSON has no type for (YAML !!binary)
         if to == "jsonl":
-            return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
-        return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+            return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+        return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 def _verdicts(doc: Document, options: Mapping[str, Any]) -> list[LinkVerdict]:
@@ -110,6 +112,11 @@ def convert_document(
 
     if project_links not in PROJECT_LINK_MODES:
         raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
+    fm = doc.front_matter
+    broken = fm is not None and (fm.error is not None or not fm.terminated)
+    if fm is not None and broken and "<" in doc.text[fm.start : fm.end]:
+        # A block we cannot read that holds markup is not copied raw: it is converted as body.
+        doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
     front = _front_matter(doc, normalize_dates)
     verdicts = _verdicts(doc, link_options) if project_links != "keep" else []
     if project_links == "strip":
@@ -122,9 +129,29 @@ def convert_document(
         unwrapped = []
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
     if doc.body_kind != "html":
-        # A Markdown body is already Markdown: only the judged links are unwrapped.
-        return Conversion(doc, body.lstrip("\r\n"), front, verdicts, unwrapped, body)
+        # A Markdown body is already Markdown: only the judged links are unwrapped, unless it
+        # carries raw HTML, which never reaches the output: then the body is rendered by the
+        # CommonMark reader and converted back like any HTML.
+        markdown = body.lstrip("\r\n")
+        if _has_raw_html(markdown):
+            from contentkit.markdown import parser
+
+            markdown = html_to_markdown(parser().render(markdown))
+        return Conversion(doc, markdown, front, verdicts, unwrapped, body)
     return Conversion(doc, html_to_markdown(body), front, verdicts, unwrapped, body)
+
+
+def _has_raw_html(markdown: str) -> bool:
+    if "<" not in markdown:
+        return False
+    from contentkit.markdown import parser
+
+    for tok in parser().parse(markdown):
+        if tok.type == "html_block":
+            return True
+        if any(c.type == "html_inline" for c in tok.children or ()):
+            return True
+    return False
 
 
 def convert_text(

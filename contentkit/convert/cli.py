@@ -34,8 +34,12 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _inputs(paths: list[str]) -> list[tuple[Path | None, str, Path]]:
-    """(file, shown path, path relative to the output folder) for every input post."""
+def _inputs(paths: list[str], skip: Path | None = None) -> list[tuple[Path | None, str, Path]]:
+    """(file, shown path, path relative to the output folder) for every input post.
+
+    A folder's walk skips ``skip`` (the output folder), so converting ``.`` into ``./md``
+    twice does not convert the first run's output.
+    """
     from contentkit.api import discover
 
     found: list[tuple[Path | None, str, Path]] = []
@@ -48,6 +52,8 @@ def _inputs(paths: list[str]) -> list[tuple[Path | None, str, Path]]:
             raise InputError("no such file or directory", raw)
         if p.is_dir():
             for f in discover([p]):
+                if skip is not None and skip in f.resolve().parents:
+                    continue
                 found.append((f, str(f), f.relative_to(p)))
         else:
             found.append((p, raw, Path(p.name)))
@@ -181,7 +187,8 @@ def convert_command(
         modes = ", ".join(PROJECT_LINK_MODES)
         raise _fail(f"unknown --project-links {project_links!r} (choose from {modes})")
     try:
-        jobs_ = _plan(_inputs(paths), output_dir, to, force)
+        skip = Path(output_dir).resolve() if output_dir not in (None, "-") else None
+        jobs_ = _plan(_inputs(paths, skip), output_dir, to, force)
     except ContentkitError as exc:
         raise _fail(str(exc)) from None
     from contentkit.scaleout import ENGINES, ConvertOptions, convert_sources

@@ -36,6 +36,7 @@ DIMENSIONS = ("text", "links", "bold", "italic", "images", "headings", "list_ite
 _WS = re.compile(r"[\s\u00a0\u200b\x1e]+")
 _BLOCK_SEP = "\x1e"  # a block boundary: a link across blocks shows as one link per block
 _TOKEN = re.compile(r"[A-Za-z0-9]+|\S")
+_GAP = re.compile(r"[ \t\n\r\f\u00a0\u3000]+")
 
 
 def norm(text: str) -> str:
@@ -159,6 +160,11 @@ def features(root: Any) -> Features:
             counter = getattr(f, kind)
             counter[(key, value) if key else value] += 1
     for flags, counter in ((bold_flags, f.bold), (italic_flags, f.italic)):
+        # A space between two bold words looks the same bold or not: it joins them.
+        for m in _GAP.finditer(text):
+            lo, hi = m.start(), m.end()
+            if lo and hi < len(flags) and flags[lo - 1] and flags[hi]:
+                flags[lo:hi] = [True] * (hi - lo)
         for m in re.finditer(r"1+", "".join("1" if x else "0" for x in flags)):
             span = norm(text[m.start() : m.end()])
             if span:

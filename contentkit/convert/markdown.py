@@ -48,6 +48,7 @@ def _clean(text: str) -> str:
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
+_NEWLINES = re.compile(r"[ \t]*[\n\r\f][ \t\n\r\f]*")
 _LEADING_MARKER = re.compile(r"[#>+=*_~|:-]|\d")
 _INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -73,7 +74,6 @@ _BLOCK_START = re.compile(
     r"|(?P<table>\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|\|)",
     re.M,
 )
-_BREAK_AT_END = re.compile(BREAK + r"(?=\n[ \t>]*(?:\n|$)|$)")
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -408,7 +408,7 @@ class ArticleConverter(MarkdownConverter):
 
     def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
         src = el.get("src")
-        if not src:
+        if not src or "_noformat" in parent_tags:  # a code span cannot hold an image
             return ""
         alt = escape_text(_WS.sub(" ", str(el.get("alt") or "")).strip(), in_link=True)
         return f"![{_clean(alt)}]({link_destination(src)}{_title(el)})"
@@ -416,15 +416,15 @@ class ArticleConverter(MarkdownConverter):
     def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
         if "pre" in parent_tags:
             return "\n"
-        if "_inline" in parent_tags:
-            return " "
+        if "_inline" in parent_tags or "_noformat" in parent_tags:
+            return " "  # a heading, a table cell or a code span holds one line
         return BREAK + "\n"
 
     def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
         if "pre" in parent_tags or "_noformat" in parent_tags:
             return text
-        if "a" not in parent_tags and el.find("a", href=True) is not None:
-            return _code_with_links(el)
+        if el.find(_CODE_SPLITTERS) is not None:
+            return _code_segments(el, parent_tags)
         return _code_span(text)
 
     convert_kbd = convert_code
@@ -483,7 +483,7 @@ class ArticleConverter(MarkdownConverter):
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: Any) -> str:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
-        text = _WS.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
+        text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
         if not text:
             return ""
         # A closing run of '#' would be eaten as the heading's closing sequence.
@@ -508,7 +508,8 @@ class ArticleConverter(MarkdownConverter):
         if not text:
             return ""
         if "li" in parent_tags and _can_interrupt(el):
-            return "\n" + text + "\n"
+            # A blank line after it keeps the item's next text out of the last nested item.
+            return "\n" + text + "\n\n"
         return "\n\n" + text + "\n\n"
 
     convert_ul = convert_list
@@ -536,7 +537,7 @@ class ArticleConverter(MarkdownConverter):
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: Any) -> str:
-        cell = _WS.sub(" ", text.replace(BREAK, " ")).strip()
+        cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
@@ -583,9 +584,17 @@ class ArticleConverter(MarkdownConverter):
     convert_tfoot = convert_tr
 
 
+CODE_OPEN, CODE_CLOSE = "\ufdda", "\ufddb"  # a code span, fenced once its neighbours are known
+_CODE_SPAN = re.compile("\ufdda([^\ufdda\ufddb]*)\ufddb")
+
+
 def _code_span(text: str) -> str:
     if not text.strip(" "):
         return text
+    return CODE_OPEN + text + CODE_CLOSE
+
+
+def _fenced(text: str) -> str:
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     # A space pad keeps a leading/trailing backtick (or space) from being read as the fence.
@@ -594,10 +603,23 @@ def _code_span(text: str) -> str:
     return f"{fence}{text}{fence}"
 
 
-def _code_with_links(code: Tag) -> str:
-    """``<code>see <a>x</a></code>``: a code span cannot hold a link, so the link holds one."""
+_SPAN_MARKERS = {
+    "strong": (cm.STRONG_OPEN, ("strong", "b", "th", *HEADINGS)),
+    "b": (cm.STRONG_OPEN, ("strong", "b", "th", *HEADINGS)),
+    "em": (cm.EM_OPEN, ("em", "i", "cite")),
+    "i": (cm.EM_OPEN, ("em", "i", "cite")),
+    "del": (cm.DEL_OPEN, ("del", "s", "strike")),
+    "s": (cm.DEL_OPEN, ("del", "s", "strike")),
+}
+_CODE_SPLITTERS = ["a", "img", *_SPAN_MARKERS]
+
+
+def _code_segments(code: Tag, parent_tags: set[str]) -> str:
+    """``<code>see <a>x</a> or <em>y</em></code>``: a code span can hold neither a link, an
+    image nor emphasis, so it is cut around them; a link or emphasis holds code of its own."""
     out: list[str] = []
     buf: list[str] = []
+    inside = set(parent_tags)
 
     def flush() -> None:
         if buf:
@@ -607,14 +629,30 @@ def _code_with_links(code: Tag) -> str:
     stack: list[Any] = list(reversed(code.contents))
     while stack:
         node = stack.pop()
-        if isinstance(node, Tag):
-            href = safe_url(str(node.get("href") or "") or None) if node.name == "a" else None
-            if href is not None and node.get_text():
+        if isinstance(node, tuple):  # the end of an emphasis span: (closer, tag name)
+            flush()
+            out.append(node[0])
+            inside.discard(node[1])
+        elif isinstance(node, Tag):
+            name = node.name
+            href = safe_url(str(node.get("href") or "") or None) if name == "a" else None
+            if name == "img" and node.get("src"):
+                flush()
+                alt = escape_text(_WS.sub(" ", str(node.get("alt") or "")).strip(), in_link=True)
+                out.append(f"![{_clean(alt)}]({link_destination(str(node['src']))}{_title(node)})")
+            elif href is not None and "a" not in inside and node.get_text():
                 flush()
                 inner = _code_span(_WS.sub(" ", _clean(node.get_text())))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
-            elif node.name == "br":
+            elif name == "br":
                 buf.append(" ")
+            elif name in _SPAN_MARKERS and not inside & set(_SPAN_MARKERS[name][1]):
+                flush()
+                opener = _SPAN_MARKERS[name][0]
+                out.append(opener)
+                inside.add(name)
+                stack.append((cm.OPENERS[opener], name))
+                stack.extend(reversed(node.contents))
             else:
                 stack.extend(reversed(node.contents))
         elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
@@ -748,7 +786,8 @@ def escape_text(
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
-            esc = after is None or after in _ASCII_PUNCT
+            # before a space too: the space may move out of an enclosing span (chomp)
+            esc = after is None or after in _ASCII_PUNCT or _is_ws(after)
         elif ch == "<":
             esc = after is None or after.isalpha() or after in "/!?"
         elif ch == "&":
@@ -756,7 +795,8 @@ def escape_text(
         elif ch == "!":
             esc = after is None and before_link
         elif ch == "~":
-            esc = before is None or after is None or before == "~" or after == "~"
+            # "10~20" stays; a tilde at an edge or by a space may meet a "~~" strikethrough.
+            esc = before is None or after is None or before in "~ \u00a0" or after in "~ \u00a0"
         else:  # * and _
             b = "a" if before is None else before
             a = "a" if after is None else after
@@ -801,12 +841,47 @@ def _resolve_line_starts(text: str) -> str:
     return "".join(out)
 
 
+def _resolve_breaks(text: str) -> str:
+    """A <br> is a backslash hard break, except where the paragraph ends anyway (a blank line,
+    the end, or a next line that starts a block of its own), where it would show a backslash."""
+    out: list[str] = []
+    last = 0
+    for m in re.finditer(BREAK, text):
+        out.append(text[last : m.start()])
+        last = m.end()
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        here = _PREFIX.match(text, line_start)
+        nxt = _PREFIX.match(text, m.end() + 1) if text.startswith("\n", m.end()) else None
+        if nxt is None:
+            continue
+        rest = text[nxt.end() : nxt.end() + 12]
+        ends = (
+            not rest
+            or rest[0] == "\n"
+            or nxt.group(0).count(">") != (here.group(0).count(">") if here else 0)
+            or _NEW_BLOCK.match(rest) is not None
+        )
+        if not ends:
+            out.append("\\")
+    out.append(text[last:])
+    return "".join(out)
+
+
+_PREFIX = re.compile(r"[ \t>]*")
+_NEW_BLOCK = re.compile(r"[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|```|~~~|\|")
+
+
 def finish(text: str) -> str:
     """Resolve the placeholders now that every line is where it will stay."""
+    text = cm.merge_spans(text)
+    if CODE_OPEN in text:
+        # Code spans that touch would fuse their backtick fences: they are one span to a reader.
+        text = text.replace(CODE_CLOSE + CODE_OPEN, "")
+        text = _CODE_SPAN.sub(lambda m: _fenced(m.group(1)), text)
     text = _resolve_line_starts(text)
-    text = cm.resolve_emphasis(text)
     if BREAK in text:
-        text = _BREAK_AT_END.sub("", text).replace(BREAK, "\\")
+        text = _resolve_breaks(text)
+    text = cm.resolve_emphasis(text)
     text = _BLANK_LINES.sub("\n\n", text.strip("\n"))
     return text + "\n" if text else ""
 
