@@ -110,6 +110,13 @@ def convert_document(
 
     if project_links not in PROJECT_LINK_MODES:
         raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
+    fm = doc.front_matter
+    if fm is not None and not fm.terminated:
+        # Everything after the opener would pass through as "front matter", unconverted.
+        line, column = doc.position(fm.start)
+        raise ConvertError(
+            "front matter opened here is never closed; not converted", doc.path, line, column
+        )
     front = _front_matter(doc, normalize_dates)
     verdicts = _verdicts(doc, link_options) if project_links != "keep" else []
     if project_links == "strip":

@@ -126,7 +126,7 @@ def convert_command(
 ) -> None:
     """Convert HTML posts to Markdown (front matter kept) or to JSON."""
     from contentkit.convert import PROJECT_LINK_MODES, TARGETS, convert_document
-    from contentkit.document import Document, decode, read_document
+    from contentkit.document import document_from_bytes, read_document
     from contentkit.files import write_atomic
 
     if to not in TARGETS:
@@ -147,8 +147,7 @@ def convert_command(
         for job in items:
             try:
                 if job.source is None:
-                    text, enc, bom = decode(sys.stdin.buffer.read(), job.shown, encoding)
-                    doc = Document.from_text(text, job.shown, encoding=enc, bom=bom)
+                    doc = document_from_bytes(sys.stdin.buffer.read(), job.shown, encoding=encoding)
                 else:
                     doc = read_document(job.source, display_path=job.shown, encoding=encoding)
                 conv = convert_document(
@@ -159,13 +158,29 @@ def convert_command(
                 typer.echo(f"contentkit: error: {exc}", err=True)
                 failed += 1
                 continue
+            except (Exception, RecursionError) as exc:
+                # A bug on one post must not stop the others (nor print a traceback).
+                typer.echo(
+                    f"contentkit: error: {job.shown}:1:1: internal error while converting "
+                    f"({type(exc).__name__}: {exc}); please report it with the file",
+                    err=True,
+                )
+                failed += 1
+                continue
             if job.out is None:
                 sys.stdout.write(output)
             elif to == "jsonl":
                 stream.append(output)
             else:
-                job.out.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(job.out, output.encode("utf-8"))
+                try:
+                    job.out.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(job.out, output.encode("utf-8"))
+                except OSError as exc:
+                    typer.echo(
+                        f"contentkit: error: {job.out}: cannot write: {exc.strerror or exc}",
+                        err=True,
+                    )
+                    failed += 1
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
