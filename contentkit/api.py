@@ -1,5 +1,9 @@
 """The Python API. The CLI is a thin shell over these functions.
 
+``lint_text`` lints a string, ``lint_file`` one file, ``lint_paths`` every post under files and
+folders; each returns (or yields) a :class:`LintResult` whose ``diagnostics`` are
+:class:`contentkit.diagnostics.Diagnostic` objects with 1-based positions.
+
 >>> from contentkit import lint_text
 >>> result = lint_text("---\\ntitle: Hi\\ndate: Tue, 20 Apr 2021 02:55:35 GMT\\n---\\n")
 >>> [d.code for d in result.diagnostics]
@@ -102,7 +106,15 @@ def lint_text(
     fix: bool = False,
     unsafe_fixes: bool = False,
 ) -> LintResult:
-    """Lint a post given as text. ``path`` is used in messages and for per-file ignores."""
+    """Lint a post given as text and return its findings.
+
+    ``path`` is shown in the findings, picks per-file ignores, and locates the config (the
+    nearest ``contentkit.toml``/``pyproject.toml`` above it) unless ``settings`` is given
+    (see :func:`contentkit.config.load_settings`). With ``fix`` the safe fixes (and the
+    unsafe ones too with ``unsafe_fixes``) are applied to a copy: ``result.fixed`` holds the
+    fixed text (None when nothing changed) and ``result.diagnostics`` what is left.
+    Nothing is written.
+    """
     if settings is None:
         settings = load_settings(Path(path).parent if path != "<stdin>" else None)
     doc = Document.from_text(text, path)
@@ -118,8 +130,12 @@ def lint_file(
     write: bool = True,
     display_path: str | None = None,
 ) -> LintResult:
-    """Lint one file; with ``fix`` (and ``write``) the fixed text replaces it atomically.
+    """Lint one file and return its findings.
 
+    The file is decoded as ``contentkit lint`` does (encoding detected, or the config's
+    ``encoding``; BOM and newlines kept). With ``fix`` the fixes are applied and, when
+    ``write`` is true, the fixed text replaces the file atomically in its original encoding.
+    ``display_path`` is the path shown in findings (default: ``path`` as given).
     A file that cannot be read yields one ``CK001 unreadable-file`` finding, never an exception.
     """
     p = Path(path)
@@ -193,6 +209,8 @@ def _walk(root: Path, settings: Settings) -> Iterator[Path]:
 def lint_paths(
     paths: Iterable[str | os.PathLike[str]], *, fix: bool = False, unsafe_fixes: bool = False
 ) -> Iterator[LintResult]:
-    """Lint every post under ``paths`` with the nearest config of each."""
+    """Lint every post under ``paths`` (files and folders, as ``contentkit lint`` takes them),
+    each with its nearest config; yields one :class:`LintResult` per post. With ``fix`` the
+    fixed posts are written back atomically."""
     for f in discover(list(paths)):
         yield lint_file(f, fix=fix, unsafe_fixes=unsafe_fixes)

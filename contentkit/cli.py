@@ -15,10 +15,12 @@ from typing import Annotated, NoReturn
 import typer
 
 from contentkit import __version__
+from contentkit import baseline as baseline_mod
 from contentkit.api import LintResult
 from contentkit.config import split_selectors
 from contentkit.diagnostics import Diagnostic
 from contentkit.errors import ContentkitError
+from contentkit.files import write_atomic
 from contentkit.reporters import FORMATS, ReportOptions, get_reporter
 from contentkit.rule import find_rule, registered_rules
 from contentkit.runner import lint_targets
@@ -120,6 +122,20 @@ def lint(
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="Path to report for '-' input.")
     ] = None,
+    output_file: Annotated[
+        Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
+    ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Report only findings this baseline file does not hold."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record today's findings in this file; exit 0."),
+    ] = None,
 ) -> None:
     """Lint posts: front matter, links, HTML hygiene."""
     if output_format not in FORMATS:
@@ -148,28 +164,57 @@ def lint(
     except ContentkitError as exc:
         fail(exc)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
-    color = use_color()
+    found = [(r.diagnostics, r.document) for r in results]
+    hidden = 0
+    try:
+        if write_baseline is not None:
+            n = baseline_mod.write_baseline(write_baseline, found)
+            typer.echo(f"Recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}.")
+            raise typer.Exit(0)
+        if baseline is not None:
+            diagnostics, hidden = baseline_mod.new_findings(baseline, found)
+    except ContentkitError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or write_baseline}: cannot write: {exc.strerror}")
+    color = use_color() and output_file is None
+    # A command-line path that does not exist: an error (exit 2) after the others are linted.
     errors = [r.error for r in results if r.error is not None]
     linted = [r for r in results if r.error is None]
     if diff:
         text = "".join(_unified_diff(r) for r in results if r.changed)
         sys.stdout.write(text)
-        for error in errors:
-            typer.echo(f"contentkit: error: {error}", err=True)
-        raise typer.Exit(2 if errors else 1 if text else 0)
+        _print_errors(errors)
+        raise typer.Exit(2 if errors else 1 if text and not exit_zero else 0)
     reporter = get_reporter(output_format)
+    options = ReportOptions(color=color, show_source=show_source, files=[r.path for r in linted])
+    report = reporter(diagnostics, options)
     # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
     to_stderr = fix and "-" in targets
-    out = sys.stderr if to_stderr else sys.stdout
-    out.write(reporter(diagnostics, ReportOptions(color=color, show_source=show_source)))
+    if output_file is not None:
+        try:
+            write_atomic(output_file, report.encode("utf-8"))
+        except OSError as exc:
+            fail(f"{output_file}: cannot write: {exc.strerror}")
+    else:
+        (sys.stderr if to_stderr else sys.stdout).write(report)
     if output_format in ("text", "concise"):
         if statistics:
             _print_statistics(diagnostics, to_stderr)
-    if output_format in ("text", "concise") and not quiet and (linted or not errors):
-        _print_summary(linted, diagnostics, fix, to_stderr)
+        if not quiet and (linted or not errors):
+            _print_summary(linted, diagnostics, fix, to_stderr)
+            if hidden:
+                typer.echo(
+                    f"{hidden} finding{'s' if hidden != 1 else ''} in {baseline} hidden.",
+                    err=to_stderr,
+                )
+    _print_errors(errors)
+    raise typer.Exit(2 if errors else 1 if diagnostics and not exit_zero else 0)
+
+
+def _print_errors(errors: list[ContentkitError]) -> None:
     for error in errors:
         typer.echo(f"contentkit: error: {error}", err=True)
-    raise typer.Exit(2 if errors else 1 if diagnostics else 0)
 
 
 def _unified_diff(result: LintResult) -> str:
@@ -209,6 +254,31 @@ def _print_summary(
     if unsafe:
         tail += f"\n{unsafe} more fixable with --fix --unsafe-fixes."
     typer.echo(" (".join(parts) + (")" if fixed else "") + "." + tail, err=err)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The site's root folder.")] = Path("."),
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help="pyproject.toml or contentkit.toml (default: pyproject.toml "
+            "if the folder has one).",
+        ),
+    ] = None,
+) -> None:
+    """Write a starter config; never overwrites an existing contentkit config."""
+    from contentkit.init_config import init_config
+
+    try:
+        written = init_config(folder, file)
+    except ContentkitError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or folder}: cannot write: {exc.strerror}")
+    table = " [tool.contentkit]" if written.name == "pyproject.toml" else ""
+    typer.echo(f"Wrote a starter config to {written}{table}; `contentkit lint` will use it.")
 
 
 @app.command("rules")

@@ -30,6 +30,8 @@ class Suppression:
     first_line: int
     last_line: int  # inclusive; a huge number for an open-ended disable
     used: bool = False
+    suppressed: list[str] = field(default_factory=list)  # codes of the findings it hid
+    closer: tuple[int, int] | None = None  # span of the contentkit-enable that closes it
 
     def covers(self, diag: Diagnostic) -> bool:
         if not self.first_line <= diag.line <= self.last_line:
@@ -67,6 +69,7 @@ def find_suppressions(doc: Document) -> list[Suppression]:
             for s in reversed(open_ranges):
                 if s.selectors == selectors or not selectors:
                     s.last_line = line
+                    s.closer = (m.start(), m.end())
                     open_ranges.remove(s)
                     break
     return out
@@ -118,10 +121,22 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
         hit = next((s for s in suppressions if s.covers(diag)), None)
         if hit is not None:
             hit.used = True
+            hit.suppressed.append(diag.code)
         else:
             kept.append(diag)
+    if suppressions:
+        kept.extend(_unused_suppressions(doc, suppressions, rules))
     kept.sort(key=Diagnostic.sort_key)
     return LintOutcome(kept, suppressions)
+
+
+def _unused_suppressions(
+    doc: Document, suppressions: list[Suppression], rules: list[rule_mod.Rule]
+) -> list[Diagnostic]:
+    from contentkit.unused_suppressions import CODE, find_unused
+
+    ran = {r.code for r in rules if doc.body_kind in r.body_kinds}
+    return find_unused(doc, suppressions, ran) if CODE in ran else []
 
 
 def position(doc: Document, diag: Diagnostic) -> None:

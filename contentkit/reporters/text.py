@@ -25,17 +25,41 @@ def _line(d: Diagnostic, color: bool, with_name: bool = True) -> str:
     )
 
 
-def source_excerpt(d: Diagnostic) -> str:
-    """The offending line and a caret under the column; wide (CJK) characters count as two."""
-    from wcwidth import wcswidth
+SOURCE_WIDTH = 100  # terminal columns of source shown; longer lines are cut around the caret
+_LEFT_CONTEXT = 30
 
+
+def _width(ch: str) -> int:
+    from wcwidth import wcwidth
+
+    w = wcwidth(ch)
+    return 1 if w < 0 else w  # a control character still takes a cell once expanded
+
+
+def source_excerpt(d: Diagnostic) -> str:
+    """The offending line and a caret under the column; wide (CJK) characters count as two.
+
+    A long line (whole HTML bodies often are one line) is cut to about SOURCE_WIDTH columns
+    around the caret, with ``…`` where text was left out.
+    """
     line = d.source_line.expandtabs(4)
-    before = d.source_line[: max(d.column - 1, 0)].expandtabs(4)
-    width = wcswidth(before)
-    if width < 0:
-        width = len(before)
+    caret = len(d.source_line[: max(d.column - 1, 0)].expandtabs(4))
+    widths = [_width(ch) for ch in line]
+    start, end = 0, len(line)
+    if sum(widths) > SOURCE_WIDTH:
+        start, room = caret, _LEFT_CONTEXT
+        while start > 0 and room - widths[start - 1] >= 0:
+            start -= 1
+            room -= widths[start]
+        end, room = start, SOURCE_WIDTH
+        while end < len(line) and room - widths[end] >= 0:
+            room -= widths[end]
+            end += 1
+    head = "…" if start > 0 else ""
+    tail = "…" if end < len(line) else ""
+    offset = sum(widths[start:caret]) + len(head)
     gutter = f"{d.line} | "
-    return f"{gutter}{line}\n{' ' * (len(gutter) - 2)}| {' ' * width}^"
+    return f"{gutter}{head}{line[start:end]}{tail}\n{' ' * (len(gutter) - 2)}| {' ' * offset}^"
 
 
 def report(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:

@@ -1,0 +1,161 @@
+"""The pre-commit hooks, run by the real pre-commit framework (``pre-commit try-repo``).
+
+try-repo clones this repository, builds a virtualenv and pip-installs contentkit into it, as a
+user's ``pre-commit install`` would. Each run costs an install (try-repo keeps no cache between
+runs), so the three runs share the two cores.
+Untracked files of a working tree are not part of what try-repo clones: commit or ``git add``
+new files before running this locally (CI runs on a fresh clone, where all files are tracked).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = Path(__file__).resolve().parent / "fixtures" / "integrations"
+
+pytestmark = pytest.mark.skipif(
+    not (ROOT / ".git").exists() or shutil.which("git") is None,
+    reason="pre-commit try-repo needs this repository as a git checkout",
+)
+
+
+def _env(home: Path, wheelhouse: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update(
+        # pre-commit's pip installs contentkit's dependencies from wheels downloaded once
+        # for all runs (see ``wheelhouse``), not from the network three times.
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(wheelhouse),
+        PRE_COMMIT_HOME=str(home),
+        NO_COLOR="1",
+        GIT_AUTHOR_NAME="contentkit tests",
+        GIT_AUTHOR_EMAIL="tests@example.invalid",
+        GIT_COMMITTER_NAME="contentkit tests",
+        GIT_COMMITTER_EMAIL="tests@example.invalid",
+    )
+    return env
+
+
+def _try_repo(
+    site: Path, hook: str, files: dict[str, str | None], wheelhouse: Path
+) -> tuple[str, int]:
+    """Run ``hook`` of this repo on ``files`` (name -> fixture, None for a README), added to
+    the index of a new git repo as a commit would have them."""
+    env = _env(site.parent / f"{site.name}-pre-commit-home", wheelhouse)
+    site.mkdir()
+    subprocess.run(["git", "init", "-q", "."], cwd=site, check=True, env=env)
+    for target, source in files.items():
+        if source is None:  # a README without front matter, as every repo has
+            (site / target).write_text("# My site\n\nNotes.\n", encoding="utf-8")
+        else:
+            shutil.copy(POSTS / source, site / target)
+    subprocess.run(["git", "add", "--", *files], cwd=site, check=True, env=env)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(ROOT),
+        hook,
+        "--color",
+        "never",
+        "--verbose",
+        "--files",
+        *files,
+    ]
+    proc = subprocess.run(cmd, cwd=site, env=env, capture_output=True, text=True, timeout=900)
+    return proc.stdout + proc.stderr, proc.returncode
+
+
+def hook_section(output: str, hook: str) -> str:
+    """What pre-commit printed for one hook: from its status line to the next hook's."""
+    lines = output.splitlines()
+    name = {"contentkit-lint": "contentkit lint", "contentkit-fix": "contentkit fix"}[hook]
+    start = next(i for i, line in enumerate(lines) if line.startswith(name + "."))
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i].startswith("contentkit ") and "...." in lines[i]
+        ),
+        len(lines),
+    )
+    return "\n".join(lines[start:end])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str, int]]:
+    base = tmp_path_factory.mktemp("precommit")
+    wheelhouse = base / "wheelhouse"
+    download = [sys.executable, "-m", "pip", "download", "-q", "-d", str(wheelhouse)]
+    proc = subprocess.run(
+        [*download, str(ROOT), "setuptools>=69", "wheel", "virtualenv"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # README.md has no front matter and notes.txt holds a bad post; neither is a post.
+    good: dict[str, str | None] = {
+        "post.md": "good-post.md",
+        "README.md": None,
+        "notes.txt": "bad-post.md",
+    }
+    plans: dict[str, tuple[str, dict[str, str | None]]] = {
+        "lint-bad": ("contentkit-lint", {"post.md": "bad-post.md"}),
+        "fix-bad": ("contentkit-fix", {"post.md": "bad-post.md"}),
+        "lint-good": ("contentkit-lint", good),
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores; each run is an install
+        jobs = {
+            name: pool.submit(_try_repo, base / name, hook, files, wheelhouse)
+            for name, (hook, files) in plans.items()
+        }
+        return {name: (base / name, *job.result()) for name, job in jobs.items()}
+
+
+def test_lint_hook_fails_on_a_bad_post_and_prints_the_finding(runs) -> None:
+    _site, output, code = runs["lint-bad"]
+    assert code == 1, output
+    section = hook_section(output, "contentkit-lint")
+    assert "Failed" in section.splitlines()[0], output
+    assert "- hook id: contentkit-lint" in section
+    assert "- exit code: 1" in section
+    assert "post.md:11:7: FM011 [non-iso-date]" in section
+    assert "post.md:1:1: FM002 [front-matter-not-at-start]" in section
+
+
+def test_fix_hook_fixes_the_post_and_reports_the_change(runs, run_cli) -> None:
+    site, output, code = runs["fix-bad"]
+    assert code == 1, output
+    section = hook_section(output, "contentkit-fix")
+    assert "Failed" in section.splitlines()[0], output  # pre-commit fails a hook that edits
+    assert "- hook id: contentkit-fix" in section
+    assert "- files were modified by this hook" in section
+    assert "Fixed 2 findings; all checks passed." in section
+    fixed = (site / "post.md").read_text(encoding="utf-8")
+    original = (POSTS / "bad-post.md").read_text(encoding="utf-8")
+    assert fixed == original.lstrip("\n").replace(
+        "date: Tue, 20 Apr 2021 02:55:35 GMT", "date: 2021-04-20T02:55:35Z"
+    )
+    proc = run_cli("lint", str(site / "post.md"))
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_lint_hook_passes_a_good_post_and_only_sees_posts(runs) -> None:
+    site, output, code = runs["lint-good"]
+    assert code == 0, output
+    section = hook_section(output, "contentkit-lint")
+    assert "Passed" in section.splitlines()[0], output
+    # Had README.md or notes.txt been passed, FM001/FM011 would have failed the hook.
+    assert "All checks passed (1 file)." in section
+    assert "FM0" not in output
+    assert (site / "notes.txt").read_bytes() == (POSTS / "bad-post.md").read_bytes()

@@ -1,0 +1,49 @@
+"""The Python API as README's "Python API" section documents it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import contentkit
+from contentkit import discover, lint_file, lint_paths, lint_text
+
+POSTS = Path(__file__).resolve().parent / "fixtures" / "integrations"
+
+
+def test_lint_text_reports_and_fixes_without_writing() -> None:
+    text = "---\ntitle: Hi\ndate: Tue, 20 Apr 2021 02:55:35 GMT\n---\n"
+    result = lint_text(text, "post.md")
+    (d,) = result.diagnostics
+    assert (d.path, d.line, d.column, d.code, d.name) == ("post.md", 3, 7, "FM011", "non-iso-date")
+    assert d.fix is not None and d.fix.applicability == "safe"
+    assert d.to_dict()["code"] == "FM011"
+    fixed = lint_text(text, "post.md", fix=True)
+    assert fixed.fixed == "---\ntitle: Hi\ndate: 2021-04-20T02:55:35Z\n---\n"
+    assert fixed.diagnostics == [] and fixed.fixes_applied == 1
+
+
+def test_lint_file_and_lint_paths(tmp_path: Path) -> None:
+    posts = tmp_path / "source" / "_posts"
+    posts.mkdir(parents=True)
+    shutil.copy(POSTS / "bad-post.md", posts / "a.md")
+    shutil.copy(POSTS / "good-post.md", posts / "b.md")
+    assert [p.name for p in discover([tmp_path])] == ["a.md", "b.md"]
+    results = {Path(r.path).name: r for r in lint_paths([posts])}
+    assert [d.code for d in results["a.md"].diagnostics] == ["FM002", "FM011"]
+    assert results["b.md"].diagnostics == []
+    result = lint_file(posts / "a.md", fix=True)
+    assert result.changed and result.fixes_applied == 2
+    assert lint_file(posts / "a.md").diagnostics == []
+    missing = lint_file(tmp_path / "nope.md")
+    assert [d.code for d in missing.diagnostics] == ["CK001"]
+
+
+def test_public_names_are_documented() -> None:
+    for name in ("lint_text", "lint_file", "lint_paths", "discover"):
+        func = getattr(contentkit, name)
+        assert func.__doc__ and len(func.__doc__.split()) > 10, name
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    for name in ("lint_text", "lint_file", "lint_paths", "discover", "LintResult"):
+        assert f"`{name}" in section, name
