@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contentkit import config as config_mod
 from contentkit.config import Settings, load_settings
 from contentkit.diagnostics import Diagnostic
 from contentkit.document import Document, encode, read_document
@@ -38,6 +39,7 @@ class LintResult:
     # A command-line target that could not be linted at all (it does not exist): reported as
     # an error after the other targets, and the run exits 2.
     error: ContentkitError | None = None
+    cached: bool = False  # the findings came from the lint cache
 
     @property
     def changed(self) -> bool:
@@ -197,13 +199,42 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 def _walk(root: Path, settings: Settings) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not settings.is_excluded(here / d))
-        for name in sorted(filenames):
-            f = here / name
-            if settings.is_included(f) and not settings.is_excluded(f):
-                yield f
+    """Files under ``root`` in the order of their path strings (so output sorted per file in
+    discovery order is sorted overall), skipping excluded folders without entering them."""
+    base = config_mod.relative_path(str(root), settings.root)
+    excluded = config_mod.glob_matcher(tuple(settings.exclude))
+    if any(excluded.match(part) for part in base.split("/") if part):
+        return
+    yield from _walk_folder(str(root), "" if base == "." else base + "/", settings)
+
+
+def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[Path]:
+    # Strings and os.scandir, not Path objects: this runs once per file of the corpus.
+    try:
+        with os.scandir(folder) as it:
+            entries = [(e.name + "/" if _is_dir(e) else e.name, e) for e in it]
+    except OSError:
+        return
+    entries.sort(key=lambda pair: pair[0])
+    excluded = config_mod.glob_matcher(tuple(settings.exclude))
+    included = config_mod.glob_matcher(tuple(settings.include))
+    for key, entry in entries:
+        name = entry.name
+        # The folders above were checked already: only this name and the whole path are new.
+        if excluded.match(name) or excluded.match(rel + name):
+            continue
+        if key.endswith("/"):
+            if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                yield from _walk_folder(entry.path, rel + name + "/", settings)
+        elif included.match(name):
+            yield Path(entry.path)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def lint_paths(

@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from contentkit.diagnostics import Diagnostic
-from contentkit.document import Document
 from contentkit.errors import ConfigError
 from contentkit.files import write_atomic
 
@@ -35,22 +34,24 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def fingerprint(diag: Diagnostic, doc: Document | None) -> str:
-    """A hash of the rule code, the offending text and its context on the same line."""
-    if doc is None or not doc.text:
-        basis = "\0".join((diag.code, _norm(diag.source_line), _norm(diag.message)))
-    else:
-        text = doc.text
-        start, end = max(0, min(diag.start, len(text))), max(0, min(diag.end, len(text)))
-        line_start = doc.offset_of(diag.line, 1)
-        end_line_start = doc.offset_of(diag.end_line, 1)
-        end_line_end = end_line_start + len(doc.line_text(diag.end_line))
-        before = text[max(line_start, start - CONTEXT) : start]
-        after = text[end : max(end, min(end_line_end, end + CONTEXT))]
-        span = text[start:end]
-        if len(span) > 2 * _SPAN_KEEP:
-            span = span[:_SPAN_KEEP] + "\0" + span[-_SPAN_KEEP:]
-        basis = "\0".join((diag.code, _norm(before), _norm(span), _norm(after)))
+def fingerprint(diag: Diagnostic) -> str:
+    """A hash of the rule code, the offending text and its context on the same line.
+
+    Only what a finding carries is used (its line's text and columns), so a finding from
+    the cache or from a worker process keys the same as one computed here.
+    """
+    line = diag.source_line
+    start = max(0, min(diag.column - 1, len(line)))
+    end = diag.end_column - 1 if diag.end_line == diag.line else len(line)
+    end = max(start, min(end, len(line)))
+    before = line[max(0, start - CONTEXT) : start]
+    after = line[end : end + CONTEXT]
+    span = line[start:end]
+    if len(span) > 2 * _SPAN_KEEP:
+        span = span[:_SPAN_KEEP] + "\0" + span[-_SPAN_KEEP:]
+    if not line:  # nothing on the line to go by (e.g. an unreadable file): the message is all
+        span = diag.message
+    basis = "\0".join((diag.code, _norm(before), _norm(span), _norm(after)))
     return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -68,41 +69,45 @@ class Finding:
     key: Key
 
 
-def keyed(
-    results: Iterable[tuple[Sequence[Diagnostic], Document | None]], base: Path
-) -> list[Finding]:
+def keyed(diagnostics: Iterable[Diagnostic], base: Path) -> list[Finding]:
     out: list[Finding] = []
-    for diagnostics, doc in results:
-        for d in diagnostics:
-            path = _relative_path(d.path, base)
-            out.append(Finding(path, d, (path, d.code, fingerprint(d, doc))))
+    for d in diagnostics:
+        path = _relative_path(d.path, base)
+        out.append(Finding(path, d, (path, d.code, fingerprint(d))))
     return out
 
 
-def write_baseline(
-    file: Path, results: Iterable[tuple[Sequence[Diagnostic], Document | None]]
-) -> int:
-    """Record every finding in ``file`` (atomically); returns how many were recorded."""
-    findings = keyed(results, file.parent)
-    counts = Counter(f.key for f in findings)
-    first: dict[Key, Diagnostic] = {}
-    for f in findings:
-        first.setdefault(f.key, f.diagnostic)
-    entries = [
-        {
-            "path": key[0],
-            "code": key[1],
-            "name": first[key].name,
-            "fingerprint": key[2],
-            "count": counts[key],
-            "message": first[key].message,  # for the reader of a diff; not part of the key
-        }
-        for key in sorted(counts)
-    ]
-    data = {"contentkit-baseline": FORMAT_VERSION, "findings": entries}
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(file, text.encode("utf-8"))
-    return len(findings)
+class BaselineRecorder:
+    """Collects findings file by file (``--write-baseline``), then writes them atomically."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.counts: Counter[Key] = Counter()
+        self.first: dict[Key, Diagnostic] = {}
+
+    def add(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for f in keyed(diagnostics, self.file.parent):
+            self.counts[f.key] += 1
+            self.first.setdefault(f.key, f.diagnostic)
+
+    def write(self) -> int:
+        """Write the baseline; returns how many findings it records."""
+        entries = [
+            {
+                "path": key[0],
+                "code": key[1],
+                "name": self.first[key].name,
+                "fingerprint": key[2],
+                "count": self.counts[key],
+                # For the reader of a diff; not part of the key.
+                "message": self.first[key].message,
+            }
+            for key in sorted(self.counts)
+        ]
+        data = {"contentkit-baseline": FORMAT_VERSION, "findings": entries}
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(self.file, text.encode("utf-8"))
+        return sum(self.counts.values())
 
 
 def load_baseline(file: Path) -> Counter[Key]:
@@ -129,18 +134,20 @@ def load_baseline(file: Path) -> Counter[Key]:
     return counts
 
 
-def new_findings(
-    file: Path, results: Iterable[tuple[Sequence[Diagnostic], Document | None]]
-) -> tuple[list[Diagnostic], int]:
-    """The findings the baseline in ``file`` does not record, and how many it hid."""
-    remaining = load_baseline(file)
-    kept: list[Diagnostic] = []
-    hidden = 0
-    for f in keyed(results, file.parent):
-        if remaining[f.key] > 0:
-            remaining[f.key] -= 1
-            hidden += 1
-        else:
-            kept.append(f.diagnostic)
-    kept.sort(key=Diagnostic.sort_key)
-    return kept, hidden
+class BaselineFilter:
+    """Drops the findings a baseline records (``--baseline``), file by file as they stream."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.remaining = load_baseline(file)
+        self.hidden = 0
+
+    def filter(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        kept: list[Diagnostic] = []
+        for f in keyed(diagnostics, self.file.parent):
+            if self.remaining[f.key] > 0:
+                self.remaining[f.key] -= 1
+                self.hidden += 1
+            else:
+                kept.append(f.diagnostic)
+        return kept

@@ -6,22 +6,24 @@ Exit codes: 0 clean, 1 findings, 2 usage, config or internal error.
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import sys
-from collections import Counter
+import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
 from contentkit import __version__
 from contentkit import baseline as baseline_mod
 from contentkit.api import LintResult
-from contentkit.config import split_selectors
-from contentkit.diagnostics import Diagnostic
+from contentkit.config import load_settings, split_selectors
 from contentkit.errors import ContentkitError
 from contentkit.files import write_atomic
-from contentkit.reporters import FORMATS, ReportOptions, get_reporter
+from contentkit.parallel import resolve_jobs
+from contentkit.reporters import FORMATS, ReportOptions
+from contentkit.reporters.stream import StreamingReport
 from contentkit.rule import find_rule, registered_rules
 from contentkit.runner import lint_targets
 
@@ -136,6 +138,22 @@ def lint(
         Path | None,
         typer.Option("--write-baseline", help="Record today's findings in this file; exit 0."),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes (default: config 'jobs', else all cores)."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the lint cache.")
+    ] = False,
+    cache_dir: Annotated[
+        str | None,
+        typer.Option("--cache-dir", help="Cache folder (default: .contentkit_cache at the root)."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print files, jobs and cache use.")
+    ] = False,
 ) -> None:
     """Lint posts: front matter, links, HTML hygiene."""
     if output_format not in FORMATS:
@@ -150,69 +168,92 @@ def lint(
         "unsafe_fixes": unsafe_fixes,
     }
     targets = paths or ["."]
+    # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
+    to_stderr = fix and "-" in targets
+    sink: TextIO = (
+        io.StringIO() if output_file is not None else (sys.stderr if to_stderr else sys.stdout)
+    )
+    color = use_color(sink) and output_file is None
+    report = StreamingReport(
+        output_format, ReportOptions(color=color, show_source=show_source), sink
+    )
+    errors: list[ContentkitError] = []
+    started = time.perf_counter()
     try:
-        results = list(
-            lint_targets(
-                targets,
-                overrides,
-                config,
-                fix=fix or diff,
-                write=fix and not diff,
-                stdin_filename=stdin_filename,
-            )
+        recorder = baseline_mod.BaselineRecorder(write_baseline) if write_baseline else None
+        known = baseline_mod.BaselineFilter(baseline) if baseline else None
+        workers = resolve_jobs(
+            jobs if jobs is not None else load_settings(None, config_file=config).jobs
         )
-    except ContentkitError as exc:
-        fail(exc)
-    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
-    found = [(r.diagnostics, r.document) for r in results]
-    hidden = 0
-    try:
-        if write_baseline is not None:
-            n = baseline_mod.write_baseline(write_baseline, found)
+        any_diff = False
+        for result in lint_targets(
+            targets,
+            overrides,
+            config,
+            fix=fix or diff,
+            write=fix and not diff,
+            stdin_filename=stdin_filename,
+            jobs=workers,
+            use_cache=not no_cache,
+            keep_text=diff,
+            cache_dir=cache_dir,
+        ):
+            if result.error is not None:
+                errors.append(result.error)
+                continue
+            if diff:
+                text = _unified_diff(result) if result.changed else ""
+                sys.stdout.write(text)
+                any_diff = any_diff or bool(text)
+                continue
+            if recorder is not None:
+                recorder.add(result.diagnostics)
+                continue
+            diagnostics = known.filter(result.diagnostics) if known else result.diagnostics
+            report.add(result.path, diagnostics, result.fixes_applied, result.cached)
+        if recorder is not None:
+            n = recorder.write()
             typer.echo(f"Recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}.")
-            raise typer.Exit(0)
-        if baseline is not None:
-            diagnostics, hidden = baseline_mod.new_findings(baseline, found)
+            _echo_errors(errors)
+            raise typer.Exit(2 if errors else 0)
     except ContentkitError as exc:
         fail(exc)
     except OSError as exc:
         fail(f"{exc.filename or write_baseline}: cannot write: {exc.strerror}")
-    color = use_color() and output_file is None
-    # A command-line path that does not exist: an error (exit 2) after the others are linted.
-    errors = [r.error for r in results if r.error is not None]
-    linted = [r for r in results if r.error is None]
     if diff:
-        text = "".join(_unified_diff(r) for r in results if r.changed)
-        sys.stdout.write(text)
-        _print_errors(errors)
-        raise typer.Exit(2 if errors else 1 if text and not exit_zero else 0)
-    reporter = get_reporter(output_format)
-    options = ReportOptions(color=color, show_source=show_source, files=[r.path for r in linted])
-    report = reporter(diagnostics, options)
-    # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
-    to_stderr = fix and "-" in targets
+        _echo_errors(errors)
+        raise typer.Exit(2 if errors else 1 if any_diff and not exit_zero else 0)
+    report.finish()
     if output_file is not None:
+        assert isinstance(sink, io.StringIO)
         try:
-            write_atomic(output_file, report.encode("utf-8"))
+            write_atomic(output_file, sink.getvalue().encode("utf-8"))
         except OSError as exc:
             fail(f"{output_file}: cannot write: {exc.strerror}")
-    else:
-        (sys.stderr if to_stderr else sys.stdout).write(report)
+    if verbose:
+        elapsed = time.perf_counter() - started
+        cache_note = "off" if no_cache else f"{report.cached} of {report.files} files from cache"
+        typer.echo(
+            f"contentkit: linted {report.files} files in {elapsed:.2f}s "
+            f"with {workers} job{'s' if workers != 1 else ''}; cache: {cache_note}",
+            err=True,
+        )
     if output_format in ("text", "concise"):
         if statistics:
-            _print_statistics(diagnostics, to_stderr)
-        if not quiet and (linted or not errors):
-            _print_summary(linted, diagnostics, fix, to_stderr)
-            if hidden:
+            _print_statistics(report, to_stderr)
+        if not quiet and (report.files or not errors):
+            _print_summary(report, fix, to_stderr)
+            if known is not None and known.hidden:
+                hidden = known.hidden
                 typer.echo(
                     f"{hidden} finding{'s' if hidden != 1 else ''} in {baseline} hidden.",
                     err=to_stderr,
                 )
-    _print_errors(errors)
-    raise typer.Exit(2 if errors else 1 if diagnostics and not exit_zero else 0)
+    _echo_errors(errors)
+    raise typer.Exit(2 if errors else 1 if report.findings and not exit_zero else 0)
 
 
-def _print_errors(errors: list[ContentkitError]) -> None:
+def _echo_errors(errors: list[ContentkitError]) -> None:
     for error in errors:
         typer.echo(f"contentkit: error: {error}", err=True)
 
@@ -223,31 +264,26 @@ def _unified_diff(result: LintResult) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
 
 
-def _print_statistics(diagnostics: list[Diagnostic], err: bool = False) -> None:
-    counts = Counter((d.code, d.name) for d in diagnostics)
-    fixable = {d.code for d in diagnostics if d.fix is not None and d.fix.applicability == "safe"}
-    for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        mark = "[*]" if code in fixable else "   "
+def _print_statistics(report: StreamingReport, err: bool = False) -> None:
+    for (code, name), n in sorted(report.counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        mark = "[*]" if code in report.fixable_codes else "   "
         typer.echo(f"{n:>6}  {code:<6} {mark} {name}", err=err)
 
 
-def _print_summary(
-    results: list[LintResult], diagnostics: list[Diagnostic], fix: bool, err: bool = False
-) -> None:
-    fixed = sum(r.fixes_applied for r in results)
-    files = len(results)
-    if not diagnostics:
+def _print_summary(report: StreamingReport, fix: bool, err: bool = False) -> None:
+    fixed = report.fixed
+    files = report.files
+    if not report.findings:
         msg = f"All checks passed ({files} file{'s' if files != 1 else ''})."
         if fixed:
             msg = f"Fixed {fixed} finding{'s' if fixed != 1 else ''}; all checks passed."
         typer.echo(msg, err=err)
         return
-    n = len(diagnostics)
+    n = report.findings
     parts = [f"Found {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
     if fixed:
         parts.append(f"{fixed} fixed")
-    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "safe")
-    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    safe, unsafe = report.safe, report.unsafe
     tail = ""
     if safe and not fix:
         tail = f"\n[*] {safe} fixable with --fix."

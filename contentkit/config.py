@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,18 +89,18 @@ class Settings:
         return str(self.source) if self.source else "the command line"
 
     def enabled_codes(self) -> set[str]:
-        rules = rule_mod.registered_rules()
-        if self.select:
-            codes = rule_mod.expand(self.select, self.where)
-        else:
-            codes = {c for c, r in rules.items() if r.default_enabled}
-        codes |= rule_mod.expand(self.extend_select, self.where)
-        codes -= rule_mod.expand(self.ignore, self.where)
-        return codes
+        # Asked once per file: memoised on the values it depends on.
+        return set(
+            _enabled_codes(
+                tuple(self.select), tuple(self.extend_select), tuple(self.ignore), self.where
+            )
+        )
 
     def ignored_for(self, path: str) -> set[str]:
         """Codes switched off for ``path`` by per-file-ignores."""
-        rel = _relative(path, self.root)
+        if not self.per_file_ignores:
+            return set()
+        rel = relative_path(path, self.root)
         out: set[str] = set()
         for pattern, selectors in self.per_file_ignores.items():
             if _glob_match(rel, pattern):
@@ -122,25 +124,60 @@ class Settings:
         return opts
 
     def is_excluded(self, path: Path) -> bool:
-        rel = _relative(str(path), self.root)
-        parts = PurePosixPath(rel).parts
-        for pattern in self.exclude:
-            if any(fnmatch.fnmatch(part, pattern) for part in parts):
-                return True
-            if _glob_match(rel, pattern):
-                return True
-        return False
+        rel = relative_path(str(path), self.root)
+        matcher = glob_matcher(tuple(self.exclude))
+        # A pattern matches any one component of the path, or the whole relative path.
+        if any(matcher.match(part) for part in rel.split("/") if part):
+            return True
+        return matcher.match(rel) is not None
 
     def is_included(self, path: Path) -> bool:
-        return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.include)
+        return glob_matcher(tuple(self.include)).match(path.name) is not None
 
 
-def _relative(path: str, root: Path) -> str:
-    p = Path(path)
+@lru_cache(maxsize=256)
+def _enabled_codes(
+    select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...], where: str
+) -> frozenset[str]:
+    rules = rule_mod.registered_rules()
+    if select:
+        codes = rule_mod.expand(select, where)
+    else:
+        codes = {c for c, r in rules.items() if r.default_enabled}
+    codes |= rule_mod.expand(extend_select, where)
+    codes -= rule_mod.expand(ignore, where)
+    return frozenset(codes)
+
+
+# Matching is on the hot path of discovery (once per file), so the globs are compiled once
+# into one regex each, and folders are resolved once, not once per file.
+@lru_cache(maxsize=64)
+def glob_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled regex matching what any of the fnmatch ``patterns`` matches."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def relative_path(path: str, root: Path) -> str:
+    """``path`` relative to ``root`` as a POSIX string (folders resolved), or as given."""
     try:
-        return p.resolve().relative_to(root.resolve()).as_posix()
+        head, name = os.path.split(path)
+        full = os.path.join(_resolved(head or "."), name) if name else _resolved(path)
+        base = _resolved(str(root))
     except (ValueError, OSError):
-        return p.as_posix()
+        return Path(path).as_posix()
+    if full == base:
+        return "."
+    prefix = base.rstrip("/") + "/"
+    if full.startswith(prefix):
+        return full[len(prefix) :]
+    return Path(path).as_posix()
 
 
 def _glob_match(rel: str, pattern: str) -> bool:

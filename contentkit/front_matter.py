@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -102,9 +103,11 @@ class FrontMatter:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
-def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
-    """(line start, line end without newline, line text) from ``start`` on."""
-    out = []
+def _iter_lines(text: str, start: int) -> Iterator[tuple[int, int, str, int]]:
+    """(line start, line end without newline, line text, next line's start) from ``start``.
+
+    Lazy: finding the front matter reads only its lines, not the whole post.
+    """
     pos = start
     n = len(text)
     while pos < n:
@@ -112,16 +115,20 @@ def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
         assert m is not None
         raw = m.group(0)
         stripped = raw.rstrip("\r\n")
-        out.append((pos, pos + len(stripped), stripped))
+        yield pos, pos + len(stripped), stripped, m.end()
         if m.end() == pos:
             break
         pos = m.end()
-    return out
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
+    """(line start, line end without newline, line text) from ``start`` on."""
+    return [(a, b, line) for a, b, line, _next in _iter_lines(text, start)]
 
 
 def leading_blank_end(text: str) -> int:
     """Offset of the first line that is not blank (0 when there is none)."""
-    for line_start, _line_end, line in _lines(text, 0):
+    for line_start, _line_end, line, _next in _iter_lines(text, 0):
         if line.strip():
             return line_start
     return 0
@@ -130,10 +137,11 @@ def leading_blank_end(text: str) -> int:
 def split(text: str) -> FrontMatter | None:
     """Find the front matter block, allowing blank lines before it (a rule reports those)."""
     start = leading_blank_end(text)
-    lines = _lines(text, start)
-    if not lines:
+    lines = _iter_lines(text, start)
+    first_line = next(lines, None)
+    if first_line is None:
         return None
-    first_start, _first_end, first = lines[0]
+    first_start, _first_end, first, first_next = first_line
     opener = first.rstrip()
     if opener == "---":
         fmt: FrontMatterFormat = "yaml"
@@ -146,21 +154,20 @@ def split(text: str) -> FrontMatter | None:
         closers = ("}",)
     else:
         return None
-    content_start = lines[1][0] if len(lines) > 1 else len(text)
+    # The next line's start, or the end of the text when the opener is the last line.
+    content_start = first_next
     if fmt == "json":
         content_start = first_start
-    for i, (line_start, line_end, line) in enumerate(lines[1:], start=1):
+    for line_start, line_end, line, line_next in lines:
         if line.rstrip() in closers:
             if fmt == "json":
                 content_end = line_end
             else:
                 content_end = line_start
-            end = lines[i + 1][0] if i + 1 < len(lines) else len(text)
-            return FrontMatter(fmt, first_start, end, content_start, content_end)
+            return FrontMatter(fmt, first_start, line_next, content_start, content_end)
     if fmt == "json" and opener.rstrip().endswith("}"):
         # A one-line JSON object.
-        end = lines[1][0] if len(lines) > 1 else len(text)
-        return FrontMatter(fmt, first_start, end, first_start, _first_end)
+        return FrontMatter(fmt, first_start, first_next, first_start, _first_end)
     return FrontMatter(fmt, first_start, len(text), content_start, len(text), terminated=False)
 
 
@@ -243,8 +250,11 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
         if node is None:
             fm.data = {}
             return
+        # Without an anchor ('&') nothing is expanded and the nodes are a few per character
+        # at most: only front matter that could hold an alias bomb (or a cycle) is sized.
+        could_expand = "&" in content or len(content) * 4 > MAX_EXPANDED_NODES
         try:
-            too_big = _expanded_size(node, {}) > MAX_EXPANDED_NODES
+            too_big = could_expand and _expanded_size(node, {}) > MAX_EXPANDED_NODES
         except _RecursiveAlias as exc:
             fm.error = FrontMatterError(
                 "YAML anchor refers to itself (a recursive alias); refusing to load",

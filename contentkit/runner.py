@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from contentkit.api import (
@@ -13,8 +14,8 @@ from contentkit.api import (
     guarded,
     input_error_diagnostic,
     lint_document_result,
-    lint_file,
 )
+from contentkit.batch import LintJob, lint_paths_parallel
 from contentkit.config import load_settings
 from contentkit.document import document_from_bytes, encode
 from contentkit.errors import InputError
@@ -28,40 +29,62 @@ def lint_targets(
     fix: bool,
     write: bool,
     stdin_filename: str | None,
-) -> list[LintResult]:
-    """Lint every target (file, folder or '-'), each file with its nearest config."""
-    results: list[LintResult] = []
-    unsafe = bool(overrides.get("unsafe_fixes"))
+    jobs: int = 1,
+    use_cache: bool = False,
+    keep_text: bool = True,
+    cache_dir: str | None = None,
+) -> Iterator[LintResult]:
+    """Lint every target (file, folder or '-'), each file with its nearest config.
+
+    Results stream in discovery order; files run on ``jobs`` processes (see batch.py).
+    """
+    missing: set[str] = set()
     for target in targets:
-        if target == "-":
-            shown = stdin_filename or "-"
-            anchor = Path(stdin_filename).parent if stdin_filename else None
-            settings = load_settings(anchor, config_file=config, overrides=overrides)
-            data = sys.stdin.buffer.read()
-            try:
-                doc = document_from_bytes(data, shown, encoding=settings.encoding)
-            except InputError as exc:
-                results.append(LintResult(shown, [input_error_diagnostic(exc)]))
-                continue
-            result = guarded(
-                shown, partial(lint_document_result, doc, settings, fix=fix, unsafe_fixes=unsafe)
-            )
-            if write:  # the whole post, fixed or not: a pipe must never come out empty
-                # stdin fixes go to stdout, as ruff does: in the input's encoding, BOM included.
-                sys.stdout.flush()
-                fixed = result.fixed if result.fixed is not None else doc.text
-                sys.stdout.buffer.write(encode(doc, fixed))
-                sys.stdout.buffer.flush()
-            results.append(result)
-            continue
-        if not Path(target).exists() and not Path(target).is_symlink():
+        if target != "-" and not Path(target).exists() and not Path(target).is_symlink():
             # A usage error, but the other targets are still linted (as `ls a missing b` does).
-            error = InputError("no such file or directory", target)
-            results.append(LintResult(target, error=error))
+            missing.add(target)
+    unsafe = bool(overrides.get("unsafe_fixes"))
+    job = LintJob(dict(overrides), config, fix, write, unsafe, use_cache, keep_text, cache_dir)
+    # Consecutive file/folder targets share one worker pool; '-' is read here, in order.
+    run: list[str] = []
+    pending: list[str | None] = [*targets, None]
+    for item in pending:
+        if item is not None and item != "-" and item not in missing:
+            run.append(item)
             continue
-        for f in discover([target]):
-            settings = load_settings(f, config_file=config, overrides=overrides)
-            results.append(
-                lint_file(f, settings=settings, fix=fix, write=write, unsafe_fixes=unsafe)
-            )
-    return results
+        if run:
+            paths = chain.from_iterable(discover([t]) for t in run)
+            yield from lint_paths_parallel(paths, job, jobs)
+            run = []
+        if item == "-":
+            yield _lint_stdin(overrides, config, fix, write, unsafe, stdin_filename)
+        elif item is not None:
+            yield LintResult(item, error=InputError("no such file or directory", item))
+
+
+def _lint_stdin(
+    overrides: Mapping[str, object],
+    config: Path | None,
+    fix: bool,
+    write: bool,
+    unsafe: bool,
+    stdin_filename: str | None,
+) -> LintResult:
+    shown = stdin_filename or "-"
+    anchor = Path(stdin_filename).parent if stdin_filename else None
+    settings = load_settings(anchor, config_file=config, overrides=overrides)
+    data = sys.stdin.buffer.read()
+    try:
+        doc = document_from_bytes(data, shown, encoding=settings.encoding)
+    except InputError as exc:
+        return LintResult(shown, [input_error_diagnostic(exc)])
+    result = guarded(
+        shown, partial(lint_document_result, doc, settings, fix=fix, unsafe_fixes=unsafe)
+    )
+    if write:  # the whole post, fixed or not: a pipe must never come out empty
+        # stdin fixes go to stdout, as ruff does: in the input's encoding, BOM included.
+        sys.stdout.flush()
+        fixed = result.fixed if result.fixed is not None else doc.text
+        sys.stdout.buffer.write(encode(doc, fixed))
+        sys.stdout.buffer.flush()
+    return result

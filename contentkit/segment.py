@@ -34,6 +34,8 @@ MAX_WORD_LEN = 8  # longer dictionary words are rare and never decide a cut
 # Runs of CJK ideographs, Latin letters and digits: dictionary words never hold spaces or
 # punctuation, so substrings across them need no lookup.
 _HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+")
+_UNKNOWN = object()
+_MEMO_LIMIT = 400_000  # remembered lookups per process (some tens of MB at most)
 _SCHEMA_VERSION = "2"
 
 
@@ -67,6 +69,7 @@ class Lexicon:
         self.source = source or _jieba_dict_path()
         self._conn: sqlite3.Connection | None = None
         self._mem: dict[str, Entry] | None = None
+        self._memo: dict[str, Entry | object | None] = {}
         self.total = 1
         self._open()
 
@@ -150,14 +153,31 @@ class Lexicon:
         found: dict[str, Entry] = {}
         if self._conn is None:  # pragma: no cover - _open always sets one of the two
             return found
+        # Posts of one corpus share most of their characters and bigrams: answers (misses
+        # too) are remembered for the process, so most lookups never reach SQLite.
+        memo = self._memo
+        missing: list[str] = []
+        for w in wanted:
+            e = memo.get(w, _UNKNOWN)
+            if e is _UNKNOWN:
+                missing.append(w)
+            elif e is not None:
+                found[w] = e  # type: ignore[assignment]
+        if not missing:
+            return found
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
         step = _MAX_PARAMS
-        for i in range(0, len(wanted), step):
-            chunk = wanted[i : i + step]
+        for i in range(0, len(missing), step):
+            chunk = missing[i : i + step]
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
                 f"SELECT word, freq, tag FROM words WHERE word IN ({marks})", chunk
             )
-            found.update((w, Entry(f, t)) for w, f, t in rows)
+            for w, f, t in rows:
+                found[w] = memo[w] = Entry(f, t)
+            for w in chunk:
+                memo.setdefault(w, None)
         return found
 
     def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:

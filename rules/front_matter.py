@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
 from contentkit.errors import ConfigError
+from contentkit.fastschema import certainly_valid
 from contentkit.front_matter import KeyEntry, to_json_compatible
 from contentkit.rule import Rule, RuleContext
 
@@ -261,6 +262,8 @@ def schema_findings(doc: Document, ctx: RuleContext) -> list[tuple[str, int, int
             return []
         instance = to_json_compatible(fm.data)
         schema_name = ctx.settings.schema
+        if certainly_valid(schema_name, instance, load_schema):
+            return []  # the common case, without jsonschema's cost (see fastschema.py)
         validator = _validator(schema_name)
         out: list[tuple[str, int, int, str]] = []
         open_start, open_end = _opening(doc)

@@ -9,6 +9,7 @@ been checked, so a refused run leaves the tree as it was.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,35 @@ def _plan(
     return jobs
 
 
+class _StreamFile:
+    """The --to jsonl output: written line by line to a temporary file beside the target (so
+    a million posts are never held in memory), renamed over it only when the run is done."""
+
+    def __init__(self, target: Path) -> None:
+        import tempfile
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".contentkit-tmp", dir=target.parent
+        )
+        self.tmp = Path(name)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self.fh.write(text)
+
+    def commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.tmp, self.target)
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+
 def convert_command(
     paths: Annotated[list[str], typer.Argument(help="Posts or folders; '-' reads standard input.")],
     to: Annotated[str, typer.Option("--to", help="markdown, json or jsonl.")] = "markdown",
@@ -123,10 +153,26 @@ def convert_command(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Read posts in this encoding.")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help="Worker processes for --engine local (default: all cores)."
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="local (this machine's cores) or dask (a Dask cluster)."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address for --engine dask (tcp://host:8786)."
+        ),
+    ] = None,
 ) -> None:
     """Convert HTML posts to Markdown (front matter kept) or to JSON."""
     from contentkit.convert import PROJECT_LINK_MODES, TARGETS, convert_document
-    from contentkit.document import document_from_bytes, read_document
+    from contentkit.document import Document, decode
     from contentkit.files import write_atomic
 
     if to not in TARGETS:
@@ -135,60 +181,79 @@ def convert_command(
         modes = ", ".join(PROJECT_LINK_MODES)
         raise _fail(f"unknown --project-links {project_links!r} (choose from {modes})")
     try:
-        jobs = _plan(_inputs(paths), output_dir, to, force)
+        jobs_ = _plan(_inputs(paths), output_dir, to, force)
     except ContentkitError as exc:
         raise _fail(str(exc)) from None
+    from contentkit.scaleout import ENGINES, ConvertOptions, convert_sources
+
+    if engine not in ENGINES:
+        raise _fail(f"unknown --engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if engine == "dask" and not scheduler:
+        raise _fail("--engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+    options = ConvertOptions(to, project_links, normalize_dates, encoding)
     failed = 0
-    stream: list[str] = []  # jsonl lines bound for one file
-    show_progress = len(jobs) > 1 and sys.stderr.isatty()
-    bar = typer.progressbar(jobs, label="Converting", file=sys.stderr) if show_progress else None
-    items = bar.__enter__() if bar is not None else jobs
+    jsonl_out = None  # one stream file, written as results arrive, renamed into place at the end
+    show_progress = len(jobs_) > 1 and sys.stderr.isatty()
+    bar = (
+        typer.progressbar(length=len(jobs_), label="Converting", file=sys.stderr)
+        if show_progress
+        else None
+    )
+    if bar is not None:
+        bar.__enter__()
     try:
-        for job in items:
-            try:
-                if job.source is None:
-                    doc = document_from_bytes(sys.stdin.buffer.read(), job.shown, encoding=encoding)
-                else:
-                    doc = read_document(job.source, display_path=job.shown, encoding=encoding)
-                conv = convert_document(
-                    doc, project_links=project_links, normalize_dates=normalize_dates
-                )
-                output = conv.render(to)
-            except ContentkitError as exc:
-                typer.echo(f"contentkit: error: {exc}", err=True)
-                failed += 1
-                continue
-            except (Exception, RecursionError) as exc:
-                # A bug on one post must not stop the others (nor print a traceback).
-                typer.echo(
-                    f"contentkit: error: {job.shown}:1:1: internal error while converting "
-                    f"({type(exc).__name__}: {exc}); please report it with the file",
-                    err=True,
-                )
-                failed += 1
-                continue
+        files = iter(
+            convert_sources(
+                ((j.source, j.shown) for j in jobs_ if j.source is not None),
+                options,
+                engine=engine,
+                jobs=jobs,
+                scheduler=scheduler,
+            )
+        )
+        for job in jobs_:
+            if bar is not None:
+                bar.update(1)
+            if job.source is None:
+                try:
+                    text, enc, bom = decode(sys.stdin.buffer.read(), job.shown, encoding)
+                    doc = Document.from_text(text, job.shown, encoding=enc, bom=bom)
+                    conv = convert_document(
+                        doc, project_links=project_links, normalize_dates=normalize_dates
+                    )
+                    output = conv.render(to)
+                except ContentkitError as exc:
+                    typer.echo(f"contentkit: error: {exc}", err=True)
+                    failed += 1
+                    continue
+            else:
+                result = next(files)
+                if result.output is None:
+                    typer.echo(f"contentkit: error: {result.error}", err=True)
+                    failed += 1
+                    continue
+                output = result.output
             if job.out is None:
                 sys.stdout.write(output)
             elif to == "jsonl":
-                stream.append(output)
+                if jsonl_out is None:
+                    jsonl_out = _StreamFile(job.out)
+                jsonl_out.write(output)
             else:
-                try:
-                    job.out.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomic(job.out, output.encode("utf-8"))
-                except OSError as exc:
-                    typer.echo(
-                        f"contentkit: error: {job.out}: cannot write: {exc.strerror or exc}",
-                        err=True,
-                    )
-                    failed += 1
+                job.out.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(job.out, output.encode("utf-8"))
+        if jsonl_out is not None:
+            jsonl_out.commit()
+            jsonl_out = None
+    except ContentkitError as exc:
+        raise _fail(str(exc)) from None
     finally:
+        if jsonl_out is not None:
+            jsonl_out.discard()
         if bar is not None:
             bar.__exit__(None, None, None)
-    if stream and jobs and jobs[0].out is not None:
-        jobs[0].out.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(jobs[0].out, "".join(stream).encode("utf-8"))
     if output_dir not in (None, "-"):
-        done = len(jobs) - failed
+        done = len(jobs_) - failed
         typer.echo(f"Converted {done} post{'s' if done != 1 else ''} into {output_dir}", err=True)
     if failed:
         raise typer.Exit(1)

@@ -1,0 +1,250 @@
+"""Linting many files: one file at a time in whichever process runs it, through the cache.
+
+``lint_paths_parallel`` is the engine behind ``contentkit lint FOLDER``: paths are discovered
+lazily, linted on every core (``contentkit.parallel.ordered_map``) and yielded in discovery
+order, each result holding only what the reporters need (no document, no text unless a diff
+asked for it), so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from contentkit.api import LintResult, input_error_diagnostic, lint_document_result, lint_file
+from contentkit.cache import (
+    LintCache,
+    cache_dir_for,
+    entry_key,
+    path_key,
+    settings_fingerprint,
+    stat_signature,
+)
+from contentkit.config import Settings, load_settings
+from contentkit.document import document_from_bytes, encode
+from contentkit.engine import applicable
+from contentkit.errors import InputError
+from contentkit.files import write_atomic
+from contentkit.parallel import ordered_map
+
+
+@dataclass(frozen=True)
+class LintJob:
+    """What every worker needs to lint a file the way the command line asked."""
+
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    config: Path | None = None
+    fix: bool = False
+    write: bool = False
+    unsafe_fixes: bool = False
+    use_cache: bool = True
+    keep_text: bool = False  # keep original and fixed text in results (for --diff)
+    cache_dir: str | None = None  # --cache-dir: one cache folder for every file
+
+
+class _State:
+    job = LintJob()
+    settings_by_dir: dict[str, Settings] = {}
+    caches: dict[Path, LintCache] = {}
+    by_settings: dict[int, tuple[LintCache, str]] = {}
+
+
+def start(job: LintJob) -> None:
+    """Set the job for this process (a worker's initializer, or before running in-process)."""
+    _State.job = job
+    _State.settings_by_dir = {}
+    _State.by_settings = {}
+
+
+def settings_for(path: Path) -> Settings:
+    # Every file in a folder has the same nearest config: look it up once per folder.
+    folder = os.path.dirname(path) or "."
+    found = _State.settings_by_dir.get(folder)
+    if found is None:
+        job = _State.job
+        found = load_settings(path, config_file=job.config, overrides=job.overrides)
+        _State.settings_by_dir[folder] = found
+    return found
+
+
+def cache_for(settings: Settings) -> tuple[LintCache, str]:
+    # Settings objects live as long as the process (config.load_settings keeps them).
+    found = _State.by_settings.get(id(settings))
+    if found is None:
+        folder = cache_dir_for(settings, _State.job.cache_dir)
+        cache = _State.caches.get(folder)
+        if cache is None:
+            cache = _State.caches[folder] = LintCache(folder)
+        found = _State.by_settings[id(settings)] = (cache, settings_fingerprint(settings))
+    return found
+
+
+def flush_caches() -> None:
+    for cache in _State.caches.values():
+        cache.flush()
+
+
+def cache_stats() -> tuple[int, int]:
+    """(hits, misses) of the caches used in this process."""
+    return (
+        sum(c.hits for c in _State.caches.values()),
+        sum(c.misses for c in _State.caches.values()),
+    )
+
+
+def _stat(path: Path, settings: Settings) -> os.stat_result | None:
+    """The file's stat if it is a regular file within the size limit; otherwise None, and
+    lint_file reports it exactly as it would without a cache."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if settings.max_file_size and st.st_size > settings.max_file_size:
+        return None
+    return st
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+@dataclass
+class _Item:
+    path: Path
+    shown: str
+    settings: Settings
+    data: bytes | None = None
+    key: bytes | None = None  # content key
+    file_key: bytes | None = None
+    signature: tuple[int, int, int, int] | None = None
+
+
+def lint_chunk(paths: list[Path]) -> list[LintResult]:
+    """Lint a chunk of discovered files, each with its nearest config, through the cache.
+
+    The cache is asked twice for the whole chunk: which content each file had when last
+    seen with the same size, mtime, ctime and inode (those files are not even read), then the
+    findings for each content. What was linted is written once at the end of the chunk.
+    """
+    job = _State.job
+    now = time.time_ns()
+    items = [_Item(p, str(p), settings_for(p)) for p in paths]
+    payloads: dict[bytes, bytes] = {}
+    if job.use_cache:
+        by_cache: dict[Path, list[_Item]] = {}
+        for item in items:
+            st = _stat(item.path, item.settings)
+            if st is None:
+                continue
+            cache, fp = cache_for(item.settings)
+            item.signature = stat_signature(st)
+            item.file_key = path_key(fp, item.shown)
+            by_cache.setdefault(cache.folder, []).append(item)
+        for folder, group in by_cache.items():
+            cache = _State.caches[folder]
+            known = cache.known_files([i.file_key for i in group if i.file_key])
+            for item in group:
+                seen = known.get(item.file_key or b"")
+                if seen is not None and seen[0] == item.signature:
+                    item.key = seen[1]
+                    continue
+                item.data = _read(item.path)
+                if item.data is not None:
+                    item.key = entry_key(cache_for(item.settings)[1], item.shown, item.data)
+            payloads.update(cache.get_many([i.key for i in group if i.key is not None]))
+    results = [_lint_one(item, payloads, now) for item in items]
+    flush_caches()
+    return results
+
+
+def _lint_one(item: _Item, payloads: dict[bytes, bytes], now: int) -> LintResult:
+    job = _State.job
+    settings, shown, path = item.settings, item.shown, item.path
+    unsafe = job.unsafe_fixes or settings.unsafe_fixes
+    if item.key is None:
+        result = lint_file(
+            path, settings=settings, fix=job.fix, write=job.write, unsafe_fixes=unsafe
+        )
+        return _slim(result, job)
+    cache, fp = cache_for(settings)
+    cached = cache.decode(payloads.get(item.key), shown)
+    # With --fix a cached entry answers only when there is nothing it would fix.
+    if cached is not None and not (job.fix and any(applicable(d.fix, unsafe) for d in cached)):
+        if item.data is not None and item.file_key and item.signature:
+            cache.remember_file(item.file_key, item.signature, item.key, now)
+        return LintResult(shown, cached, cached=True)
+    data = item.data if item.data is not None else _read(path)
+    if data is None:
+        return _slim(lint_file(path, settings=settings, fix=job.fix, write=job.write), job)
+    key = item.key if item.data is not None else entry_key(fp, shown, data)
+    try:
+        doc = document_from_bytes(data, shown, encoding=settings.encoding)
+    except InputError as exc:
+        return LintResult(shown, [input_error_diagnostic(exc)])
+    result = lint_document_result(doc, settings, fix=job.fix, unsafe_fixes=unsafe)
+    if result.changed and result.fixed is not None:
+        if job.write:
+            new_data = encode(doc, result.fixed)
+            write_atomic(path, new_data)
+            # The remaining findings are those of the file as now written (its stat is new,
+            # so it is not remembered: the next run reads it once).
+            cache.put(entry_key(fp, shown, new_data), result.diagnostics)
+    else:
+        cache.put(key, result.diagnostics)
+        if item.file_key and item.signature:
+            cache.remember_file(item.file_key, item.signature, key, now)
+    return _slim(result, job)
+
+
+def _slim(result: LintResult, job: LintJob) -> LintResult:
+    result.document = None
+    if not job.keep_text:
+        result.original = None
+        result.fixed = None
+    return result
+
+
+# Files actually linted in this process before the rest goes to a worker pool.
+SERIAL_LINT_BUDGET = 32
+
+
+def close_caches() -> None:
+    for cache in _State.caches.values():
+        cache.close()
+
+
+def lint_paths_parallel(paths: Iterable[Path], job: LintJob, jobs: int) -> Iterator[LintResult]:
+    """Lint ``paths`` on ``jobs`` processes; results come back in the order of ``paths``.
+
+    With the cache on, chunks are first answered in this process: a warm run (or one where a
+    few posts changed) never pays for starting workers and shipping results between
+    processes. Once more than a few files needed real linting, the rest goes to the pool.
+    """
+    it = iter(paths)
+    if job.use_cache and jobs > 1:
+        start(job)
+        linted = 0
+        while linted <= SERIAL_LINT_BUDGET:
+            chunk = list(islice(it, 64))
+            if not chunk:
+                close_caches()
+                return
+            results = lint_chunk(chunk)
+            linted += sum(1 for r in results if not r.cached)
+            yield from results
+        close_caches()  # a SQLite connection must not be shared with forked workers
+    yield from ordered_map(lint_chunk, it, jobs, initializer=start, initargs=(job,))
+    if jobs <= 1 or not job.use_cache:
+        close_caches()

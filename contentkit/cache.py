@@ -1,0 +1,466 @@
+"""The lint cache: a second ``lint`` over unchanged posts reads findings instead of linting.
+
+Like ruff's, the cache lives in a folder at the project root (``.contentkit_cache/``, or
+``cache-dir`` in the config, relative to the config file). One SQLite file per contentkit
+version holds an entry per (effective settings, path, file content):
+
+- the key is a BLAKE2b hash of the settings fingerprint (contentkit version and source, every
+  installed rule plugin's version, the effective configuration with command-line overrides,
+  the enabled rules, the schema file's content), the path as reported, and the file's bytes;
+- the value is the findings as JSON (never pickle: a cache is data, not code) with a checksum.
+
+Nothing in the cache is trusted: a file that is not ours (no magic row, another layout), a
+database SQLite calls corrupt, an entry whose checksum or shape is wrong are all ignored, and
+the cache is rebuilt. SQLite commits are atomic, so a crash or a concurrent run never leaves
+half an entry; any cache error turns the cache off for the run rather than failing the lint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from contentkit import __version__
+from contentkit.config import Settings
+from contentkit.diagnostics import Diagnostic, Edit, Fix, Severity
+
+CACHE_DIR_NAME = ".contentkit_cache"
+MAGIC = "contentkit-lint-cache"
+LAYOUT = "2"  # bump when the entry format changes
+_DB_NAME = f"lint-v{LAYOUT}.sqlite"
+
+
+def cache_dir_for(settings: Settings, override: str | None = None) -> Path:
+    """The cache folder for files governed by ``settings`` (``--cache-dir`` overrides)."""
+    if override:
+        return Path(override).expanduser()
+    if settings.cache_dir:
+        folder = Path(settings.cache_dir).expanduser()
+        return folder if folder.is_absolute() else settings.root / folder
+    return settings.root / CACHE_DIR_NAME
+
+
+# ---- fingerprint of everything besides the file that decides its findings ----------------
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """contentkit's version, the installed rule plugins' versions, and the size and mtime of
+    every module they are made of, so an edited rule (an editable install) misses the cache."""
+    parts: list[str] = [__version__]
+    seen: set[str] = set()
+    files: set[Path] = set()
+    folders: set[Path] = {Path(__file__).resolve().parent}
+    for ep in sorted(entry_points(group="contentkit.rules"), key=lambda e: e.name):
+        dist = ep.dist
+        parts.append(
+            f"{ep.name}={ep.value}@{dist.name if dist else '?'}-{dist.version if dist else '?'}"
+        )
+        module = ep.module
+        if module in seen:
+            continue
+        seen.add(module)
+        origin = _module_file(module)
+        if origin is None:
+            continue
+        # A module inside a package: the package's folder; a lone module (a plugin installed
+        # as one file in site-packages): that file only.
+        if (origin.parent / "__init__.py").is_file():
+            folders.add(origin.parent)
+        else:
+            files.add(origin)
+    for folder in sorted(folders):
+        try:
+            # Modules and package data (schemas, the link model) alike.
+            for n, entry in enumerate(sorted(folder.rglob("*"))):
+                if n > 5000:
+                    break
+                if "__pycache__" not in entry.parts and entry.is_file():
+                    files.add(entry)
+        except OSError:
+            parts.append(f"{folder}:unreadable")
+    for entry in sorted(files):
+        try:
+            st = entry.stat()
+            parts.append(f"{entry}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}:unreadable")
+    # What the rules stand on (jieba's dictionary, the YAML and HTML parsers) has versions too.
+    parts.extend(_dependency_versions())
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# Libraries whose version can change findings: the link judge's dictionary, the parsers.
+_FINDINGS_DEPEND_ON = (
+    "jieba",
+    "PyYAML",
+    "markdown-it-py",
+    "lxml",
+    "jsonschema",
+    "python-dateutil",
+)
+
+
+def _dependency_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in _FINDINGS_DEPEND_ON:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}==missing")
+    return out
+
+
+def _module_file(module: str) -> Path | None:
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None or spec.origin in ("built-in", "frozen"):
+        return None
+    return Path(spec.origin).resolve()
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Everything in ``settings`` that can change a post's findings, hashed."""
+    schema = settings.schema
+    schema_digest = ""
+    if schema != "hexo":
+        try:
+            schema_digest = hashlib.blake2b(Path(schema).read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            schema_digest = "missing"
+    state = {
+        "code": code_fingerprint(),
+        "root": str(settings.root),
+        "select": settings.select,
+        "ignore": settings.ignore,
+        "extend_select": settings.extend_select,
+        "per_file_ignores": settings.per_file_ignores,
+        "schema": schema,
+        "schema_digest": schema_digest,
+        "encoding": settings.encoding,
+        "max_file_size": settings.max_file_size,
+        "unsafe_fixes": settings.unsafe_fixes,
+        "rule_options": settings.rule_options,
+        "enabled": sorted(settings.enabled_codes()),
+    }
+    text = json.dumps(state, sort_keys=True, default=repr, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def entry_key(fingerprint: str, path: str, data: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(fingerprint.encode())
+    h.update(b"\0")
+    h.update(path.encode("utf-8", "surrogateescape"))
+    h.update(b"\0")
+    h.update(data)
+    return h.digest()
+
+
+# ---- findings <-> JSON ---------------------------------------------------------------------
+
+
+def _edit_to_list(e: Edit) -> list[Any]:
+    return [e.start, e.end, e.text, e.line, e.column, e.end_line, e.end_column]
+
+
+def encode_diagnostics(diagnostics: Iterable[Diagnostic]) -> bytes:
+    rows = []
+    for d in diagnostics:
+        fix = None
+        if d.fix is not None:
+            fix = [d.fix.applicability, d.fix.message, [_edit_to_list(e) for e in d.fix.edits]]
+        rows.append(
+            [
+                d.code,
+                d.name,
+                d.message,
+                d.start,
+                d.end,
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
+                d.severity.value,
+                fix,
+                d.source_line,
+            ]
+        )
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_SEVERITY = {s.value: s for s in Severity}
+
+
+def decode_diagnostics(payload: bytes, path: str) -> list[Diagnostic]:
+    """Findings from an entry; ValueError/TypeError/KeyError for anything malformed."""
+    out: list[Diagnostic] = []
+    rows = json.loads(payload.decode("utf-8"))
+    if not isinstance(rows, list):
+        raise ValueError("not a list of findings")
+    for row in rows:
+        code, name, message, start, end, line, col, end_line, end_col, sev, fix, src = row
+        fix_obj = None
+        if fix is not None:
+            applicability, fix_message, edits = fix
+            if applicability not in ("safe", "unsafe"):
+                raise ValueError("bad applicability")
+            fix_obj = Fix(
+                tuple(
+                    Edit(int(a), int(b), str(t), int(c), int(d), int(e), int(f))
+                    for a, b, t, c, d, e, f in edits
+                ),
+                applicability,
+                str(fix_message),
+            )
+        if not (
+            type(code) is str
+            and type(name) is str
+            and type(message) is str
+            and type(src) is str
+            and all(type(v) is int for v in (start, end, line, col, end_line, end_col))
+        ):
+            raise ValueError("bad finding")
+        # Positional: this runs once per cached finding.
+        out.append(
+            Diagnostic(
+                code,
+                name,
+                message,
+                path,
+                start,
+                end,
+                line,
+                col,
+                end_line,
+                end_col,
+                _SEVERITY[sev],
+                fix_obj,
+                src,
+            )
+        )
+    return out
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16).digest()
+
+
+# ---- the store -----------------------------------------------------------------------------
+
+
+# A file whose mtime is this close to "now" may still change within the same timestamp tick;
+# its stat is not recorded (git's "racily clean" rule), so the next run reads its content.
+RACY_NS = 2_000_000_000
+
+
+def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def path_key(fingerprint: str, path: str) -> bytes:
+    return hashlib.blake2b(
+        f"{fingerprint}\0{path}".encode("utf-8", "surrogateescape"), digest_size=20
+    ).digest()
+
+
+class LintCache:
+    """One process's handle on one cache folder. Opened lazily; after any error, stays off.
+
+    Two tables: ``entries`` maps a content key (settings, path, bytes) to findings, and
+    ``files`` maps (settings, path) to the content key last seen with the file's size, mtime,
+    ctime and inode, so that a warm run need not read and hash files whose stat is unchanged.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / __version__ / _DB_NAME
+        self._conn: sqlite3.Connection | None = None
+        self._pid = -1
+        self.disabled = False
+        self.hits = 0
+        self.misses = 0
+        self.rejected = 0  # entries or files ignored because they were not trustworthy
+        self._pending: list[tuple[bytes, bytes, bytes]] = []
+        self._pending_files: list[tuple[bytes, int, int, int, int, bytes]] = []
+
+    # Connections must not cross fork(): each worker process opens its own.
+    def _connection(self) -> sqlite3.Connection | None:
+        if self.disabled:
+            return None
+        if self._conn is not None and self._pid == os.getpid():
+            return self._conn
+        self._conn = None
+        self._pending, self._pending_files = [], []
+        try:
+            self._conn = self._open()
+            self._pid = os.getpid()
+        except (sqlite3.Error, OSError):
+            self.disabled = True
+            self._conn = None
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _mark_cache_dir(self.folder)
+        try:
+            return self._connect_checked()
+        except sqlite3.DatabaseError:
+            # Not our file, or corrupt: never trust it; start again from nothing.
+            self.rejected += 1
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                try:
+                    os.unlink(f"{self.path}{suffix}")
+                except FileNotFoundError:
+                    pass
+            return self._connect_checked()
+
+    def _connect_checked(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
+                " checksum BLOB NOT NULL) WITHOUT ROWID"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+                " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,"
+                " content_key BLOB NOT NULL) WITHOUT ROWID"
+            )
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('magic', ?)", (MAGIC,))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", (LAYOUT,))
+            rows = dict(conn.execute("SELECT name, value FROM meta").fetchall())
+            if rows.get("magic") != MAGIC or rows.get("layout") != LAYOUT:
+                raise sqlite3.DatabaseError("not a contentkit cache of this layout")
+            return conn
+        except BaseException:
+            conn.close()
+            raise
+
+    def _select(self, sql: str, keys: list[bytes]) -> list[Any]:
+        conn = self._connection()
+        if conn is None or not keys:
+            return []
+        rows: list[Any] = []
+        try:
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows.extend(conn.execute(sql.format(marks=marks), part).fetchall())
+        except sqlite3.Error:
+            self.disabled = True
+            return []
+        return rows
+
+    def known_files(self, keys: list[bytes]) -> dict[bytes, tuple[tuple[int, ...], bytes]]:
+        """(stat signature, content key) recorded for each path key."""
+        sql = (
+            "SELECT key, size, mtime_ns, ctime_ns, ino, content_key FROM files"
+            " WHERE key IN ({marks})"
+        )
+        return {
+            row[0]: (tuple(row[1:5]), row[5])
+            for row in self._select(sql, keys)
+            if isinstance(row[5], bytes)
+        }
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """Verified payloads of the keys that have an entry (one query per chunk of files)."""
+        found: dict[bytes, bytes] = {}
+        sql = "SELECT key, payload, checksum FROM entries WHERE key IN ({marks})"
+        for key, payload, checksum in self._select(sql, keys):
+            if isinstance(payload, bytes) and checksum == _checksum(payload):
+                found[key] = payload
+            else:
+                self.rejected += 1
+        return found
+
+    def decode(self, payload: bytes | None, path: str) -> list[Diagnostic] | None:
+        """The findings of a payload from ``get_many``; None (a miss) if it is malformed."""
+        if payload is None:
+            self.misses += 1
+            return None
+        try:
+            found = decode_diagnostics(payload, path)
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+            self.rejected += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def get(self, key: bytes, path: str) -> list[Diagnostic] | None:
+        return self.decode(self.get_many([key]).get(key), path)
+
+    def put(self, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
+        if self.disabled:
+            return
+        payload = encode_diagnostics(diagnostics)
+        self._pending.append((key, payload, _checksum(payload)))
+        if len(self._pending) >= 256:
+            self.flush()
+
+    def remember_file(
+        self, key: bytes, signature: tuple[int, int, int, int], content_key: bytes, now_ns: int
+    ) -> None:
+        if self.disabled or signature[1] >= now_ns - RACY_NS:
+            return
+        self._pending_files.append((key, *signature, content_key))
+
+    def flush(self) -> None:
+        """Write pending entries in one transaction (all or none)."""
+        if not self._pending and not self._pending_files:
+            return
+        rows, self._pending = self._pending, []
+        files, self._pending_files = self._pending_files, []
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
+        except sqlite3.Error:
+            self.disabled = True
+
+    def close(self) -> None:
+        self.flush()
+        if self._conn is not None and self._pid == os.getpid():
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+        self._conn = None
+
+
+def _mark_cache_dir(folder: Path) -> None:
+    """CACHEDIR.TAG and a .gitignore, as ruff writes, so backups and git skip the cache."""
+    tag = folder / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by contentkit.\n"
+        )
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Automatically created by contentkit.\n*\n")

@@ -1,0 +1,86 @@
+"""Writing findings as each file's results arrive, keeping only counts.
+
+Output is in discovery order, each file's findings sorted by line and column, so a run over
+a million posts prints its first finding at once and holds no list of all findings. The
+bytes are the same as the batch reporters': text reports concatenate, and JSON is written
+as the same indented array, element by element. SARIF and JUnit are single documents with
+totals up front, so those two keep the findings and write once at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import TextIO
+
+from contentkit.diagnostics import Diagnostic
+from contentkit.reporters import ReportOptions, get_reporter
+
+WHOLE_DOCUMENT_FORMATS = frozenset({"sarif", "junit"})
+
+
+class StreamingReport:
+    def __init__(self, output_format: str, options: ReportOptions, out: TextIO) -> None:
+        self.format = output_format
+        self.options = options
+        self.out = out
+        self._reporter: Callable[..., str] = get_reporter(output_format)
+        self._json_items = 0
+        self.files = 0
+        self.findings = 0
+        self.safe = 0
+        self.unsafe = 0
+        self.fixed = 0
+        self.cached = 0
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.fixable_codes: set[str] = set()
+        # Whole-document formats only: every finding and every file linted.
+        self._kept: list[Diagnostic] = []
+        self._paths: list[str] = []
+
+    @property
+    def _whole_document(self) -> bool:
+        return self.format in WHOLE_DOCUMENT_FORMATS
+
+    def add(
+        self,
+        path: str,
+        diagnostics: list[Diagnostic],
+        fixes_applied: int = 0,
+        cached: bool = False,
+    ) -> None:
+        self.files += 1
+        if self._whole_document:
+            self._paths.append(path)
+        self.fixed += fixes_applied
+        self.cached += cached
+        if not diagnostics:
+            return
+        diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        for d in diagnostics:
+            self.counts[(d.code, d.name)] += 1
+            if d.fix is not None:
+                if d.fix.applicability == "safe":
+                    self.safe += 1
+                    self.fixable_codes.add(d.code)
+                else:
+                    self.unsafe += 1
+        self.findings += len(diagnostics)
+        if self._whole_document:
+            self._kept.extend(diagnostics)
+        elif self.format == "json":
+            for d in diagnostics:
+                item = json.dumps(d.to_dict(), ensure_ascii=False, indent=2)
+                sep = "[\n" if self._json_items == 0 else ",\n"
+                self.out.write(sep + "\n".join("  " + ln for ln in item.split("\n")))
+                self._json_items += 1
+        else:
+            self.out.write(self._reporter(diagnostics, self.options))
+
+    def finish(self) -> None:
+        if self._whole_document:
+            self.options.files = self._paths
+            self.out.write(self._reporter(self._kept, self.options))
+        elif self.format == "json":
+            self.out.write("[]\n" if self._json_items == 0 else "\n]\n")
