@@ -428,7 +428,8 @@ def test_fix_keeps_encoding_bom_newlines_and_mode(run_cli, tmp_path: Path, name,
     proc = run_cli("lint", "--fix", *args, name, cwd=tmp_path)
     assert (proc.stdout, proc.returncode) == ("All checks passed (1 file).\n", 0)
     assert path.stat().st_mtime_ns == before
-    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left behind
+    # No temporary file left behind (the lint cache folder is not ours to judge).
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".contentkit_cache"] == [name]
 
 
 def test_fix_through_a_symlink_keeps_the_link(run_cli, tmp_path: Path) -> None:
@@ -445,7 +446,7 @@ def test_unfixable_file_is_never_written(run_cli, bad: Path) -> None:
     run_cli("lint", "--fix", ".", cwd=bad)
     fixable = {"mixed-newlines.md", "control-chars.md", "control-in-yaml.md", "unsafe.html"}
     for f in bad.iterdir():
-        if f.name not in fixable:
+        if f.name not in fixable and f.is_file():
             assert (f.read_bytes(), f.stat().st_mtime_ns) == before[f.name], f.name
     assert (bad / "control-in-yaml.md").read_bytes() == (
         b"---\ntitle: Hello\ndate: 2021-04-20T02:55:35Z\n---\nBody.\n"
