@@ -32,7 +32,7 @@ from contentkit import links  # noqa: E402
 from contentkit.document import read_document  # noqa: E402
 
 L2 = 0.3
-TARGET_PRECISION = 0.96  # aim above the 0.95 target: unseen posts will be a little worse
+TARGET_PRECISION = 0.955  # a little above the 0.95 target: unseen posts will be a little worse
 
 
 def load_rows(corpus: Path) -> list[dict[str, str]]:

@@ -39,6 +39,7 @@ trained by ``benchmarks/link_train.py`` with leave-one-file-out cross-validation
 
 from __future__ import annotations
 
+import bisect
 import html as html_mod
 import json
 import math
@@ -142,16 +143,19 @@ def _code_ranges(doc: Document) -> list[tuple[int, int]]:
             a = doc.offset_of(base_line + tok.map[0], 1)
             b = doc.offset_of(base_line + tok.map[1], 1) if tok.map[1] else len(doc.text)
             ranges.append((a, b))
-    body = doc.text
-    pos = doc.body_start
-    for m in _INLINE_CODE.finditer(body, pos):
-        if not any(a <= m.start() < b for a, b in ranges):
+    ranges.sort()
+    spans = list(ranges)
+    for m in _INLINE_CODE.finditer(doc.text, doc.body_start):
+        if not _inside(spans, m.start()):
             ranges.append((m.start(), m.end()))
+    ranges.sort()
     return ranges
 
 
 def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
-    return any(a <= offset < b for a, b in ranges)
+    """Whether offset falls in one of the sorted, non-overlapping ranges."""
+    i = bisect.bisect_right(ranges, (offset, math.inf)) - 1
+    return i >= 0 and ranges[i][0] <= offset < ranges[i][1]
 
 
 def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]]:
@@ -213,10 +217,11 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
     for link in stack:  # never closed before the end of the post
         link.closed = False
     if doc.body_kind == "markdown":
+        tag_spans = [(a, b) for a, b, _ in markup]  # in source order, never overlapping
         for m in _MD_LINK.finditer(doc.text, doc.body_start):
             if code and _inside(code, m.start()):
                 continue
-            if any(a <= m.start() < b for a, b, _ in markup):
+            if _inside(tag_spans, m.start()):
                 continue  # inside a tag's attribute value
             href = m.group("href")
             if href.startswith("<") and href.endswith(">"):
@@ -348,7 +353,7 @@ def _broken_reason(link: _Link) -> str | None:
     name = attrs.get("data-name")
     if name is not None:
         shown = _norm_space(link.text)
-        want = _norm_space(html_mod.unescape(name))
+        want = _norm_space(name)  # attribute values arrive decoded
         if not want:
             return "data-name is empty"
         if shown.casefold() != want.casefold():
@@ -657,29 +662,44 @@ def _context_evidence(
         ev.cut_word = (m1.group(0) if m1 else "") + anchor + (m2.group(0) if m2 else "")
 
 
-def _elsewhere_evidence(plain: str, link: _Link, ev: Evidence) -> None:
+def _occurrences(plain: str, text: str) -> tuple[list[int], list[int]]:
+    """Where ``text`` occurs in the post: the first two places, and the first two places
+    where it looks like a name (a company-name follower or an enumeration comma)."""
+    anywhere: list[int] = []
+    namelike: list[int] = []
+    if len(text) < 2:
+        return anywhere, namelike
+    at = plain.find(text)
+    while at >= 0 and (len(anywhere) < 2 or len(namelike) < 2):
+        if len(anywhere) < 2:
+            anywhere.append(at)
+        after = plain[at + len(text) : at + len(text) + 4]
+        before = plain[max(0, at - 1) : at]
+        if after.startswith(_FOLLOWERS) or before in _ENUM_SEP or after[:1] in _ENUM_SEP:
+            namelike.append(at)
+        at = plain.find(text, at + 1)
+    return anywhere, namelike
+
+
+def _elsewhere_evidence(
+    plain: str, link: _Link, ev: Evidence, memo: dict[str, tuple[list[int], list[int]]]
+) -> None:
     """How the same name is used elsewhere in the post, outside this anchor."""
+    if link.text not in memo:  # once per name and post: a long post repeats names
+        memo[link.text] = _occurrences(plain, link.text)
+    anywhere, namelike = memo[link.text]
+    own = link.plain_start
     f = ev.features
-    anchor = link.text
-    count = 0
-    clean = 0  # occurrences whose neighbours are not Han characters or that look like names
-    if len(anchor) >= 2:
-        at = plain.find(anchor)
-        while at >= 0:
-            here, at = at, plain.find(anchor, at + 1)
-            if here == link.plain_start:
-                continue
-            count += 1
-            after = plain[here + len(anchor) : here + len(anchor) + 4]
-            before = plain[max(0, here - 1) : here]
-            if after.startswith(_FOLLOWERS) or before in _ENUM_SEP or after[:1] in _ENUM_SEP:
-                clean += 1
-    f["elsewhere_any"] = 1.0 if count else 0.0
-    f["elsewhere_namelike"] = 1.0 if clean else 0.0
+    f["elsewhere_any"] = 1.0 if any(p != own for p in anywhere) else 0.0
+    f["elsewhere_namelike"] = 1.0 if any(p != own for p in namelike) else 0.0
 
 
 def gather_evidence(
-    plain: str, link: _Link, neighbours: list[_Link], words: _Words | None = None
+    plain: str,
+    link: _Link,
+    neighbours: list[_Link],
+    words: _Words | None = None,
+    memo: dict[str, tuple[list[int], list[int]]] | None = None,
 ) -> Evidence:
     ev = Evidence()
     left, right = _window(plain, link.plain_start, link.plain_end)
@@ -692,7 +712,7 @@ def gather_evidence(
         _segmentation_evidence(seg_left, anchor, seg_right, words, ev)
     else:
         ev.features["anchor_pos_none"] = 1.0
-    _elsewhere_evidence(plain, link, ev)
+    _elsewhere_evidence(plain, link, ev, {} if memo is None else memo)
     return ev
 
 
@@ -794,6 +814,7 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
     evidence: dict[int, Evidence] = {}
     verdicts: list[LinkVerdict] = []
     words: _Words | None = None
+    occurrences: dict[str, tuple[list[int], list[int]]] = {}
     judged = [lk for lk in links if lk.is_project]
     han = [lk for lk in judged if _has_han(lk.text)]
     if han:
@@ -821,7 +842,7 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
         elif lk.is_project and allow and _name_matches(lk, allow):
             verdict, reason = "legit", f"'{lk.text}' is on the allow list"
         elif lk.is_project:
-            ev = gather_evidence(plain, lk, neighbours, words)
+            ev = gather_evidence(plain, lk, neighbours, words, occurrences)
             evidence[i] = ev
             p = spurious_probability(ev.features)
             if p >= load_model().threshold or ev.latin_cut:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import contentkit
-from contentkit import discover, lint_file, lint_paths, lint_text
+from contentkit import convert_file, convert_text, discover, lint_file, lint_paths, lint_text
 
 POSTS = Path(__file__).resolve().parent / "fixtures" / "integrations"
 
@@ -39,11 +39,37 @@ def test_lint_file_and_lint_paths(tmp_path: Path) -> None:
     assert [d.code for d in missing.diagnostics] == ["CK001"]
 
 
+def test_convert_text_and_convert_file(tmp_path: Path) -> None:
+    html = "<p><strong>“直播一哥”</strong>李佳琦</p>"
+    assert convert_text(html) == "**“直播一哥”**&#26446;佳琦\n"
+    post = tmp_path / "post.html"
+    post.write_text("---\ntitle: T\n---\n" + html + "\n", encoding="utf-8")
+    assert convert_file(post).endswith("**“直播一哥”**&#26446;佳琦\n")
+    assert convert_file(post).startswith("---\ntitle: T\n---\n")
+    assert '"title": "T"' in convert_file(post, to="json")
+    assert post.read_text(encoding="utf-8").endswith(html + "\n")  # nothing written
+
+
 def test_public_names_are_documented() -> None:
-    for name in ("lint_text", "lint_file", "lint_paths", "discover"):
+    for name in (
+        "lint_text",
+        "lint_file",
+        "lint_paths",
+        "discover",
+        "convert_text",
+        "convert_file",
+    ):
         func = getattr(contentkit, name)
         assert func.__doc__ and len(func.__doc__.split()) > 10, name
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
-    for name in ("lint_text", "lint_file", "lint_paths", "discover", "LintResult"):
+    for name in (
+        "lint_text",
+        "lint_file",
+        "lint_paths",
+        "discover",
+        "LintResult",
+        "convert_text",
+        "convert_file",
+    ):
         assert f"`{name}" in section, name
