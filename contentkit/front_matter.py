@@ -7,6 +7,7 @@ So the block is split here and each format is parsed with a parser that reports 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -440,4 +441,11 @@ def to_json_compatible(value: Any) -> Any:
         return {str(k): to_json_compatible(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_json_compatible(v) for v in value]
+    # YAML's !!set and !!binary load as a set and bytes, which JSON has no word for.
+    if isinstance(value, set | frozenset):
+        return sorted((to_json_compatible(v) for v in value), key=repr)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)  # .nan and .inf: JSON has no such numbers
     return value

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Coverage-guided fuzzing of contentkit's lint and fix with atheris (libFuzzer for Python).
+"""Coverage-guided fuzzing of contentkit's lint, fix and convert with atheris (libFuzzer).
 
 Each input is a whole post as bytes, read exactly as a file from disk is (encoding detection,
-BOM, binary check), then linted with every rule and fixed; a second fix must change nothing.
+BOM, binary check), then linted with every rule, fixed (a second fix must change nothing)
+and converted.
 Anything that raises, other than the InputError that becomes a CK001 finding, is a bug.
 
     pip install -e '.[fuzz]'
@@ -26,6 +27,7 @@ with atheris.instrument_imports(include=["contentkit", "contentkit_rules"]):
     import contentkit.encodings
     import contentkit.markdown  # noqa: F401
     from contentkit.config import settings_from_table
+    from contentkit.convert import ConvertError, convert_document
     from contentkit.document import document_from_bytes
     from contentkit.engine import fix_document, lint_document
     from contentkit.errors import InputError
@@ -54,6 +56,11 @@ def test_one_input(data: bytes) -> None:
     again = fix_document(fixed.document, SETTINGS, unsafe=True)
     if again.text != fixed.text:
         raise AssertionError(f"--fix is not idempotent:\n{fixed.text!r}\n{again.text!r}")
+    # convert: a clear ConvertError is fine, anything else is a bug.
+    try:
+        convert_document(doc).render("json")
+    except ConvertError:
+        pass
     fm = doc.front_matter
     after = fixed.document.front_matter
     if fm is not None and fm.error is None and fm.terminated:

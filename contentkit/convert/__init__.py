@@ -113,8 +113,13 @@ def convert_document(
     if project_links not in PROJECT_LINK_MODES:
         raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
     fm = doc.front_matter
-    broken = fm is not None and (fm.error is not None or not fm.terminated)
-    if fm is not None and broken and "<" in doc.text[fm.start : fm.end]:
+    if fm is not None and not fm.terminated:
+        # Everything after the opener would pass through as "front matter", unconverted.
+        line, column = doc.position(fm.start)
+        raise ConvertError(
+            "front matter opened here is never closed; not converted", doc.path, line, column
+        )
+    if fm is not None and fm.error is not None and "<" in doc.text[fm.start : fm.end]:
         # A block we cannot read that holds markup is not copied raw: it is converted as body.
         doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
     front = _front_matter(doc, normalize_dates)

@@ -165,6 +165,7 @@ class ArticleConverter(MarkdownConverter):
                 for part in [table, *(p for p in parts if p.find_parent("table") is table)]:
                     part.name = "div"
         self._push_down(push)
+        _merge_adjacent_code(soup)
         for lst in lists:
             if lst.parent is None:
                 continue
@@ -669,6 +670,23 @@ def _can_interrupt(lst: Tag) -> bool:
         return False
     start = lst.get("start")
     return lst.name != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
+
+
+_CODE_LIKE = ("code", "kbd", "samp", "tt")
+
+
+def _merge_adjacent_code(soup: Any) -> None:
+    """``<code>a</code><code>b</code>`` is one code span: written as two, the closing and the
+    opening backticks would touch and fuse into one longer (different) delimiter."""
+    for el in soup.find_all(_CODE_LIKE):
+        if el.parent is None:
+            continue
+        nxt = el.next_sibling
+        while isinstance(nxt, Tag) and nxt.name in _CODE_LIKE:
+            for child in list(nxt.contents):
+                el.append(child.extract())
+            nxt.decompose()
+            nxt = el.next_sibling
 
 
 def _row(cells: list[str], width: int) -> str:
