@@ -198,16 +198,9 @@ def _guess_encoding(data: bytes) -> str | None:
     return guess_encoding(data)
 
 
-def read_document(
-    path: str | os.PathLike[str],
-    *,
-    display_path: str | None = None,
-    encoding: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Document:
-    """Read a post from disk, or raise InputError with a message a user can act on."""
-    shown = display_path or str(path)
-    p = Path(path)
+def read_post_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a post, or InputError with a message a user can act on."""
+    p = path
     try:
         if p.is_symlink() and not p.exists():
             raise InputError("broken symbolic link", shown)
@@ -231,6 +224,19 @@ def read_document(
         raise InputError("no such file", shown) from None
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), shown) from None
+    return data
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    display_path: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Read a post from disk, or raise InputError with a message a user can act on."""
+    shown = display_path or str(path)
+    data = read_post_bytes(Path(path), shown, max_bytes)
     return document_from_bytes(data, shown, encoding=encoding)
 
 

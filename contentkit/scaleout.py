@@ -30,7 +30,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from contentkit.errors import ContentkitError, InputError
+from contentkit.document import read_post_bytes
+from contentkit.errors import ContentkitError
 from contentkit.parallel import ordered_map, resolve_jobs
 
 ENGINES = ("local", "dask")
@@ -73,27 +74,6 @@ def convert_bytes(shown: str, data: bytes, options: ConvertOptions) -> Converted
         return Converted(shown, conv.render(options.to))
     except ContentkitError as exc:
         return Converted(shown, error=str(exc))
-
-
-def read_post_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
-    """The bytes of a post, or InputError with the messages ``read_document`` gives."""
-    try:
-        if path.is_symlink() and not path.exists():
-            raise InputError("broken symbolic link", shown)
-        if path.is_dir():
-            raise InputError("is a directory", shown)
-        size = path.stat().st_size
-        if max_bytes and size > max_bytes:
-            raise InputError(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max-file-size)", shown
-            )
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError("permission denied", shown) from None
-    except FileNotFoundError:
-        raise InputError("no such file", shown) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), shown) from None
 
 
 def convert_path(path: Path, shown: str, options: ConvertOptions) -> Converted:

@@ -436,6 +436,9 @@ class SchemaViolation(_SchemaRule):
 
 # ---- dates --------------------------------------------------------------------------------
 
+# The keys Hexo, Jekyll and Hugo read as dates.
+DATE_KEYS = ["date", "updated", "lastmod", "publishDate", "expiryDate"]
+
 _ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}"
     r"(?:(?P<sep>[T ])\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$"
@@ -531,7 +534,7 @@ class InvalidDate(Rule):
     code = "FM010"
     name = "invalid-date"
     summary = "A date key holds a value that does not parse as a date"
-    options = {"keys": ["date", "updated", "lastmod", "publishDate", "expiryDate"]}
+    options = {"keys": DATE_KEYS}
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         for entry, value in _date_entries(doc, list(ctx.options["keys"])):
@@ -589,7 +592,7 @@ class NonIsoDate(Rule):
     summary = "A date not written in ISO 8601"
     fix_applicability = "safe"
     options = {
-        "keys": ["date", "updated", "lastmod", "publishDate", "expiryDate"],
+        "keys": DATE_KEYS,
         "allow_space_separator": True,
     }
 
