@@ -74,6 +74,9 @@ def convert_bytes(shown: str, data: bytes, options: ConvertOptions) -> Converted
         return Converted(shown, conv.render(options.to))
     except ContentkitError as exc:
         return Converted(shown, error=str(exc))
+    except Exception as exc:  # a converter bug on one post must not stop a million-post run
+        detail = f"{type(exc).__name__}: {exc}"
+        return Converted(shown, error=f"{shown}:1:1: internal error while converting: {detail}")
 
 
 def convert_path(path: Path, shown: str, options: ConvertOptions) -> Converted:
