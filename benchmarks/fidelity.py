@@ -22,53 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from peers import peers  # noqa: E402
+
 from contentkit.convert import convert_document  # noqa: E402
 from contentkit.convert.fidelity import DIMENSIONS, Score, score  # noqa: E402
 from contentkit.document import Document, read_document  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "posts"
 HARD = ROOT / "tests" / "fixtures" / "convert"
-
-
-def peers() -> dict[str, Callable[[str], str]]:
-    found: dict[str, Callable[[str], str]] = {}
-    try:
-        import markdownify
-
-        found["markdownify"] = lambda h: markdownify.markdownify(h)
-    except ImportError:
-        pass
-    try:
-        import html2text
-
-        def h2t(h: str) -> str:
-            conv = html2text.HTML2Text()
-            conv.body_width = 0
-            return conv.handle(h)
-
-        found["html2text"] = h2t
-    except ImportError:
-        pass
-    try:
-        import html_to_markdown
-
-        def htm(h: str) -> str:
-            result = html_to_markdown.convert(h)
-            return str(getattr(result, "content", result))
-
-        found["html-to-markdown"] = htm
-    except ImportError:
-        pass
-    try:
-        import pypandoc
-
-        pypandoc.get_pandoc_version()
-        found["pandoc"] = lambda h: pypandoc.convert_text(
-            h, "gfm", format="html", extra_args=["--sandbox"]
-        )
-    except (ImportError, OSError):
-        pass
-    return found
 
 
 Row = tuple[str, dict[str, float], int, int, int, float]  # name, scores, raw, unsafe, perfect, s
@@ -106,6 +67,9 @@ def run(docs: list[Document], details: str | None) -> list[Row]:
 
     converters["contentkit (clean)"] = clean
     for name, fn in peers().items():
+        if isinstance(fn, str):
+            print(f"{name}: {fn}", file=sys.stderr)
+            continue
         converters[name] = lambda d, fn=fn: (d.body, fn(d.body))
     for name, conv in converters.items():
         totals = dict.fromkeys(DIMENSIONS, 0.0)

@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_SOURCE, build_corpus
+from peers import peers
 
 _FRONT = re.compile(r"\A\s*---\r?\n.*?\r?\n---\r?\n", re.S)
 
@@ -127,44 +128,6 @@ def contentkit_converter() -> Callable[..., object] | None:
     except ImportError:
         return None
     return lambda html, links="clean": convert_text(html, to="markdown", project_links=links)
-
-
-def peers() -> dict[str, Callable[[str], object] | str]:
-    found: dict[str, Callable[[str], object] | str] = {}
-    try:
-        from markdownify import markdownify
-
-        found["markdownify"] = lambda h: markdownify(h)
-    except ImportError as exc:
-        found["markdownify"] = f"not installed ({exc.name})"
-    try:
-        import html2text
-
-        def h2t(h: str) -> str:
-            conv = html2text.HTML2Text()
-            conv.body_width = 0
-            return conv.handle(h)
-
-        found["html2text"] = h2t
-    except ImportError as exc:
-        found["html2text"] = f"not installed ({exc.name})"
-    try:
-        from html_to_markdown import convert as h2m
-
-        found["html-to-markdown"] = lambda h: h2m(h)
-    except ImportError as exc:
-        found["html-to-markdown"] = f"not installed ({exc.name})"
-    try:
-        import pypandoc
-
-        pypandoc.get_pandoc_version()
-        # --sandbox: no network (pandoc would try to fetch iframes), as a converter should.
-        found["pandoc"] = lambda h: pypandoc.convert_text(
-            h, "commonmark", format="html", extra_args=["--sandbox", "--quiet"]
-        )
-    except (ImportError, OSError) as exc:
-        found["pandoc"] = f"not available ({exc})"
-    return found
 
 
 def main() -> None:
