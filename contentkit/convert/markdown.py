@@ -18,6 +18,7 @@ describes) and fixes each failure where it arises:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,6 +37,7 @@ from contentkit.convert.html import (
     safe_url,
     style_emphasis,
 )
+from contentkit.convert.soup import parse as parse_html
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
@@ -109,7 +111,15 @@ class ArticleConverter(MarkdownConverter):
         self._alt_list: set[int] = set()
 
     # ---- entry point ------------------------------------------------------------------------
+    def convert(self, html: str) -> str:
+        # The tree BeautifulSoup(html, **bs4_options) builds, built in a fraction of its time.
+        return self.convert_soup(parse_html(html))
+
     def convert_soup(self, soup: Any) -> str:
+        # One converter may convert many documents (html_to_markdown reuses one per thread).
+        self._cells.clear()
+        self._li_number.clear()
+        self._alt_list.clear()
         self.prepare(soup)
         text: str = self.process_tag(soup, parent_tags=set())
         return finish(text)
@@ -122,6 +132,7 @@ class ArticleConverter(MarkdownConverter):
         push: list[Tag] = []
         lists: list[Tag] = []
         tables: list[Tag] = []
+        code: list[Tag] = []  # code-like elements in document order
         # (element, depth, block nesting)
         stack: list[tuple[Tag, int, int]] = [(soup, 0, 0)]
         while stack:
@@ -131,6 +142,8 @@ class ArticleConverter(MarkdownConverter):
                 self._css_emphasis(el, push)
             if name == "img":
                 self._prepare_img(el)
+            elif name in _CODE_LIKE:
+                code.append(el)
             elif name in _PUSH_DOWN:
                 push.append(el)
             elif name in ("ul", "ol"):
@@ -165,7 +178,9 @@ class ArticleConverter(MarkdownConverter):
                 for part in [table, *(p for p in parts if p.find_parent("table") is table)]:
                     part.name = "div"
         self._push_down(push)
-        _merge_adjacent_code(soup)
+        # The reshaping above neither makes nor renames code elements, nor reorders them: the
+        # ones seen on the walk are those a search of the tree would find now.
+        _merge_adjacent_code(code)
         for lst in lists:
             if lst.parent is None:
                 continue
@@ -675,16 +690,18 @@ def _can_interrupt(lst: Tag) -> bool:
 _CODE_LIKE = ("code", "kbd", "samp", "tt")
 
 
-def _merge_adjacent_code(soup: Any) -> None:
+def _merge_adjacent_code(elements: list[Tag]) -> None:
     """``<code>a</code><code>b</code>`` is one code span: written as two, the closing and the
     opening backticks would touch and fuse into one longer (different) delimiter."""
-    for el in soup.find_all(_CODE_LIKE):
-        if el.parent is None:
+    merged: set[int] = set()
+    for el in elements:
+        if id(el) in merged or el.parent is None:
             continue
         nxt = el.next_sibling
         while isinstance(nxt, Tag) and nxt.name in _CODE_LIKE:
             for child in list(nxt.contents):
                 el.append(child.extract())
+            merged.add(id(nxt))
             nxt.decompose()
             nxt = el.next_sibling
 
@@ -904,6 +921,14 @@ def finish(text: str) -> str:
     return text + "\n" if text else ""
 
 
+_local = threading.local()
+
+
 def html_to_markdown(html: str) -> str:
     """Convert an HTML fragment or page to Markdown."""
-    return ArticleConverter().convert(html)
+    # Making a converter costs markdownify's option merging (a dir() of two classes) and an
+    # empty conversion-function cache: one converter per thread does it once.
+    conv = getattr(_local, "converter", None)
+    if conv is None:
+        conv = _local.converter = ArticleConverter()
+    return conv.convert(html)
