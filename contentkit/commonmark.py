@@ -106,19 +106,42 @@ MARKERS = {
 }
 OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE, "\ufdd8": "\ufdd9"}
 _UNDERSCORE = {EM_OPEN: "\ufdd8", EM_CLOSE: "\ufdd9"}
-_RUN = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]+")
-_ONE = re.compile("[\ufdd0-\ufdd5\ufdd8\ufdd9]")
+_MARKER_CHARS = tuple(MARKERS)
 # A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
 _MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
 
 
 def merge_spans(text: str) -> str:
     """Join a span closed and at once reopened (``**a****b**``); drop empty spans."""
+    if not any(ch in text for ch in _MARKER_CHARS):
+        return text  # nothing to merge (and a regular expression would read every character)
     while True:
         merged = _MERGE.sub("", text)
         if merged == text:
             return text
         text = merged
+
+
+def _marker_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of placeholder markers, in order.
+
+    Markers are few and the text long (and rarely ASCII): a search per marker character with
+    ``str.find`` is many times faster than a regular expression scanning every character.
+    """
+    found: list[int] = []
+    for ch in _MARKER_CHARS:
+        i = text.find(ch)
+        while i >= 0:
+            found.append(i)
+            i = text.find(ch, i + 1)
+    found.sort()
+    runs: list[tuple[int, int]] = []
+    for i in found:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def resolve_emphasis(text: str) -> str:
@@ -128,14 +151,16 @@ def resolve_emphasis(text: str) -> str:
     nothing can make it flank (whitespace inside the span), both ends of the span are dropped,
     so the reader never shows stray asterisks.
     """
-    if not _RUN.search(text):
+    if not any(ch in text for ch in _MARKER_CHARS):
         return text
     text = merge_spans(text)
+    # The runs stay where they are from here on: markers are only swapped for other markers.
+    runs = _marker_runs(text)
     # Pair the markers (they nest properly: the converter writes them around whole elements).
     partner: dict[int, int] = {}
     stack: list[int] = []
-    for m in _RUN.finditer(text):
-        for i in range(m.start(), m.end()):
+    for start, end in runs:
+        for i in range(start, end):
             ch = text[i]
             if ch in OPENERS:
                 stack.append(i)
@@ -144,31 +169,34 @@ def resolve_emphasis(text: str) -> str:
                 partner[i], partner[j] = j, i
     # "*a*" closing right where "**b**" opens would fuse into one run "***" that the reader
     # may split the wrong way: such an emphasis is written with "_" instead.
-    chars = list(text)
-    for m in _RUN.finditer(text):
-        run = [i for i in range(m.start(), m.end()) if i in partner]
+    swaps: dict[int, str] = {}  # marker position -> the "_" marker written there instead
+    for start, end in runs:
+        run = [i for i in range(start, end) if i in partner]
         kinds = {text[i] for i in run}
         # ("***" is also ambiguous: a later "*" may close its "**" part.)
         if kinds & {STRONG_OPEN, STRONG_CLOSE} and kinds & {EM_OPEN, EM_CLOSE}:
             for i in run:
                 if text[i] in _UNDERSCORE:
-                    chars[i] = _UNDERSCORE[text[i]]
-                    chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
+                    swaps[i] = _UNDERSCORE[text[i]]
+                    swaps[partner[i]] = _UNDERSCORE[text[partner[i]]]
     # An emphasis run between two punctuation characters can both open and close, and the
     # reader may pair it with a neighbouring bold run: written with "_", it pairs only with "_".
-    for m in _RUN.finditer(text):
-        before = text[m.start() - 1] if m.start() else ""
-        after = text[m.end()] if m.end() < len(text) else ""
+    for start, end in runs:
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
         if is_punctuation(before) and is_punctuation(after) and before not in "*_":
-            for i in range(m.start(), m.end()):
-                if i in partner and text[i] in _UNDERSCORE and chars[i] == text[i]:
-                    chars[i] = _UNDERSCORE[text[i]]
-                    chars[partner[i]] = _UNDERSCORE[text[partner[i]]]
-    text = "".join(chars)
+            for i in range(start, end):
+                if i in partner and text[i] in _UNDERSCORE and i not in swaps:
+                    swaps[i] = _UNDERSCORE[text[i]]
+                    swaps[partner[i]] = _UNDERSCORE[text[partner[i]]]
+    if swaps:
+        chars = list(text)
+        for i, ch in swaps.items():
+            chars[i] = ch
+        text = "".join(chars)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
-    for m in _RUN.finditer(text):
-        start, end = m.start(), m.end()
+    for start, end in runs:
         # Markers of different characters ("*" then "~~") are separate delimiter runs to the
         # reader: each is judged with the characters really around it.
         groups: list[tuple[str, list[int]]] = []
@@ -217,7 +245,7 @@ def resolve_emphasis(text: str) -> str:
             refs.add(i - 1)
     out: list[str] = []
     last = 0
-    spots = sorted(refs | {m.start() for m in _ONE.finditer(text)})
+    spots = sorted(refs.union(*(range(a, b) for a, b in runs)))
     for i in spots:
         ch = text[i]
         out.append(text[last:i])

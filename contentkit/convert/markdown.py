@@ -42,6 +42,7 @@ from contentkit.convert.soup import parse as parse_html
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
 _NONCHAR = re.compile("[\ufdd0-\ufdef]")
+_NO_FN = object()  # "no conversion function looked up yet" (None means "there is none")
 
 
 def _clean(text: str) -> str:
@@ -109,6 +110,8 @@ class ArticleConverter(MarkdownConverter):
         self._cells: dict[int, tuple[str, bool, int]] = {}
         self._li_number: dict[int, int] = {}
         self._alt_list: set[int] = set()
+        self._tag_sets: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+        self._conv_fns: dict[str, Any] = {}
 
     # ---- entry point ------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -120,8 +123,9 @@ class ArticleConverter(MarkdownConverter):
         self._cells.clear()
         self._li_number.clear()
         self._alt_list.clear()
+        self._tag_sets.clear()
         self.prepare(soup)
-        text: str = self.process_tag(soup, parent_tags=set())
+        text: str = self.process_tag(soup, parent_tags=frozenset())
         return finish(text)
 
     # ---- the one pass over the tree ---------------------------------------------------------
@@ -296,37 +300,39 @@ class ArticleConverter(MarkdownConverter):
     def process_tag(self, node: Any, parent_tags: Any = None) -> str:
         """markdownify's walk, minus its per-node ``find_parent('pre')`` (a climb to the root
         through bs4's filter machinery for every element: most of its run time)."""
-        if parent_tags is None:
-            parent_tags = set()
+        if type(parent_tags) is not frozenset:
+            parent_tags = frozenset(parent_tags or ())
         name = node.name
-        in_pre = name == "pre" or "pre" in parent_tags
+        # The tags seen from inside this element: one frozenset per (context, name), shared by
+        # every element in the same context instead of a new set per element.
+        tags = self._tag_sets.get((parent_tags, name))
+        if tags is None:
+            inner = set(parent_tags)
+            inner.add(name)
+            if name in HEADINGS or name in ("td", "th"):
+                inner.add("_inline")
+            if name in ("pre", "code", "kbd", "samp", "tt"):
+                inner.add("_noformat")
+            tags = self._tag_sets[(parent_tags, name)] = frozenset(inner)
+        in_pre = "pre" in tags
         remove_inside = name in _WS_INSIDE
-        children: list[Any] = []
         contents = node.contents
         last = len(contents) - 1
+        strings = []
         for i, el in enumerate(contents):
-            if isinstance(el, Tag):
-                children.append(el)
-            elif isinstance(el, PreformattedString) or not isinstance(el, NavigableString):
+            kind = type(el)
+            if kind is Tag or (kind is not NavigableString and isinstance(el, Tag)):
+                out = self.process_tag(el, tags)
+            elif kind is not NavigableString and (
+                isinstance(el, PreformattedString) or not isinstance(el, NavigableString)
+            ):
                 continue  # comments, doctypes, processing instructions, CDATA: never shown
             elif el.strip():
-                children.append(el)
+                out = self.process_text(el, tags)
             elif remove_inside and (i == 0 or i == last):
                 continue
             elif _is_block(el.previous_sibling) or _is_block(el.next_sibling):
                 continue
-            else:
-                children.append(el)
-        tags = set(parent_tags)
-        tags.add(name)
-        if name in HEADINGS or name in ("td", "th"):
-            tags.add("_inline")
-        if name in ("pre", "code", "kbd", "samp", "tt"):
-            tags.add("_noformat")
-        strings = []
-        for el in children:
-            if isinstance(el, Tag):
-                out = self.process_tag(el, tags)
             else:
                 out = self.process_text(el, tags)
             if out:
@@ -337,17 +343,21 @@ class ArticleConverter(MarkdownConverter):
             # Collapse newlines at child boundaries to at most two (markdownify's rule).
             parts: list[str] = []
             for out in strings:
-                body = out.lstrip("\n")
-                lead = len(out) - len(body)
-                if lead and parts:
-                    trail = len(parts[-1]) - len(parts[-1].rstrip("\n"))
-                    if trail:
+                if parts and out[0] == "\n":
+                    body = out.lstrip("\n")
+                    lead = len(out) - len(body)
+                    prev = parts[-1]
+                    if prev.endswith("\n"):
+                        stripped = prev.rstrip("\n")
+                        trail = len(prev) - len(stripped)
                         keep = min(2, max(trail, lead))
-                        parts[-1] = parts[-1].rstrip("\n") + "\n" * keep
+                        parts[-1] = stripped + "\n" * keep
                         out = body
                 parts.append(out)
             text = "".join(parts)
-        fn = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
+        fn = self._conv_fns.get(name, _NO_FN)
+        if fn is _NO_FN:
+            fn = self._conv_fns[name] = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
         if fn is not None:
             text = fn(node, text, parent_tags=parent_tags)
         return text
@@ -917,7 +927,9 @@ def finish(text: str) -> str:
     if BREAK in text:
         text = _resolve_breaks(text)
     text = cm.resolve_emphasis(text)
-    text = _BLANK_LINES.sub("\n\n", text.strip("\n"))
+    text = text.strip("\n")
+    if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
+        text = _BLANK_LINES.sub("\n\n", text)
     return text + "\n" if text else ""
 
 

@@ -82,11 +82,14 @@ class _Target:
         siblings = parent.contents
         prev = self.last
         el = Tag.__new__(Tag)
-        attrs = XMLAttributeDict()
-        for k, v in attrib.items():
-            if k[0] == "{":
-                raise _Unusual(k)
-            attrs[k] = v
+        if attrib:
+            # Values are strings: bs4's per-item __setitem__ would store them unchanged.
+            attrs = XMLAttributeDict(attrib)
+            for k in attrs:
+                if k[0] == "{":
+                    raise _Unusual(k)
+        else:
+            attrs = XMLAttributeDict()
         el.__dict__ = {
             "parser_class": BeautifulSoup,
             "name": tag,
@@ -171,13 +174,9 @@ class _Target:
     def _flush(self, cls: type[NavigableString]) -> None:
         text = "".join(self.data_parts)
         self.data_parts = []
-        if not self.preserving:
+        if not self.preserving and not text.strip(_ASCII_SPACES):
             # bs4's endData: a run of nothing but ASCII whitespace becomes one newline or space.
-            for ch in text:
-                if ch not in _ASCII_SPACES:
-                    break
-            else:
-                text = "\n" if "\n" in text else " "
+            text = "\n" if "\n" in text else " "
         if cls is NavigableString and self.containers:
             cls = self.string_containers[self.containers[-1]]
         parent = self.stack[-1]
