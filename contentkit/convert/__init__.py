@@ -13,11 +13,14 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
 from contentkit.links import DEFAULT_OPTIONS, LinkVerdict, judge_links
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 Target = Literal["markdown", "json", "jsonl"]
 ProjectLinks = Literal["keep", "clean", "strip"]
@@ -138,20 +141,22 @@ def convert_document(
         # carries raw HTML, which never reaches the output: then the body is rendered by the
         # CommonMark reader and converted back like any HTML.
         markdown = body.lstrip("\r\n")
-        if _has_raw_html(markdown):
+        if "<" in markdown:
             from contentkit.markdown import parser
 
-            markdown = html_to_markdown(parser().render(markdown))
+            # One parse serves both the check and the rendering (md.render(src, env) is
+            # md.renderer.render(md.parse(src, env), md.options, env)).
+            md = parser()
+            env: dict[str, Any] = {}
+            tokens = md.parse(markdown, env)
+            if _has_raw_html(tokens):
+                markdown = html_to_markdown(md.renderer.render(tokens, md.options, env))
         return Conversion(doc, markdown, front, verdicts, unwrapped, body)
     return Conversion(doc, html_to_markdown(body), front, verdicts, unwrapped, body)
 
 
-def _has_raw_html(markdown: str) -> bool:
-    if "<" not in markdown:
-        return False
-    from contentkit.markdown import parser
-
-    for tok in parser().parse(markdown):
+def _has_raw_html(tokens: list[Token]) -> bool:
+    for tok in tokens:
         if tok.type == "html_block":
             return True
         if any(c.type == "html_inline" for c in tok.children or ()):
