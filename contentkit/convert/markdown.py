@@ -164,7 +164,8 @@ class ArticleConverter(MarkdownConverter):
                 if not isinstance(child, Tag):
                     continue
                 cname = child.name
-                if cname in INVISIBLE or is_hidden(child.attrs):
+                # (is_hidden needs attributes: most elements have none)
+                if cname in INVISIBLE or (child.attrs and is_hidden(child.attrs)):
                     drop.append(child)
                     continue
                 child_nesting = nesting + (cname in _NESTING)
@@ -359,7 +360,7 @@ class ArticleConverter(MarkdownConverter):
         if fn is _NO_FN:
             fn = self._conv_fns[name] = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
         if fn is not None:
-            text = fn(node, text, parent_tags=parent_tags)
+            text = fn(node, text, parent_tags)
         return text
 
     # ---- text -------------------------------------------------------------------------------
