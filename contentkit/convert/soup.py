@@ -42,7 +42,19 @@ class _Target:
         self.container_types = {n: {c} for n, c in self.string_containers.items()}
         self.value_list_class = builder.attribute_value_list_class
         self.void = frozenset(builder.empty_element_tags or ())
+        # Per tag name: (can_be_empty_element, interesting_string_types, whitespace-preserving,
+        # string container), as Tag.__init__ and BeautifulSoup.pushTag would work them out.
+        self.kinds: dict[str, tuple[bool, Any, bool, bool]] = {}
         self.begin()
+
+    def _kind(self, tag: str) -> tuple[bool, Any, bool, bool]:
+        kind = self.kinds[tag] = (
+            tag in self.void,
+            self.container_types.get(tag, self.main_types),
+            tag in self.preserve,
+            tag in self.string_containers,
+        )
+        return kind
 
     def begin(self) -> None:
         soup = BeautifulSoup.__new__(BeautifulSoup)
@@ -70,7 +82,7 @@ class _Target:
         self.data_parts: list[str] = []
         self.preserving = 0  # open <pre>/<textarea> elements
         self.containers: list[str] = []  # open string-container elements (script, style, ...)
-        self.counter: Counter[str] = Counter()
+        self.counter: dict[str, int] = {}  # open elements by name
 
     # ---- events -----------------------------------------------------------------------------
     def start(self, tag: str, attrib: Any, nsmap: Any = None) -> None:
@@ -81,6 +93,7 @@ class _Target:
         parent = self.stack[-1]
         siblings = parent.contents
         prev = self.last
+        kind = self.kinds.get(tag) or self._kind(tag)
         el = Tag.__new__(Tag)
         if attrib:
             # Values are strings: bs4's per-item __setitem__ would store them unchanged.
@@ -108,10 +121,10 @@ class _Target:
             "next_sibling": None,
             "previous_sibling": siblings[-1] if siblings else None,
             "hidden": False,
-            "can_be_empty_element": tag in self.void,
+            "can_be_empty_element": kind[0],
             "cdata_list_attributes": None,
             "preserve_whitespace_tags": self.preserve,
-            "interesting_string_types": self.container_types.get(tag, self.main_types),
+            "interesting_string_types": kind[1],
         }
         if siblings:
             siblings[-1].next_sibling = el
@@ -120,24 +133,27 @@ class _Target:
         siblings.append(el)
         self.last = el
         self.stack.append(el)
-        self.counter[tag] += 1
-        if tag in self.preserve:
+        counter = self.counter
+        counter[tag] = counter.get(tag, 0) + 1
+        if kind[2]:
             self.preserving += 1
-        if tag in self.string_containers:
+        if kind[3]:
             self.containers.append(tag)
 
     def end(self, tag: str) -> None:
         if self.data_parts:
             self._flush(NavigableString)
-        if len(self.stack) > 1 and self.counter.get(tag):
-            # bs4's _popToTag: pop up to and including the innermost open element of this name.
-            while len(self.stack) > 1:
-                el = self.stack.pop()
-                name = el.name
+        stack = self.stack
+        if len(stack) > 1 and self.counter.get(tag):
+            # bs4's _popToTag: pop up to and including the innermost open element of this name
+            # (lxml's events are balanced: nearly always just the element on top).
+            while len(stack) > 1:
+                name = stack.pop().name
                 self.counter[name] -= 1
-                if name in self.preserve:
+                kind = self.kinds[name]
+                if kind[2]:
                     self.preserving -= 1
-                if name in self.string_containers:
+                if kind[3]:
                     self.containers.pop()  # always the innermost open container
                 if name == tag:
                     break
