@@ -7,7 +7,11 @@ version holds an entry per (effective settings, path, file content):
 - the key is a BLAKE2b hash of the settings fingerprint (contentkit version and source, every
   installed rule plugin's version, the effective configuration with command-line overrides,
   the enabled rules, the schema file's content), the path as reported, and the file's bytes;
-- the value is the findings as JSON (never pickle: a cache is data, not code) with a checksum.
+- the value is the findings as JSON (never pickle: a cache is data, not code) with a checksum,
+  and, beside them, the same findings as the default text report prints them with their
+  counts per rule (:class:`RenderedFindings`), with a checksum of its own. A warm run that
+  prints the plain text report reads only that: rebuilding tens of thousands of Diagnostic
+  objects from JSON just to print them again cost more than the rest of a warm run together.
 
 Nothing in the cache is trusted: a file that is not ours (no magic row, another layout), a
 database SQLite calls corrupt, an entry whose checksum or shape is wrong are all ignored, and
@@ -21,7 +25,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -33,7 +38,7 @@ from contentkit.diagnostics import Diagnostic, Edit, Fix, Severity
 
 CACHE_DIR_NAME = ".contentkit_cache"
 MAGIC = "contentkit-lint-cache"
-LAYOUT = "2"  # bump when the entry format changes
+LAYOUT = "3"  # bump when the entry format changes
 _DB_NAME = f"lint-v{LAYOUT}.sqlite"
 
 
@@ -269,6 +274,58 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).digest()
 
 
+@dataclass(frozen=True)
+class RenderedFindings:
+    """A post's findings exactly as the plain text report prints them, with what the summary
+    and ``--statistics`` count: per (code, name), the findings and their safe and unsafe fixes.
+    """
+
+    text: str
+    counts: tuple[tuple[str, str, int, int, int], ...]
+
+    @property
+    def findings(self) -> int:
+        return sum(c[2] for c in self.counts)
+
+
+def render_findings(diagnostics: Sequence[Diagnostic]) -> RenderedFindings:
+    from contentkit.reporters import ReportOptions
+    from contentkit.reporters.text import report
+
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)  # as the streaming report sorts
+    counts: dict[tuple[str, str], list[int]] = {}
+    for d in ordered:
+        row = counts.setdefault((d.code, d.name), [0, 0, 0])
+        row[0] += 1
+        if d.fix is not None:
+            row[1 if d.fix.applicability == "safe" else 2] += 1
+    return RenderedFindings(
+        report(ordered, ReportOptions()),
+        tuple((code, name, *row) for (code, name), row in counts.items()),  # type: ignore[misc]
+    )
+
+
+def encode_rendered(rendered: RenderedFindings) -> bytes:
+    return json.dumps(
+        [rendered.text, rendered.counts], ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def decode_rendered(blob: bytes) -> RenderedFindings:
+    """ValueError/TypeError for anything that is not what encode_rendered writes."""
+    text, counts = json.loads(blob.decode("utf-8"))
+    if type(text) is not str or type(counts) is not list:
+        raise ValueError("bad rendered findings")
+    rows = []
+    for code, name, n, safe, unsafe in counts:
+        if not (type(code) is str and type(name) is str):
+            raise ValueError("bad rendered findings")
+        if not (type(n) is int and type(safe) is int and type(unsafe) is int):
+            raise ValueError("bad rendered findings")
+        rows.append((code, name, n, safe, unsafe))
+    return RenderedFindings(text, tuple(rows))
+
+
 # ---- the store -----------------------------------------------------------------------------
 
 
@@ -290,7 +347,8 @@ def path_key(fingerprint: str, path: str) -> bytes:
 class LintCache:
     """One process's handle on one cache folder. Opened lazily; after any error, stays off.
 
-    Two tables: ``entries`` maps a content key (settings, path, bytes) to findings, and
+    Three tables: ``entries`` maps a content key (settings, path, bytes) to findings,
+    ``rendered`` the same key to the findings as printed (RenderedFindings), and
     ``files`` maps (settings, path) to the content key last seen with the file's size, mtime,
     ctime and inode, so that a warm run need not read and hash files whose stat is unchanged.
     """
@@ -304,7 +362,7 @@ class LintCache:
         self.hits = 0
         self.misses = 0
         self.rejected = 0  # entries or files ignored because they were not trustworthy
-        self._pending: list[tuple[bytes, bytes, bytes]] = []
+        self._pending: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []  # key, findings, text
         self._pending_files: list[tuple[bytes, int, int, int, int, bytes]] = []
 
     # Connections must not cross fork(): each worker process opens its own.
@@ -326,6 +384,7 @@ class LintCache:
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _mark_cache_dir(self.folder)
+        _remove_older_layouts(self.path)
         try:
             return self._connect_checked()
         except sqlite3.DatabaseError:
@@ -349,6 +408,11 @@ class LintCache:
             )
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
+                " checksum BLOB NOT NULL) WITHOUT ROWID"
+            )
+            # A table of its own, so that a warm run reads only these pages, not the findings.
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS rendered (key BLOB PRIMARY KEY, text BLOB NOT NULL,"
                 " checksum BLOB NOT NULL) WITHOUT ROWID"
             )
             conn.execute(
@@ -381,17 +445,28 @@ class LintCache:
             return []
         return rows
 
-    def known_files(self, keys: list[bytes]) -> dict[bytes, tuple[tuple[int, ...], bytes]]:
-        """(stat signature, content key) recorded for each path key."""
-        sql = (
-            "SELECT key, size, mtime_ns, ctime_ns, ino, content_key FROM files"
-            " WHERE key IN ({marks})"
-        )
-        return {
-            row[0]: (tuple(row[1:5]), row[5])
-            for row in self._select(sql, keys)
-            if isinstance(row[5], bytes)
-        }
+    def known_files(
+        self, keys: list[bytes], rendered: bool = False
+    ) -> dict[bytes, tuple[tuple[int, ...], bytes, RenderedFindings | None]]:
+        """(stat signature, content key, and with ``rendered`` that content's rendered
+        findings if the cache has them) recorded for each path key: one query, not two."""
+        if rendered:
+            sql = (
+                "SELECT f.key, f.size, f.mtime_ns, f.ctime_ns, f.ino, f.content_key,"
+                " r.text, r.checksum FROM files AS f LEFT JOIN rendered AS r"
+                " ON r.key = f.content_key WHERE f.key IN ({marks})"
+            )
+        else:
+            sql = (
+                "SELECT key, size, mtime_ns, ctime_ns, ino, content_key, NULL, NULL FROM files"
+                " WHERE key IN ({marks})"
+            )
+        found: dict[bytes, tuple[tuple[int, ...], bytes, RenderedFindings | None]] = {}
+        for row in self._select(sql, keys):
+            if isinstance(row[5], bytes):
+                text = self._verified_rendered(row[6], row[7]) if row[6] is not None else None
+                found[row[0]] = (tuple(row[1:5]), row[5], text)
+        return found
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
         """Verified payloads of the keys that have an entry (one query per chunk of files)."""
@@ -403,6 +478,33 @@ class LintCache:
             else:
                 self.rejected += 1
         return found
+
+    def get_rendered(self, keys: list[bytes]) -> dict[bytes, RenderedFindings]:
+        """Like get_many, but the findings as the text report prints them (see the module
+        docstring); an entry that is malformed is left out, so it counts as a miss."""
+        found: dict[bytes, RenderedFindings] = {}
+        sql = "SELECT key, text, checksum FROM rendered WHERE key IN ({marks})"
+        for key, blob, checksum in self._select(sql, keys):
+            text = self._verified_rendered(blob, checksum)
+            if text is not None:
+                found[key] = text
+        return found
+
+    def _verified_rendered(self, blob: object, checksum: object) -> RenderedFindings | None:
+        if not isinstance(blob, bytes) or checksum != _checksum(blob):
+            self.rejected += 1
+            return None
+        try:
+            return decode_rendered(blob)
+        except (ValueError, TypeError, UnicodeDecodeError):
+            self.rejected += 1
+            return None
+
+    def count_hit(self, hit: bool) -> None:
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
 
     def decode(self, payload: bytes | None, path: str) -> list[Diagnostic] | None:
         """The findings of a payload from ``get_many``; None (a miss) if it is malformed."""
@@ -424,8 +526,10 @@ class LintCache:
     def put(self, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
         if self.disabled:
             return
+        diagnostics = list(diagnostics)
         payload = encode_diagnostics(diagnostics)
-        self._pending.append((key, payload, _checksum(payload)))
+        rendered = encode_rendered(render_findings(diagnostics))
+        self._pending.append((key, payload, _checksum(payload), rendered, _checksum(rendered)))
         if len(self._pending) >= 256:
             self.flush()
 
@@ -448,7 +552,13 @@ class LintCache:
         try:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", [r[:3] for r in rows]
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)",
+                    [(r[0], r[3], r[4]) for r in rows],
+                )
                 conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
         except sqlite3.Error:
             self.disabled = True
@@ -461,6 +571,16 @@ class LintCache:
             except sqlite3.Error:
                 pass
         self._conn = None
+
+
+def _remove_older_layouts(db: Path) -> None:
+    """An older layout's database beside this one is dead weight: no run will read it."""
+    for old in db.parent.glob("lint-v*.sqlite*"):
+        if not old.name.startswith(db.name):
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
 def _mark_cache_dir(folder: Path) -> None:

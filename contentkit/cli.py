@@ -196,6 +196,7 @@ def lint(
             jobs=workers,
             use_cache=not no_cache,
             keep_text=diff,
+            rendered_ok=report.prints_rendered and not (fix or diff or write_baseline or baseline),
             cache_dir=cache_dir,
         ):
             if result.error is not None:
@@ -210,6 +211,9 @@ def lint(
                 recorder.add(result.diagnostics)
                 continue
             diagnostics = known.filter(result.diagnostics) if known else result.diagnostics
+            if result.rendered is not None:
+                report.add_rendered(result.rendered, result.cached)
+                continue
             report.add(result.path, diagnostics, result.fixes_applied, result.cached)
         if recorder is not None:
             n = recorder.write()

@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from contentkit.diagnostics import Diagnostic
 from contentkit.reporters import ReportOptions, get_reporter
+
+if TYPE_CHECKING:
+    from contentkit.cache import RenderedFindings
 
 WHOLE_DOCUMENT_FORMATS = frozenset({"sarif", "junit"})
 
@@ -38,6 +41,25 @@ class StreamingReport:
         # Whole-document formats only: every finding and every file linted.
         self._kept: list[Diagnostic] = []
         self._paths: list[str] = []
+
+    @property
+    def prints_rendered(self) -> bool:
+        """Whether cached posts may come as RenderedFindings: the plain text report."""
+        return self.format == "text" and not self.options.color and not self.options.show_source
+
+    def add_rendered(self, rendered: RenderedFindings, cached: bool = True) -> None:
+        """A post whose findings come already printed (see ``prints_rendered``)."""
+        self.files += 1
+        self.cached += cached
+        for code, name, n, safe, unsafe in rendered.counts:
+            self.counts[(code, name)] += n
+            self.safe += safe
+            self.unsafe += unsafe
+            if safe:
+                self.fixable_codes.add(code)
+            self.findings += n
+        if rendered.text:
+            self.out.write(rendered.text)
 
     @property
     def _whole_document(self) -> bool:
