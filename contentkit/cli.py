@@ -16,7 +16,6 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from contentkit import __version__
-from contentkit import baseline as baseline_mod
 from contentkit.api import LintResult
 from contentkit.config import load_settings, split_selectors
 from contentkit.errors import ContentkitError
@@ -180,8 +179,10 @@ def lint(
     errors: list[ContentkitError] = []
     started = time.perf_counter()
     try:
-        recorder = baseline_mod.BaselineRecorder(write_baseline) if write_baseline else None
-        known = baseline_mod.BaselineFilter(baseline) if baseline else None
+        from contentkit.baseline import BaselineFilter, BaselineRecorder
+
+        recorder = BaselineRecorder(write_baseline) if write_baseline else None
+        known = BaselineFilter(baseline) if baseline else None
         workers = resolve_jobs(
             jobs if jobs is not None else load_settings(None, config_file=config).jobs
         )
@@ -221,8 +222,10 @@ def lint(
             _echo_errors(errors)
             raise typer.Exit(2 if errors else 0)
     except ContentkitError as exc:
+        report.flush()  # what was found before the error is still printed
         fail(exc)
     except OSError as exc:
+        report.flush()
         fail(f"{exc.filename or write_baseline}: cannot write: {exc.strerror}")
     if diff:
         _echo_errors(errors)
