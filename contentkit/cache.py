@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -333,6 +334,9 @@ def decode_rendered(blob: bytes) -> RenderedFindings:
 # its stat is not recorded (git's "racily clean" rule), so the next run reads its content.
 RACY_NS = 2_000_000_000
 
+# Cached findings of files no run has looked up for this many days are dropped.
+KEEP_DAYS = 30
+
 
 def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
@@ -344,6 +348,25 @@ def path_key(fingerprint: str, path: str) -> bytes:
     ).digest()
 
 
+_TABLES = {
+    "meta": "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "entries": (
+        "CREATE TABLE entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
+        " checksum BLOB NOT NULL, written_day INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+    # A table of its own, so that a warm run reads only these pages, not the findings.
+    "rendered": (
+        "CREATE TABLE rendered (key BLOB PRIMARY KEY, text BLOB NOT NULL,"
+        " checksum BLOB NOT NULL) WITHOUT ROWID"
+    ),
+    "files": (
+        "CREATE TABLE files (key BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+        " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,"
+        " content_key BLOB NOT NULL, used_day INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+}
+
+
 class LintCache:
     """One process's handle on one cache folder. Opened lazily; after any error, stays off.
 
@@ -351,6 +374,11 @@ class LintCache:
     ``rendered`` the same key to the findings as printed (RenderedFindings), and
     ``files`` maps (settings, path) to the content key last seen with the file's size, mtime,
     ctime and inode, so that a warm run need not read and hash files whose stat is unchanged.
+
+    Each ``files`` row also holds the day it was last used. Once a day, rows unused for
+    KEEP_DAYS days go, with the findings no remaining row points to (and written before
+    then): what an older config or contentkit build left behind would otherwise stay in the
+    cache for ever.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -363,7 +391,9 @@ class LintCache:
         self.misses = 0
         self.rejected = 0  # entries or files ignored because they were not trustworthy
         self._pending: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []  # key, findings, text
-        self._pending_files: list[tuple[bytes, int, int, int, int, bytes]] = []
+        self._pending_files: list[tuple[bytes, int, int, int, int, bytes, int]] = []
+        self._touched: list[bytes] = []  # files rows used today, last used on an earlier day
+        self.today = int(time.time() // 86400)
 
     # Connections must not cross fork(): each worker process opens its own.
     def _connection(self) -> sqlite3.Connection | None:
@@ -372,7 +402,7 @@ class LintCache:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
         self._conn = None
-        self._pending, self._pending_files = [], []
+        self._pending, self._pending_files, self._touched = [], [], []
         try:
             self._conn = self._open()
             self._pid = os.getpid()
@@ -403,27 +433,26 @@ class LintCache:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
-                " checksum BLOB NOT NULL) WITHOUT ROWID"
-            )
-            # A table of its own, so that a warm run reads only these pages, not the findings.
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS rendered (key BLOB PRIMARY KEY, text BLOB NOT NULL,"
-                " checksum BLOB NOT NULL) WITHOUT ROWID"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, size INTEGER NOT NULL,"
-                " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,"
-                " content_key BLOB NOT NULL) WITHOUT ROWID"
-            )
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('magic', ?)", (MAGIC,))
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", (LAYOUT,))
-            rows = dict(conn.execute("SELECT name, value FROM meta").fetchall())
-            if rows.get("magic") != MAGIC or rows.get("layout") != LAYOUT:
+            # Create the tables in a new file; in an existing one, every table must be
+            # exactly ours (same statement) and the meta rows exactly ours, or the file is
+            # not trusted at all.
+            conn.execute("BEGIN IMMEDIATE")
+            found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+            if not found:
+                for statement in _TABLES.values():
+                    conn.execute(statement)
+                conn.executemany(
+                    "INSERT INTO meta VALUES (?, ?)", [("magic", MAGIC), ("layout", LAYOUT)]
+                )
+            conn.execute("COMMIT")
+            if found and found != _TABLES:
+                raise sqlite3.DatabaseError("not a contentkit cache of this layout")
+            rows = conn.execute("SELECT name, value FROM meta").fetchall()
+            meta = dict(rows)
+            if len(meta) != len(rows) or (meta.get("magic"), meta.get("layout")) != (
+                MAGIC,
+                LAYOUT,
+            ):
                 raise sqlite3.DatabaseError("not a contentkit cache of this layout")
             return conn
         except BaseException:
@@ -453,19 +482,22 @@ class LintCache:
         if rendered:
             sql = (
                 "SELECT f.key, f.size, f.mtime_ns, f.ctime_ns, f.ino, f.content_key,"
-                " r.text, r.checksum FROM files AS f LEFT JOIN rendered AS r"
+                " r.text, r.checksum, f.used_day FROM files AS f LEFT JOIN rendered AS r"
                 " ON r.key = f.content_key WHERE f.key IN ({marks})"
             )
         else:
             sql = (
-                "SELECT key, size, mtime_ns, ctime_ns, ino, content_key, NULL, NULL FROM files"
-                " WHERE key IN ({marks})"
+                "SELECT key, size, mtime_ns, ctime_ns, ino, content_key, NULL, NULL, used_day"
+                " FROM files WHERE key IN ({marks})"
             )
         found: dict[bytes, tuple[tuple[int, ...], bytes, RenderedFindings | None]] = {}
+        today = self.today
         for row in self._select(sql, keys):
             if isinstance(row[5], bytes):
                 text = self._verified_rendered(row[6], row[7]) if row[6] is not None else None
                 found[row[0]] = (tuple(row[1:5]), row[5], text)
+                if row[8] != today:  # at most one write per file a day, never one a run
+                    self._touched.append(row[0])
         return found
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
@@ -538,14 +570,15 @@ class LintCache:
     ) -> None:
         if self.disabled or signature[1] >= now_ns - RACY_NS:
             return
-        self._pending_files.append((key, *signature, content_key))
+        self._pending_files.append((key, *signature, content_key, self.today))
 
     def flush(self) -> None:
         """Write pending entries in one transaction (all or none)."""
-        if not self._pending and not self._pending_files:
+        if not self._pending and not self._pending_files and not self._touched:
             return
         rows, self._pending = self._pending, []
         files, self._pending_files = self._pending_files, []
+        touched, self._touched = self._touched, []
         conn = self._connection()
         if conn is None:
             return
@@ -553,19 +586,50 @@ class LintCache:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", [r[:3] for r in rows]
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                    [(*r[:3], self.today) for r in rows],
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)",
                     [(r[0], r[3], r[4]) for r in rows],
                 )
-                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", files)
+                conn.executemany(
+                    "UPDATE files SET used_day = ? WHERE key = ?",
+                    [(self.today, key) for key in touched],
+                )
+        except sqlite3.Error:
+            self.disabled = True
+
+    def prune(self) -> None:
+        """Drop what no run has used for KEEP_DAYS days; at most once a day per cache."""
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")  # one process prunes; the others see the day
+                row = conn.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
+                if row is not None and row[0] == str(self.today):
+                    return
+                cutoff = self.today - KEEP_DAYS
+                conn.execute("DELETE FROM files WHERE used_day < ?", (cutoff,))
+                # Findings no file row points to, unless written lately: a post edited
+                # within the last seconds has no row yet (RACY_NS) but its findings count.
+                conn.execute(
+                    "DELETE FROM entries WHERE written_day < ?"
+                    " AND key NOT IN (SELECT content_key FROM files)",
+                    (cutoff,),
+                )
+                conn.execute("DELETE FROM rendered WHERE key NOT IN (SELECT key FROM entries)")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(self.today),))
         except sqlite3.Error:
             self.disabled = True
 
     def close(self) -> None:
         self.flush()
         if self._conn is not None and self._pid == os.getpid():
+            self.prune()
             try:
                 self._conn.close()
             except sqlite3.Error:
