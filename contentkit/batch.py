@@ -31,6 +31,7 @@ from contentkit.cache import (
     cache_dir_for,
     entry_key,
     path_key,
+    render_findings,
     settings_fingerprint,
     stat_signature,
 )
@@ -241,8 +242,10 @@ def _lint_one(
     except (Exception, RecursionError, MemoryError) as exc:
         return LintResult(shown, [internal_error_diagnostic(shown, exc)])
     result = guarded(shown, lambda: lint_document_result(doc, settings))
+    if job.rendered_ok:
+        result.rendered = render_findings(result.diagnostics)
     if not _troubled(result):  # a crash is reported, never remembered
-        cache.put(key, result.diagnostics)
+        cache.put(key, result.diagnostics, result.rendered)
         if item.file_key and item.signature:
             cache.remember_file(item.file_key, item.signature, key, now)
     return _slim(result, job)
@@ -254,6 +257,12 @@ def _troubled(result: LintResult) -> bool:
 
 def _slim(result: LintResult, job: LintJob) -> LintResult:
     result.document = None
+    if job.rendered_ok:
+        # The caller prints only the text report: a worker sends that, not every Diagnostic
+        # with its source line, through the pipe.
+        if result.rendered is None:
+            result.rendered = render_findings(result.diagnostics)
+        result.diagnostics = []
     if not job.keep_text:
         result.original = None
         result.fixed = None

@@ -555,13 +555,18 @@ class LintCache:
     def get(self, key: bytes, path: str) -> list[Diagnostic] | None:
         return self.decode(self.get_many([key]).get(key), path)
 
-    def put(self, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
+    def put(
+        self,
+        key: bytes,
+        diagnostics: Iterable[Diagnostic],
+        rendered: RenderedFindings | None = None,
+    ) -> None:
         if self.disabled:
             return
         diagnostics = list(diagnostics)
         payload = encode_diagnostics(diagnostics)
-        rendered = encode_rendered(render_findings(diagnostics))
-        self._pending.append((key, payload, _checksum(payload), rendered, _checksum(rendered)))
+        text = encode_rendered(rendered or render_findings(diagnostics))
+        self._pending.append((key, payload, _checksum(payload), text, _checksum(text)))
         if len(self._pending) >= 256:
             self.flush()
 
