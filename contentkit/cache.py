@@ -36,6 +36,7 @@ from typing import Any
 from contentkit import __version__
 from contentkit.config import Settings
 from contentkit.diagnostics import Diagnostic, Edit, Fix, Severity
+from contentkit.errors import InputError
 
 CACHE_DIR_NAME = ".contentkit_cache"
 MAGIC = "contentkit-lint-cache"
@@ -652,13 +653,36 @@ def _remove_older_layouts(db: Path) -> None:
                 pass
 
 
+_TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+
+
+def remove_cache(folder: Path) -> bool:
+    """Delete the cache folder ``folder``; False if there is none. A folder is removed only if
+    it carries the CACHEDIR.TAG contentkit writes, so a ``cache-dir`` pointing somewhere
+    unexpected (the site's own folder, say) never has its files deleted."""
+    import shutil
+
+    if not folder.is_dir():
+        return False
+    tag = folder / "CACHEDIR.TAG"
+    try:
+        marked = tag.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        marked = ""
+    if not marked.startswith(_TAG_SIGNATURE) or "contentkit" not in marked:
+        raise InputError(
+            "not a contentkit cache (no CACHEDIR.TAG of contentkit's); left as is", str(folder)
+        )
+    shutil.rmtree(folder)
+    return True
+
+
 def _mark_cache_dir(folder: Path) -> None:
     """CACHEDIR.TAG and a .gitignore, as ruff writes, so backups and git skip the cache."""
     tag = folder / "CACHEDIR.TAG"
     if not tag.exists():
         tag.write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by contentkit.\n"
+            f"{_TAG_SIGNATURE}\n# This file is a cache directory tag created by contentkit.\n"
         )
     ignore = folder / ".gitignore"
     if not ignore.exists():

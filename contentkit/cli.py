@@ -324,6 +324,31 @@ def init(
     typer.echo(f"Wrote a starter config to {written}{table}; `contentkit lint` will use it.")
 
 
+@app.command()
+def clean(
+    folder: Annotated[
+        Path, typer.Argument(help="A folder of the site (default: the current one).")
+    ] = Path("."),
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this config file instead of searching.")
+    ] = None,
+    cache_dir: Annotated[
+        str | None, typer.Option("--cache-dir", help="The cache folder to remove.")
+    ] = None,
+) -> None:
+    """Remove the lint cache that `contentkit lint` uses for FOLDER."""
+    from contentkit.cache import cache_dir_for, remove_cache
+
+    try:
+        target = cache_dir_for(load_settings(folder, config_file=config), cache_dir)
+        removed = remove_cache(target)
+    except ContentkitError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or cache_dir}: cannot remove: {exc.strerror}")
+    typer.echo(f"Removed {target}." if removed else f"No contentkit cache at {target}.")
+
+
 @app.command("rules")
 def list_rules(
     output_format: Annotated[str, typer.Option("--output-format", help="text or json.")] = "text",

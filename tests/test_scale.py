@@ -213,3 +213,20 @@ def test_findings_nobody_uses_any_more_are_pruned(run_cli, tmp_path: Path) -> No
     assert again.stdout == current.stdout
     assert cache_line(again.stderr) == (12, 12)  # the current config's rows were used, so kept
     assert count("files") == 12 and count("entries") == count("rendered") == 12
+
+
+def test_clean_removes_only_a_contentkit_cache(run_cli, tmp_path: Path) -> None:
+    posts = make_corpus(tmp_path, 6)
+    run_cli("lint", str(posts))
+    cache = tmp_path / ".contentkit_cache"
+    assert cache.is_dir()
+    removed = run_cli("clean", str(tmp_path))
+    assert removed.returncode == 0 and f"Removed {cache}" in removed.stdout
+    assert not cache.exists()
+    again = run_cli("clean", str(tmp_path))
+    assert again.returncode == 0 and "No contentkit cache" in again.stdout
+    # A --cache-dir that is not a cache contentkit made is never deleted.
+    not_ours = run_cli("clean", str(tmp_path), "--cache-dir", str(posts))
+    assert not_ours.returncode == 2 and "Traceback" not in not_ours.stderr
+    assert f"{posts}:1:1: not a contentkit cache" in not_ours.stderr
+    assert len(list(posts.rglob("*.md"))) == 6
