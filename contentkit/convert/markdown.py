@@ -116,7 +116,11 @@ class ArticleConverter(MarkdownConverter):
     # ---- entry point ------------------------------------------------------------------------
     def convert(self, html: str) -> str:
         # The tree BeautifulSoup(html, **bs4_options) builds, built in a fraction of its time.
-        return self.convert_soup(parse_html(html))
+        soup = parse_html(html)
+        try:
+            return self.convert_soup(soup)
+        finally:
+            _dismantle(soup)
 
     def convert_soup(self, soup: Any) -> str:
         # One converter may convert many documents (html_to_markdown reuses one per thread).
@@ -932,6 +936,23 @@ def finish(text: str) -> str:
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     return text + "\n" if text else ""
+
+
+def _dismantle(soup: Any) -> None:
+    """Drop every link of a tree nobody else holds, so that it is freed at once.
+
+    A tree is a web of reference cycles (parent, sibling and document-order links): left to
+    itself it waits for the cycle collector, which first walks it over and again while it is
+    alive and then holds its memory until a full collection. Clearing each node's attributes
+    frees it by reference counting as soon as the conversion ends.
+    """
+    stack = [soup]
+    while stack:
+        attrs = stack.pop().__dict__
+        contents = attrs.get("contents")
+        if contents:
+            stack.extend(contents)
+        attrs.clear()
 
 
 _local = threading.local()
