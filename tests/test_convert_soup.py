@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from contentkit.convert import soup as soup_module
 from contentkit.convert.markdown import html_to_markdown
 from contentkit.convert.soup import BS4_OPTIONS, parse
 
@@ -94,3 +95,9 @@ def test_converting_many_documents_in_a_row_is_the_same_as_one_each() -> None:
     htmls = [html for _, html in SOURCES]
     first = [html_to_markdown(h) for h in htmls]
     assert [html_to_markdown(h) for h in reversed(htmls)] == list(reversed(first))
+
+
+def test_the_installed_beautiful_soup_is_the_one_the_builder_imitates() -> None:
+    # parse() checks this itself on first use and otherwise leaves every tree to BeautifulSoup
+    # (correct, only slower): this test says when an upgrade has made it do so.
+    assert soup_module._fast_is_exact()

@@ -18,8 +18,13 @@ from collections import Counter
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
-from bs4.element import ProcessingInstruction, XMLAttributeDict
+from bs4.element import ProcessingInstruction
 from lxml import etree
+
+try:
+    from bs4.element import XMLAttributeDict
+except ImportError:  # Beautiful Soup before 4.13: BeautifulSoup builds every tree itself
+    XMLAttributeDict = None  # type: ignore[assignment,misc]
 
 BS4_OPTIONS: dict[str, Any] = {"features": "lxml", "multi_valued_attributes": None}
 _ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"  # BeautifulSoup.ASCII_SPACES
@@ -225,10 +230,57 @@ def _template() -> BeautifulSoup:
     return soup
 
 
+# Every kind of node and attribute the builder makes, once: checked against BeautifulSoup on
+# first use, so that another Beautiful Soup version, whose trees differ, is never imitated.
+_PROBE = (
+    "<!DOCTYPE html><html><head><title>t</title><style>s{}</style></head><body>\n"
+    '<div class="a b" id="c"> x <b>y</b><!--c--><br><img src="i"></div> <pre> p\n </pre>'
+    "<script>1<2</script><ruby>r<rt>t</rt></ruby><p>&amp; z<p>q</body></html>"
+)
+_LINKS = ("parent", "next_element", "previous_element", "next_sibling", "previous_sibling")
+_fast: list[bool] = []  # [whether parse may build trees itself], decided on first use
+
+
+def _shape(soup: BeautifulSoup) -> list[Any]:
+    nodes = [soup, *soup.descendants]
+    index = {id(n): i for i, n in enumerate(nodes)}
+    out: list[Any] = []
+    for node in nodes:
+        for key, value in sorted(vars(node).items()):
+            if key in _LINKS:
+                value = None if value is None else index.get(id(value), -1)
+            elif key == "contents":
+                value = [index.get(id(c), -1) for c in value]
+            elif key == "attrs":
+                value = (type(value), sorted(value.items()))
+            elif key in ("builder", "_most_recent_element", "currentTag", "tagStack"):
+                continue
+            elif isinstance(value, Counter):
+                value = {k: v for k, v in value.items() if v}
+            out.append((type(node), str(node) if not isinstance(node, Tag) else "", key, value))
+    return out
+
+
+def _fast_is_exact() -> bool:
+    if XMLAttributeDict is None:
+        return False
+    try:
+        return _shape(_parse_fast(_PROBE)) == _shape(BeautifulSoup(_PROBE, **BS4_OPTIONS))
+    except Exception:
+        _local.parser = None
+        return False
+
+
 def parse(html: str) -> BeautifulSoup:
     """``BeautifulSoup(html, features="lxml", multi_valued_attributes=None)``, faster."""
-    if html[:1] == "\ufeff":
+    if not _fast:
+        _fast.append(_fast_is_exact())
+    if html[:1] == "\ufeff" or not _fast[0]:
         return BeautifulSoup(html, **BS4_OPTIONS)
+    return _parse_fast(html)
+
+
+def _parse_fast(html: str) -> BeautifulSoup:
     state = getattr(_local, "parser", None)
     if state is None:
         target = _Target(_template())
