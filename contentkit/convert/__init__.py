@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
-from contentkit.links import DEFAULT_OPTIONS, LinkVerdict, judge_links
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from contentkit.links import LinkVerdict
 
 Target = Literal["markdown", "json", "jsonl"]
 ProjectLinks = Literal["keep", "clean", "strip"]
@@ -62,7 +63,13 @@ class Conversion:
         return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _verdicts(doc: Document, options: Mapping[str, Any]) -> list[LinkVerdict]:
+def _verdicts(doc: Document, options: Mapping[str, Any] | None) -> list[LinkVerdict]:
+    # Imported here: `contentkit lint` loads this package (for the convert command's options)
+    # and should not pay for the link judge's import unless it judges links.
+    from contentkit.links import DEFAULT_OPTIONS, judge_links
+
+    if options is None:
+        options = DEFAULT_OPTIONS
     try:
         return judge_links(doc, options)
     except NotImplementedError:  # judgement not installed: every link is kept as written
@@ -108,7 +115,7 @@ def convert_document(
     *,
     project_links: str = "clean",
     normalize_dates: bool = False,
-    link_options: Mapping[str, Any] = DEFAULT_OPTIONS,
+    link_options: Mapping[str, Any] | None = None,  # None: contentkit.links.DEFAULT_OPTIONS
 ) -> Conversion:
     """Convert a parsed post. HTML bodies become Markdown; Markdown bodies pass through."""
     from contentkit.convert.markdown import html_to_markdown
