@@ -530,6 +530,7 @@ class _Words:
     prefixes: set[str]
     total: int
     pieces: dict[str, float | None] = field(default_factory=dict)  # segment.piece_table
+    windows: frozenset[str] = frozenset()  # the windows whose words these are
 
 
 def _dictionary_for(windows: list[str]) -> _Words:
@@ -539,7 +540,8 @@ def _dictionary_for(windows: list[str]) -> _Words:
     entries = lex.lookup_windows(windows)
     logp = segment.log_probs(entries, lex.total)
     prefixes = segment.word_prefixes(entries)
-    return _Words(entries, logp, prefixes, lex.total, segment.piece_table(logp, prefixes))
+    pieces = segment.piece_table(logp, prefixes)
+    return _Words(entries, logp, prefixes, lex.total, pieces, frozenset(windows))
 
 
 def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev: Evidence) -> None:
@@ -724,6 +726,47 @@ def _elsewhere_evidence(
     f["elsewhere_namelike"] = 1.0 if any(p != own for p in namelike) else 0.0
 
 
+@dataclass(frozen=True)
+class _SegmentationFacts:
+    """What _segmentation_evidence found for one window: it depends on the window's text
+    and the dictionary only, so a window met again (a feed's boilerplate sentence, a name
+    in its usual phrase) is not segmented again."""
+
+    features: tuple[tuple[str, float], ...]  # in the order they were set
+    cut_word: str | None
+    anchor_tag: str | None
+    anchor_freq: int
+    swallowed: str | None
+    swallowed_kind: str
+
+    @classmethod
+    def of(cls, ev: Evidence) -> _SegmentationFacts:
+        return cls(
+            tuple(ev.features.items()),
+            ev.cut_word,
+            ev.anchor_tag,
+            ev.anchor_freq,
+            ev.swallowed,
+            ev.swallowed_kind,
+        )
+
+    def apply(self, ev: Evidence) -> None:
+        # The context evidence sets none of these features: the merged dict has the same
+        # keys in the same order as when both were computed into it directly.
+        ev.features.update(self.features)
+        if self.cut_word is not None:
+            ev.cut_word = self.cut_word
+        ev.anchor_tag, ev.anchor_freq = self.anchor_tag, self.anchor_freq
+        if self.swallowed is not None:
+            ev.swallowed, ev.swallowed_kind = self.swallowed, self.swallowed_kind
+
+
+# (left, anchor, right) -> its segmentation facts, for the process. Bounded: emptied (only
+# ever between posts, see analyse) once it holds this many windows (a few MB).
+_SEG_MEMO: dict[tuple[str, str, str], _SegmentationFacts] = {}
+_SEG_MEMO_LIMIT = 4096
+
+
 def gather_evidence(
     plain: str,
     link: _Link,
@@ -737,9 +780,16 @@ def gather_evidence(
     anchor = link.text
     if _has_han(anchor):
         seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
-        if words is None:
-            words = _dictionary_for([seg_left + anchor + seg_right])
-        _segmentation_evidence(seg_left, anchor, seg_right, words, ev)
+        key = (seg_left, anchor, seg_right)
+        known = _SEG_MEMO.get(key)
+        if known is None:
+            window = seg_left + anchor + seg_right
+            if words is None or window not in words.windows:
+                words = _dictionary_for([window])
+            alone = Evidence()
+            _segmentation_evidence(seg_left, anchor, seg_right, words, alone)
+            known = _SEG_MEMO[key] = _SegmentationFacts.of(alone)
+        known.apply(ev)
     else:
         ev.features["anchor_pos_none"] = 1.0
     _elsewhere_evidence(plain, link, ev, {} if memo is None else memo)
@@ -850,11 +900,19 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
     if han:
         # One dictionary query for all windows of the post; nothing at all for posts
         # without Chinese auto-links (the dictionary is never opened for them).
+        # Windows segmented before need no dictionary: only the others are looked up. The
+        # memo is emptied here, never while a post is judged, so a window found in it now is
+        # still there when its link is judged.
+        if len(_SEG_MEMO) >= _SEG_MEMO_LIMIT:
+            _SEG_MEMO.clear()
         windows = []
         for lk in han:
             left, right = _window(plain, lk.plain_start, lk.plain_end)
-            windows.append(left[-SEG_WINDOW:] + lk.text + right[:SEG_WINDOW])
-        words = _dictionary_for(windows)
+            seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
+            if (seg_left, lk.text, seg_right) not in _SEG_MEMO:
+                windows.append(seg_left + lk.text + seg_right)
+        if windows:
+            words = _dictionary_for(windows)
     for i, lk in enumerate(links):
         # Neighbours: the auto-links just before and after this one in the post.
         neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
