@@ -49,6 +49,10 @@ _TOKEN = re.compile(
     """,
     re.S | re.X,
 )
+# Group numbers of _TOKEN: ``m.lastindex`` is the last group to close, which names the branch.
+_COMMENT, _END, _NAME, _ATTRS, _START = (
+    _TOKEN.groupindex[g] for g in ("comment", "end_name", "name", "attrs", "selfclose")
+)
 _ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
 # Closing tags of the raw-text elements, compiled once each.
 _RAW_TEXT_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in RAW_TEXT_ELEMENTS}
@@ -108,31 +112,34 @@ def scan(text: str, start: int = 0, end: int | None = None) -> tuple[list[Tag], 
     tags: list[Tag] = []
     comments: list[Comment] = []
     append = tags.append
-    search = _TOKEN.search
     pos = start
-    while True:
-        m = search(text, pos, end)
-        if m is None:
-            break
-        lt, pos = m.span()
-        kind = m.lastgroup
-        if kind == "selfclose":
-            name, attr_source, selfclose = m.group("name", "attrs", "selfclose")
-            name = name.lower()
-            if attr_source:
-                attrs, names = parse_attrs(attr_source)
-                append(Tag(name, lt, pos, False, bool(selfclose), attrs, names))
-            else:
-                append(Tag(name, lt, pos, False, bool(selfclose), {}, []))
-            if name in RAW_TEXT_ELEMENTS:
-                close = _RAW_TEXT_CLOSE[name].search(text, pos, end)
-                if close is None:
+    while pos < end:
+        # One pass of finditer up to the next raw-text element, whose content is skipped.
+        for m in _TOKEN.finditer(text, pos, end):
+            kind = m.lastindex
+            if kind == _START:
+                lt, pos = m.span()
+                name = m[_NAME].lower()
+                attr_source = m[_ATTRS]
+                if attr_source:
+                    attrs, names = parse_attrs(attr_source)
+                    append(Tag(name, lt, pos, False, bool(m[_START]), attrs, names))
+                else:
+                    append(Tag(name, lt, pos, False, bool(m[_START]), {}, []))
+                if name in RAW_TEXT_ELEMENTS:
+                    close = _RAW_TEXT_CLOSE[name].search(text, pos, end)
+                    if close is None:
+                        return tags, comments
+                    append(Tag(name, close.start(), close.end(), True, False, {}, []))
+                    pos = close.end()
                     break
-                append(Tag(name, close.start(), close.end(), True, False, {}, []))
-                pos = close.end()
-        elif kind == "end_name":
-            append(Tag(m.group("end_name").lower(), lt, pos, True, False, {}, []))
-        elif kind == "comment":
-            body = m.group("comment")
-            comments.append(Comment(lt, pos, body[3:-3] if body.endswith("-->") else body[3:]))
+            elif kind == _END:
+                lt, pos = m.span()
+                append(Tag(m[_END].lower(), lt, pos, True, False, {}, []))
+            elif kind == _COMMENT:
+                body = m[_COMMENT]
+                text_of = body[3:-3] if body.endswith("-->") else body[3:]
+                comments.append(Comment(m.start(), m.end(), text_of))
+        else:
+            break
     return tags, comments

@@ -371,8 +371,11 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
         return popped
 
     def find(names: frozenset[str], stops: frozenset[str]) -> int | None:
-        if not any(open_count.get(n) for n in names):
-            return None
+        for n in names:
+            if open_count.get(n):
+                break
+        else:
+            return None  # none of them is open (a plain loop: this runs for every block tag)
         for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _SCOPE_DEPTH), -1):
             open_name = stack[i].name
             if open_name in names:
