@@ -13,6 +13,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -63,7 +64,7 @@ class Document:
             bom = True
         doc = cls(path=path, text=text, encoding=encoding, bom=bom)
         doc.newline, doc.mixed_newlines = _newline_style(text)
-        doc._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        doc._line_starts = _line_starts(text)
         fm = fmod.split(text)
         if fm is not None:
             fmod.parse(text, fm)
@@ -147,6 +148,14 @@ class Document:
     @property
     def body_first_line(self) -> int:
         return self.position(self.body_start)[0]
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offset of each line's first character (CRLF, CR and LF all end a line)."""
+    if "\r" in text:
+        return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    # LF only (nearly every post): line lengths from split, without a match object a line.
+    return [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
 
 
 def _newline_style(text: str) -> tuple[str, bool]:

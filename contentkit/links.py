@@ -819,7 +819,13 @@ def load_model() -> Model:
 def spurious_probability(features: Mapping[str, float], model: Model | None = None) -> float:
     m = model or load_model()
     weights = m.weights
-    z = m.bias + sum(v * weights.get(k, 0.0) for k, v in features.items() if v)
+    get = weights.get
+    # The same additions in the same order as sum() over the non-zero features.
+    total = 0.0
+    for k, v in features.items():
+        if v:
+            total += v * get(k, 0.0)
+    z = m.bias + total
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
