@@ -32,6 +32,9 @@ MAX_EXPANDED_NODES = 100_000
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader (plain data only) whose timestamps never raise.
 
@@ -46,6 +49,10 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             return self.construct_scalar(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
+            # Most keys and values: what SafeConstructor would return (the scalar's text),
+            # without its bookkeeping (a string needs no alias or recursion tracking).
+            return node.value
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, AttributeError, OverflowError):
