@@ -422,6 +422,10 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
                 yield StructureProblem("mismatched", tag, f"</{name}> closes no open <{name}>")
             continue
         index = len(stack) - 1
+        if stack[index].name == name:  # closes the innermost element: nothing crossed
+            stack.pop()
+            open_count[name] -= 1
+            continue
         while stack[index].name != name:
             index -= 1
         inner = [t for t in pop_to(index)[1:] if t.name not in OPTIONAL_END]
