@@ -889,7 +889,8 @@ class Analysis:
 def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Analysis:
     allow = [str(x) for x in options.get("allow", [])]
     deny = [str(x) for x in options.get("deny", [])]
-    if "<a" not in doc.text[doc.body_start :] and "](" not in doc.text[doc.body_start :]:
+    text, body = doc.text, doc.body_start
+    if text.find("<a", body) < 0 and text.find("](", body) < 0:
         return Analysis([], "", {}, [])  # the common fast path: no link at all
     links, markup = _find_links(doc)
     if not links:
@@ -920,8 +921,6 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
         if windows:
             words = _dictionary_for(windows)
     for i, lk in enumerate(links):
-        # Neighbours: the auto-links just before and after this one in the post.
-        neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
         verdict: Verdict = "legit"
         reason = ""
         fix: Literal["safe", "unsafe"] | None = None
@@ -936,6 +935,8 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
         elif lk.is_project and allow and _name_matches(lk, allow):
             verdict, reason = "legit", f"'{lk.text}' is on the allow list"
         elif lk.is_project:
+            # Neighbours: the auto-links just before and after this one in the post.
+            neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
             ev = gather_evidence(plain, lk, neighbours, words, occurrences)
             evidence[i] = ev
             p = spurious_probability(ev.features)
