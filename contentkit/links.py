@@ -651,19 +651,22 @@ def _context_evidence(
     anchor = link.text
     prev_ch = left[-1:] if left else ""
     next_ch = right[:1]
-    prev_visible = left.rstrip()[-1:]
+    left_trimmed = left.rstrip()
+    right_trimmed = right.lstrip()
+    prev_visible = left_trimmed[-1:]
     f["enumeration"] = 1.0 if (prev_ch in _ENUM_SEP or next_ch in _ENUM_SEP) else 0.0
-    f["follower"] = 1.0 if right.lstrip().startswith(_FOLLOWERS) else 0.0
-    f["leader"] = 1.0 if left.rstrip().endswith(_LEADERS) else 0.0
+    f["follower"] = 1.0 if right_trimmed.startswith(_FOLLOWERS) else 0.0
+    f["leader"] = 1.0 if left_trimmed.endswith(_LEADERS) else 0.0
     f["stock_code"] = 1.0 if _STOCK_CODE.match(right) else 0.0
     # 在微博上, 在小红书上: a platform is a place where things happen.
-    on = left.rstrip().endswith("在") and right.lstrip().startswith("上")
+    on = left_trimmed.endswith("在") and right_trimmed.startswith("上")
     f["on_platform"] = 1.0 if on else 0.0
     # A transliterated personal name (布鲁玛·紫格尼克) is joined by an interpunct.
     f["interpunct_name"] = 1.0 if "·" in right[:3] or "·" in left[-3:] else 0.0
     # Products of a company follow its name in Latin script (微软 Azure, 阿里云MVP).
     f["latin_follows"] = 1.0 if _LATIN_AFTER.match(right) else 0.0
-    f["sentence_start"] = 1.0 if (not left.strip() or left.rstrip()[-1:] in _SENTENCE_END) else 0.0
+    # (left.strip() is empty exactly when left.rstrip() is.)
+    f["sentence_start"] = 1.0 if (not left_trimmed or prev_visible in _SENTENCE_END) else 0.0
     f["after_numeral"] = 1.0 if prev_visible and prev_visible in _NUMERAL else 0.0
     f["quoted"] = 1.0 if (prev_ch in _OPEN_QUOTES and next_ch in _CLOSE_QUOTES) else 0.0
     f["len1_2"] = 1.0 if len(anchor) <= 2 else 0.0
@@ -722,8 +725,9 @@ def _elsewhere_evidence(
     anywhere, namelike = memo[link.text]
     own = link.plain_start
     f = ev.features
-    f["elsewhere_any"] = 1.0 if any(p != own for p in anywhere) else 0.0
-    f["elsewhere_namelike"] = 1.0 if any(p != own for p in namelike) else 0.0
+    # At most two places each: comparing the lists is cheaper than a generator.
+    f["elsewhere_any"] = 1.0 if anywhere and anywhere != [own] * len(anywhere) else 0.0
+    f["elsewhere_namelike"] = 1.0 if namelike and namelike != [own] * len(namelike) else 0.0
 
 
 @dataclass(frozen=True)
