@@ -33,6 +33,7 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}  # (node kind, text, implicit) -> tag
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -41,6 +42,19 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
     ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The tag of a scalar depends on its text alone (this loader has no path resolvers):
+        # keys and common values recur in every post, and resolving runs a list of regexes.
+        if self.yaml_path_resolvers:  # pragma: no cover - none are registered
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            if len(_RESOLVED) >= 10_000:
+                _RESOLVED.clear()
+            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+        return tag
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
