@@ -99,22 +99,6 @@ def enabled_rules(settings: Settings, path: str) -> list[rule_mod.Rule]:
     return [registry[c]() for c in sorted(codes)]
 
 
-# Each rule's options under one Settings object, built once and copied for every post (a run
-# asks for them once per post and rule). The entry holds the Settings object, so its id is
-# never another object's while the entry lives.
-_OPTIONS: dict[tuple[int, type[rule_mod.Rule]], tuple[Settings, dict[str, object]]] = {}
-
-
-def _options_for(settings: Settings, rule: type[rule_mod.Rule]) -> dict[str, object]:
-    key = (id(settings), rule)
-    known = _OPTIONS.get(key)
-    if known is None or known[0] is not settings:
-        if len(_OPTIONS) >= 4096:
-            _OPTIONS.clear()
-        known = _OPTIONS[key] = (settings, settings.options_for(rule))
-    return dict(known[1])
-
-
 def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     """Every finding of the enabled rules on ``doc``, positioned and suppression-filtered."""
     rules = enabled_rules(settings, doc.path)
@@ -127,7 +111,7 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     for rule in rules:
         if doc.body_kind not in rule.body_kinds:
             continue
-        ctx = rule_mod.RuleContext(_options_for(settings, type(rule)), settings, shared)
+        ctx = rule_mod.RuleContext(settings.options_for(type(rule)), settings, shared)
         for diag in rule.check(doc, ctx):
             position(doc, diag)
             found.append(diag)
