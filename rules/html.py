@@ -149,7 +149,7 @@ class EventHandlerAttribute(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         for tag in markup_tags(doc, ctx):
-            if tag.is_end:
+            if tag.is_end or not tag.attr_names:
                 continue
             for name in dict.fromkeys(tag.attr_names):
                 if _EVENT_ATTR.match(name):
