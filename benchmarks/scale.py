@@ -158,6 +158,10 @@ def main() -> None:
             "(wall-clock rates are shared with whatever else runs; CPU-s are not)"
         )
         env = {**os.environ, "NO_COLOR": "1"}
+        # Bytecode as an installed package has it (pip compiles it at install time): with
+        # PYTHONDONTWRITEBYTECODE set (some CI images set it), every run would recompile
+        # every module, and start-up would measure the compiler, not contentkit.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         n = args.posts
 
         rows: list[tuple[str, str]] = []

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contentkit import config as config_mod
 from contentkit.config import Settings, load_settings
@@ -24,6 +25,9 @@ from contentkit.document import Document, encode, read_document
 from contentkit.engine import fix_document, lint_document
 from contentkit.errors import ContentkitError, InputError
 from contentkit.files import write_atomic
+
+if TYPE_CHECKING:
+    from contentkit.cache import RenderedFindings
 
 
 @dataclass
@@ -40,6 +44,9 @@ class LintResult:
     # an error after the other targets, and the run exits 2.
     error: ContentkitError | None = None
     cached: bool = False  # the findings came from the lint cache
+    # Only when the caller asked for it (batch.LintJob.rendered_ok): a cached post's findings
+    # as the text report prints them, and then ``diagnostics`` is empty.
+    rendered: RenderedFindings | None = None
 
     @property
     def changed(self) -> bool:
@@ -189,16 +196,22 @@ def guarded_read(p: Path, shown: str, settings: Settings) -> Document | LintResu
 def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
     """Files to lint under ``paths``: folders are walked with each folder's include/exclude
     globs; a file named directly is always linted, whatever its extension."""
+    return map(Path, discover_paths(paths))
+
+
+def discover_paths(paths: Sequence[str | os.PathLike[str]]) -> Iterator[str]:
+    """:func:`discover`, as path strings: making a Path object per file cost a warm run over
+    a big site more than looking its findings up in the cache."""
     for raw in paths:
         p = Path(raw)
         if not p.is_dir():
-            yield p
+            yield str(p)
             continue
         settings = load_settings(p)
         yield from _walk(p, settings)
 
 
-def _walk(root: Path, settings: Settings) -> Iterator[Path]:
+def _walk(root: Path, settings: Settings) -> Iterator[str]:
     """Files under ``root`` in the order of their path strings (so output sorted per file in
     discovery order is sorted overall), skipping excluded folders without entering them."""
     base = config_mod.relative_path(str(root), settings.root)
@@ -208,7 +221,7 @@ def _walk(root: Path, settings: Settings) -> Iterator[Path]:
     yield from _walk_folder(str(root), "" if base == "." else base + "/", settings)
 
 
-def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[Path]:
+def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[str]:
     # Strings and os.scandir, not Path objects: this runs once per file of the corpus.
     try:
         with os.scandir(folder) as it:
@@ -218,6 +231,8 @@ def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[Path]:
     entries.sort(key=lambda pair: pair[0])
     excluded = config_mod.glob_matcher(tuple(settings.exclude))
     included = config_mod.glob_matcher(tuple(settings.include))
+    # Paths spelled as pathlib spells them ("a.md", not "./a.md"), as users see them reported.
+    prefix = "" if folder == "." else folder if folder.endswith("/") else folder + "/"
     for key, entry in entries:
         name = entry.name
         # The folders above were checked already: only this name and the whole path are new.
@@ -225,9 +240,9 @@ def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[Path]:
             continue
         if key.endswith("/"):
             if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                yield from _walk_folder(entry.path, rel + name + "/", settings)
+                yield from _walk_folder(prefix + name, rel + name + "/", settings)
         elif included.match(name):
-            yield Path(entry.path)
+            yield prefix + name
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

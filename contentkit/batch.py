@@ -27,9 +27,11 @@ from contentkit.api import (
 )
 from contentkit.cache import (
     LintCache,
+    RenderedFindings,
     cache_dir_for,
     entry_key,
     path_key,
+    render_findings,
     settings_fingerprint,
     stat_signature,
 )
@@ -52,6 +54,9 @@ class LintJob:
     use_cache: bool = True
     keep_text: bool = False  # keep original and fixed text in results (for --diff)
     cache_dir: str | None = None  # --cache-dir: one cache folder for every file
+    # The caller prints the plain text report and needs nothing else of a cached post: its
+    # findings may come back as RenderedFindings (LintResult.rendered), not as Diagnostics.
+    rendered_ok: bool = False
 
 
 class _State:
@@ -68,13 +73,13 @@ def start(job: LintJob) -> None:
     _State.by_settings = {}
 
 
-def settings_for(path: Path) -> Settings:
+def settings_for(path: str) -> Settings:
     # Every file in a folder has the same nearest config: look it up once per folder.
     folder = os.path.dirname(path) or "."
     found = _State.settings_by_dir.get(folder)
     if found is None:
         job = _State.job
-        found = load_settings(path, config_file=job.config, overrides=job.overrides)
+        found = load_settings(Path(path), config_file=job.config, overrides=job.overrides)
         _State.settings_by_dir[folder] = found
     return found
 
@@ -104,7 +109,7 @@ def cache_stats() -> tuple[int, int]:
     )
 
 
-def _stat(path: Path, settings: Settings) -> os.stat_result | None:
+def _stat(path: str, settings: Settings) -> os.stat_result | None:
     """The file's stat if it is a regular file within the size limit; otherwise None, and
     lint_file reports it exactly as it would without a cache."""
     try:
@@ -118,7 +123,7 @@ def _stat(path: Path, settings: Settings) -> os.stat_result | None:
     return st
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: str) -> bytes | None:
     try:
         with open(path, "rb") as fh:
             return fh.read()
@@ -128,7 +133,7 @@ def _read(path: Path) -> bytes | None:
 
 @dataclass
 class _Item:
-    path: Path
+    path: str
     shown: str
     settings: Settings
     data: bytes | None = None
@@ -137,7 +142,7 @@ class _Item:
     signature: tuple[int, int, int, int] | None = None
 
 
-def lint_chunk(paths: list[Path]) -> list[LintResult]:
+def lint_chunk(paths: list[str]) -> list[LintResult]:
     """Lint a chunk of discovered files, each with its nearest config, through the cache.
 
     The cache is asked twice for the whole chunk: which content each file had when last
@@ -146,8 +151,9 @@ def lint_chunk(paths: list[Path]) -> list[LintResult]:
     """
     job = _State.job
     now = time.time_ns()
-    items = [_Item(p, str(p), settings_for(p)) for p in paths]
+    items = [_Item(p, p, settings_for(p)) for p in paths]
     payloads: dict[bytes, bytes] = {}
+    rendered: dict[bytes, RenderedFindings] = {}
     if job.use_cache:
         by_cache: dict[Path, list[_Item]] = {}
         for item in items:
@@ -160,22 +166,32 @@ def lint_chunk(paths: list[Path]) -> list[LintResult]:
             by_cache.setdefault(cache.folder, []).append(item)
         for folder, group in by_cache.items():
             cache = _State.caches[folder]
-            known = cache.known_files([i.file_key for i in group if i.file_key])
+            known = cache.known_files(
+                [i.file_key for i in group if i.file_key], rendered=job.rendered_ok
+            )
             for item in group:
                 seen = known.get(item.file_key or b"")
                 if seen is not None and seen[0] == item.signature:
                     item.key = seen[1]
+                    if seen[2] is not None:
+                        rendered[item.key] = seen[2]
                     continue
                 item.data = _read(item.path)
                 if item.data is not None:
                     item.key = entry_key(cache_for(item.settings)[1], item.shown, item.data)
-            payloads.update(cache.get_many([i.key for i in group if i.key is not None]))
-    results = [_lint_one(item, payloads, now) for item in items]
+            keys = [i.key for i in group if i.key is not None]
+            if job.rendered_ok:
+                rendered.update(cache.get_rendered([k for k in keys if k not in rendered]))
+            else:
+                payloads.update(cache.get_many(keys))
+    results = [_lint_one(item, payloads, rendered, now) for item in items]
     flush_caches()
     return results
 
 
-def _lint_one(item: _Item, payloads: dict[bytes, bytes], now: int) -> LintResult:
+def _lint_one(
+    item: _Item, payloads: dict[bytes, bytes], rendered: dict[bytes, RenderedFindings], now: int
+) -> LintResult:
     job = _State.job
     settings, shown, path = item.settings, item.shown, item.path
     unsafe = job.unsafe_fixes or settings.unsafe_fixes
@@ -185,7 +201,16 @@ def _lint_one(item: _Item, payloads: dict[bytes, bytes], now: int) -> LintResult
         )
         return _slim(result, job)
     cache, fp = cache_for(settings)
-    cached = cache.decode(payloads.get(item.key), shown)
+    if job.rendered_ok:
+        found = rendered.get(item.key)
+        cache.count_hit(found is not None)
+        if found is not None:
+            if item.data is not None and item.file_key and item.signature:
+                cache.remember_file(item.file_key, item.signature, item.key, now)
+            return LintResult(shown, cached=True, rendered=found)
+        cached = None
+    else:
+        cached = cache.decode(payloads.get(item.key), shown)
     # With --fix a cached entry answers only when there is nothing it would fix.
     if cached is not None and not (job.fix and any(applicable(d.fix, unsafe) for d in cached)):
         if item.data is not None and item.file_key and item.signature:
@@ -217,8 +242,10 @@ def _lint_one(item: _Item, payloads: dict[bytes, bytes], now: int) -> LintResult
     except (Exception, RecursionError, MemoryError) as exc:
         return LintResult(shown, [internal_error_diagnostic(shown, exc)])
     result = guarded(shown, lambda: lint_document_result(doc, settings))
+    if job.rendered_ok:
+        result.rendered = render_findings(result.diagnostics)
     if not _troubled(result):  # a crash is reported, never remembered
-        cache.put(key, result.diagnostics)
+        cache.put(key, result.diagnostics, result.rendered)
         if item.file_key and item.signature:
             cache.remember_file(item.file_key, item.signature, key, now)
     return _slim(result, job)
@@ -230,6 +257,12 @@ def _troubled(result: LintResult) -> bool:
 
 def _slim(result: LintResult, job: LintJob) -> LintResult:
     result.document = None
+    if job.rendered_ok:
+        # The caller prints only the text report: a worker sends that, not every Diagnostic
+        # with its source line, through the pipe.
+        if result.rendered is None:
+            result.rendered = render_findings(result.diagnostics)
+        result.diagnostics = []
     if not job.keep_text:
         result.original = None
         result.fixed = None
@@ -245,7 +278,7 @@ def close_caches() -> None:
         cache.close()
 
 
-def lint_paths_parallel(paths: Iterable[Path], job: LintJob, jobs: int) -> Iterator[LintResult]:
+def lint_paths_parallel(paths: Iterable[str], job: LintJob, jobs: int) -> Iterator[LintResult]:
     """Lint ``paths`` on ``jobs`` processes; results come back in the order of ``paths``.
 
     With the cache on, chunks are first answered in this process: a warm run (or one where a

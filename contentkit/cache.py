@@ -7,7 +7,11 @@ version holds an entry per (effective settings, path, file content):
 - the key is a BLAKE2b hash of the settings fingerprint (contentkit version and source, every
   installed rule plugin's version, the effective configuration with command-line overrides,
   the enabled rules, the schema file's content), the path as reported, and the file's bytes;
-- the value is the findings as JSON (never pickle: a cache is data, not code) with a checksum.
+- the value is the findings as JSON (never pickle: a cache is data, not code) with a checksum,
+  and, beside them, the same findings as the default text report prints them with their
+  counts per rule (:class:`RenderedFindings`), with a checksum of its own. A warm run that
+  prints the plain text report reads only that: rebuilding tens of thousands of Diagnostic
+  objects from JSON just to print them again cost more than the rest of a warm run together.
 
 Nothing in the cache is trusted: a file that is not ours (no magic row, another layout), a
 database SQLite calls corrupt, an entry whose checksum or shape is wrong are all ignored, and
@@ -21,7 +25,9 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -30,10 +36,11 @@ from typing import Any
 from contentkit import __version__
 from contentkit.config import Settings
 from contentkit.diagnostics import Diagnostic, Edit, Fix, Severity
+from contentkit.errors import InputError
 
 CACHE_DIR_NAME = ".contentkit_cache"
 MAGIC = "contentkit-lint-cache"
-LAYOUT = "2"  # bump when the entry format changes
+LAYOUT = "3"  # bump when the entry format changes
 _DB_NAME = f"lint-v{LAYOUT}.sqlite"
 
 
@@ -269,12 +276,67 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).digest()
 
 
+@dataclass(frozen=True)
+class RenderedFindings:
+    """A post's findings exactly as the plain text report prints them, with what the summary
+    and ``--statistics`` count: per (code, name), the findings and their safe and unsafe fixes.
+    """
+
+    text: str
+    counts: tuple[tuple[str, str, int, int, int], ...]
+
+    @property
+    def findings(self) -> int:
+        return sum(c[2] for c in self.counts)
+
+
+def render_findings(diagnostics: Sequence[Diagnostic]) -> RenderedFindings:
+    from contentkit.reporters import ReportOptions
+    from contentkit.reporters.text import report
+
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)  # as the streaming report sorts
+    counts: dict[tuple[str, str], list[int]] = {}
+    for d in ordered:
+        row = counts.setdefault((d.code, d.name), [0, 0, 0])
+        row[0] += 1
+        if d.fix is not None:
+            row[1 if d.fix.applicability == "safe" else 2] += 1
+    return RenderedFindings(
+        report(ordered, ReportOptions()),
+        tuple((code, name, *row) for (code, name), row in counts.items()),  # type: ignore[misc]
+    )
+
+
+def encode_rendered(rendered: RenderedFindings) -> bytes:
+    return json.dumps(
+        [rendered.text, rendered.counts], ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def decode_rendered(blob: bytes) -> RenderedFindings:
+    """ValueError/TypeError for anything that is not what encode_rendered writes."""
+    text, counts = json.loads(blob.decode("utf-8"))
+    if type(text) is not str or type(counts) is not list:
+        raise ValueError("bad rendered findings")
+    rows = []
+    for code, name, n, safe, unsafe in counts:
+        if not (type(code) is str and type(name) is str):
+            raise ValueError("bad rendered findings")
+        if not (type(n) is int and type(safe) is int and type(unsafe) is int):
+            raise ValueError("bad rendered findings")
+        rows.append((code, name, n, safe, unsafe))
+    return RenderedFindings(text, tuple(rows))
+
+
 # ---- the store -----------------------------------------------------------------------------
 
 
 # A file whose mtime is this close to "now" may still change within the same timestamp tick;
 # its stat is not recorded (git's "racily clean" rule), so the next run reads its content.
 RACY_NS = 2_000_000_000
+
+# Cached findings of files no run has looked up for this many days are dropped.
+KEEP_DAYS = 30
 
 
 def stat_signature(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -287,12 +349,37 @@ def path_key(fingerprint: str, path: str) -> bytes:
     ).digest()
 
 
+_TABLES = {
+    "meta": "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "entries": (
+        "CREATE TABLE entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
+        " checksum BLOB NOT NULL, written_day INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+    # A table of its own, so that a warm run reads only these pages, not the findings.
+    "rendered": (
+        "CREATE TABLE rendered (key BLOB PRIMARY KEY, text BLOB NOT NULL,"
+        " checksum BLOB NOT NULL) WITHOUT ROWID"
+    ),
+    "files": (
+        "CREATE TABLE files (key BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+        " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,"
+        " content_key BLOB NOT NULL, used_day INTEGER NOT NULL) WITHOUT ROWID"
+    ),
+}
+
+
 class LintCache:
     """One process's handle on one cache folder. Opened lazily; after any error, stays off.
 
-    Two tables: ``entries`` maps a content key (settings, path, bytes) to findings, and
+    Three tables: ``entries`` maps a content key (settings, path, bytes) to findings,
+    ``rendered`` the same key to the findings as printed (RenderedFindings), and
     ``files`` maps (settings, path) to the content key last seen with the file's size, mtime,
     ctime and inode, so that a warm run need not read and hash files whose stat is unchanged.
+
+    Each ``files`` row also holds the day it was last used. Once a day, rows unused for
+    KEEP_DAYS days go, with the findings no remaining row points to (and written before
+    then): what an older config or contentkit build left behind would otherwise stay in the
+    cache for ever.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -304,8 +391,10 @@ class LintCache:
         self.hits = 0
         self.misses = 0
         self.rejected = 0  # entries or files ignored because they were not trustworthy
-        self._pending: list[tuple[bytes, bytes, bytes]] = []
-        self._pending_files: list[tuple[bytes, int, int, int, int, bytes]] = []
+        self._pending: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []  # key, findings, text
+        self._pending_files: list[tuple[bytes, int, int, int, int, bytes, int]] = []
+        self._touched: list[bytes] = []  # files rows used today, last used on an earlier day
+        self.today = int(time.time() // 86400)
 
     # Connections must not cross fork(): each worker process opens its own.
     def _connection(self) -> sqlite3.Connection | None:
@@ -314,7 +403,7 @@ class LintCache:
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
         self._conn = None
-        self._pending, self._pending_files = [], []
+        self._pending, self._pending_files, self._touched = [], [], []
         try:
             self._conn = self._open()
             self._pid = os.getpid()
@@ -326,6 +415,7 @@ class LintCache:
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _mark_cache_dir(self.folder)
+        _remove_older_layouts(self.path)
         try:
             return self._connect_checked()
         except sqlite3.DatabaseError:
@@ -344,22 +434,26 @@ class LintCache:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB NOT NULL,"
-                " checksum BLOB NOT NULL) WITHOUT ROWID"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, size INTEGER NOT NULL,"
-                " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,"
-                " content_key BLOB NOT NULL) WITHOUT ROWID"
-            )
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('magic', ?)", (MAGIC,))
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", (LAYOUT,))
-            rows = dict(conn.execute("SELECT name, value FROM meta").fetchall())
-            if rows.get("magic") != MAGIC or rows.get("layout") != LAYOUT:
+            # Create the tables in a new file; in an existing one, every table must be
+            # exactly ours (same statement) and the meta rows exactly ours, or the file is
+            # not trusted at all.
+            conn.execute("BEGIN IMMEDIATE")
+            found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+            if not found:
+                for statement in _TABLES.values():
+                    conn.execute(statement)
+                conn.executemany(
+                    "INSERT INTO meta VALUES (?, ?)", [("magic", MAGIC), ("layout", LAYOUT)]
+                )
+            conn.execute("COMMIT")
+            if found and found != _TABLES:
+                raise sqlite3.DatabaseError("not a contentkit cache of this layout")
+            rows = conn.execute("SELECT name, value FROM meta").fetchall()
+            meta = dict(rows)
+            if len(meta) != len(rows) or (meta.get("magic"), meta.get("layout")) != (
+                MAGIC,
+                LAYOUT,
+            ):
                 raise sqlite3.DatabaseError("not a contentkit cache of this layout")
             return conn
         except BaseException:
@@ -381,17 +475,31 @@ class LintCache:
             return []
         return rows
 
-    def known_files(self, keys: list[bytes]) -> dict[bytes, tuple[tuple[int, ...], bytes]]:
-        """(stat signature, content key) recorded for each path key."""
-        sql = (
-            "SELECT key, size, mtime_ns, ctime_ns, ino, content_key FROM files"
-            " WHERE key IN ({marks})"
-        )
-        return {
-            row[0]: (tuple(row[1:5]), row[5])
-            for row in self._select(sql, keys)
-            if isinstance(row[5], bytes)
-        }
+    def known_files(
+        self, keys: list[bytes], rendered: bool = False
+    ) -> dict[bytes, tuple[tuple[int, ...], bytes, RenderedFindings | None]]:
+        """(stat signature, content key, and with ``rendered`` that content's rendered
+        findings if the cache has them) recorded for each path key: one query, not two."""
+        if rendered:
+            sql = (
+                "SELECT f.key, f.size, f.mtime_ns, f.ctime_ns, f.ino, f.content_key,"
+                " r.text, r.checksum, f.used_day FROM files AS f LEFT JOIN rendered AS r"
+                " ON r.key = f.content_key WHERE f.key IN ({marks})"
+            )
+        else:
+            sql = (
+                "SELECT key, size, mtime_ns, ctime_ns, ino, content_key, NULL, NULL, used_day"
+                " FROM files WHERE key IN ({marks})"
+            )
+        found: dict[bytes, tuple[tuple[int, ...], bytes, RenderedFindings | None]] = {}
+        today = self.today
+        for row in self._select(sql, keys):
+            if isinstance(row[5], bytes):
+                text = self._verified_rendered(row[6], row[7]) if row[6] is not None else None
+                found[row[0]] = (tuple(row[1:5]), row[5], text)
+                if row[8] != today:  # at most one write per file a day, never one a run
+                    self._touched.append(row[0])
+        return found
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
         """Verified payloads of the keys that have an entry (one query per chunk of files)."""
@@ -403,6 +511,33 @@ class LintCache:
             else:
                 self.rejected += 1
         return found
+
+    def get_rendered(self, keys: list[bytes]) -> dict[bytes, RenderedFindings]:
+        """Like get_many, but the findings as the text report prints them (see the module
+        docstring); an entry that is malformed is left out, so it counts as a miss."""
+        found: dict[bytes, RenderedFindings] = {}
+        sql = "SELECT key, text, checksum FROM rendered WHERE key IN ({marks})"
+        for key, blob, checksum in self._select(sql, keys):
+            text = self._verified_rendered(blob, checksum)
+            if text is not None:
+                found[key] = text
+        return found
+
+    def _verified_rendered(self, blob: object, checksum: object) -> RenderedFindings | None:
+        if not isinstance(blob, bytes) or checksum != _checksum(blob):
+            self.rejected += 1
+            return None
+        try:
+            return decode_rendered(blob)
+        except (ValueError, TypeError, UnicodeDecodeError):
+            self.rejected += 1
+            return None
+
+    def count_hit(self, hit: bool) -> None:
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
 
     def decode(self, payload: bytes | None, path: str) -> list[Diagnostic] | None:
         """The findings of a payload from ``get_many``; None (a miss) if it is malformed."""
@@ -421,11 +556,18 @@ class LintCache:
     def get(self, key: bytes, path: str) -> list[Diagnostic] | None:
         return self.decode(self.get_many([key]).get(key), path)
 
-    def put(self, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
+    def put(
+        self,
+        key: bytes,
+        diagnostics: Iterable[Diagnostic],
+        rendered: RenderedFindings | None = None,
+    ) -> None:
         if self.disabled:
             return
+        diagnostics = list(diagnostics)
         payload = encode_diagnostics(diagnostics)
-        self._pending.append((key, payload, _checksum(payload)))
+        text = encode_rendered(rendered or render_findings(diagnostics))
+        self._pending.append((key, payload, _checksum(payload), text, _checksum(text)))
         if len(self._pending) >= 256:
             self.flush()
 
@@ -434,28 +576,66 @@ class LintCache:
     ) -> None:
         if self.disabled or signature[1] >= now_ns - RACY_NS:
             return
-        self._pending_files.append((key, *signature, content_key))
+        self._pending_files.append((key, *signature, content_key, self.today))
 
     def flush(self) -> None:
         """Write pending entries in one transaction (all or none)."""
-        if not self._pending and not self._pending_files:
+        if not self._pending and not self._pending_files and not self._touched:
             return
         rows, self._pending = self._pending, []
         files, self._pending_files = self._pending_files, []
+        touched, self._touched = self._touched, []
         conn = self._connection()
         if conn is None:
             return
         try:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
-                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", files)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                    [(*r[:3], self.today) for r in rows],
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)",
+                    [(r[0], r[3], r[4]) for r in rows],
+                )
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", files)
+                conn.executemany(
+                    "UPDATE files SET used_day = ? WHERE key = ?",
+                    [(self.today, key) for key in touched],
+                )
+        except sqlite3.Error:
+            self.disabled = True
+
+    def prune(self) -> None:
+        """Drop what no run has used for KEEP_DAYS days; at most once a day per cache."""
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")  # one process prunes; the others see the day
+                row = conn.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
+                if row is not None and row[0] == str(self.today):
+                    return
+                cutoff = self.today - KEEP_DAYS
+                conn.execute("DELETE FROM files WHERE used_day < ?", (cutoff,))
+                # Findings no file row points to, unless written lately: a post edited
+                # within the last seconds has no row yet (RACY_NS) but its findings count.
+                conn.execute(
+                    "DELETE FROM entries WHERE written_day < ?"
+                    " AND key NOT IN (SELECT content_key FROM files)",
+                    (cutoff,),
+                )
+                conn.execute("DELETE FROM rendered WHERE key NOT IN (SELECT key FROM entries)")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(self.today),))
         except sqlite3.Error:
             self.disabled = True
 
     def close(self) -> None:
         self.flush()
         if self._conn is not None and self._pid == os.getpid():
+            self.prune()
             try:
                 self._conn.close()
             except sqlite3.Error:
@@ -463,13 +643,46 @@ class LintCache:
         self._conn = None
 
 
+def _remove_older_layouts(db: Path) -> None:
+    """An older layout's database beside this one is dead weight: no run will read it."""
+    for old in db.parent.glob("lint-v*.sqlite*"):
+        if not old.name.startswith(db.name):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
+_TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+
+
+def remove_cache(folder: Path) -> bool:
+    """Delete the cache folder ``folder``; False if there is none. A folder is removed only if
+    it carries the CACHEDIR.TAG contentkit writes, so a ``cache-dir`` pointing somewhere
+    unexpected (the site's own folder, say) never has its files deleted."""
+    import shutil
+
+    if not folder.is_dir():
+        return False
+    tag = folder / "CACHEDIR.TAG"
+    try:
+        marked = tag.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        marked = ""
+    if not marked.startswith(_TAG_SIGNATURE) or "contentkit" not in marked:
+        raise InputError(
+            "not a contentkit cache (no CACHEDIR.TAG of contentkit's); left as is", str(folder)
+        )
+    shutil.rmtree(folder)
+    return True
+
+
 def _mark_cache_dir(folder: Path) -> None:
     """CACHEDIR.TAG and a .gitignore, as ruff writes, so backups and git skip the cache."""
     tag = folder / "CACHEDIR.TAG"
     if not tag.exists():
         tag.write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by contentkit.\n"
+            f"{_TAG_SIGNATURE}\n# This file is a cache directory tag created by contentkit.\n"
         )
     ignore = folder / ".gitignore"
     if not ignore.exists():

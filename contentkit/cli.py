@@ -16,7 +16,6 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from contentkit import __version__
-from contentkit import baseline as baseline_mod
 from contentkit.api import LintResult
 from contentkit.config import load_settings, split_selectors
 from contentkit.errors import ContentkitError
@@ -180,8 +179,10 @@ def lint(
     errors: list[ContentkitError] = []
     started = time.perf_counter()
     try:
-        recorder = baseline_mod.BaselineRecorder(write_baseline) if write_baseline else None
-        known = baseline_mod.BaselineFilter(baseline) if baseline else None
+        from contentkit.baseline import BaselineFilter, BaselineRecorder
+
+        recorder = BaselineRecorder(write_baseline) if write_baseline else None
+        known = BaselineFilter(baseline) if baseline else None
         workers = resolve_jobs(
             jobs if jobs is not None else load_settings(None, config_file=config).jobs
         )
@@ -196,6 +197,7 @@ def lint(
             jobs=workers,
             use_cache=not no_cache,
             keep_text=diff,
+            rendered_ok=report.prints_rendered and not (fix or diff or write_baseline or baseline),
             cache_dir=cache_dir,
         ):
             if result.error is not None:
@@ -210,6 +212,9 @@ def lint(
                 recorder.add(result.diagnostics)
                 continue
             diagnostics = known.filter(result.diagnostics) if known else result.diagnostics
+            if result.rendered is not None:
+                report.add_rendered(result.rendered, result.cached)
+                continue
             report.add(result.path, diagnostics, result.fixes_applied, result.cached)
         if recorder is not None:
             n = recorder.write()
@@ -217,8 +222,10 @@ def lint(
             _echo_errors(errors)
             raise typer.Exit(2 if errors else 0)
     except ContentkitError as exc:
+        report.flush()  # what was found before the error is still printed
         fail(exc)
     except OSError as exc:
+        report.flush()
         fail(f"{exc.filename or write_baseline}: cannot write: {exc.strerror}")
     if diff:
         _echo_errors(errors)
@@ -315,6 +322,31 @@ def init(
         fail(f"{exc.filename or folder}: cannot write: {exc.strerror}")
     table = " [tool.contentkit]" if written.name == "pyproject.toml" else ""
     typer.echo(f"Wrote a starter config to {written}{table}; `contentkit lint` will use it.")
+
+
+@app.command()
+def clean(
+    folder: Annotated[
+        Path, typer.Argument(help="A folder of the site (default: the current one).")
+    ] = Path("."),
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this config file instead of searching.")
+    ] = None,
+    cache_dir: Annotated[
+        str | None, typer.Option("--cache-dir", help="The cache folder to remove.")
+    ] = None,
+) -> None:
+    """Remove the lint cache that `contentkit lint` uses for FOLDER."""
+    from contentkit.cache import cache_dir_for, remove_cache
+
+    try:
+        target = cache_dir_for(load_settings(folder, config_file=config), cache_dir)
+        removed = remove_cache(target)
+    except ContentkitError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"{exc.filename or cache_dir}: cannot remove: {exc.strerror}")
+    typer.echo(f"Removed {target}." if removed else f"No contentkit cache at {target}.")
 
 
 @app.command("rules")

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import fastjsonschema
-
 # Keywords whose meaning did not change between draft 4 and 2020-12 (``items`` only as one
 # schema, never the array form;
 # no ``prefixItems``/``unevaluated*``, no ``$dynamicRef``): on these fastjsonschema and
@@ -58,6 +56,8 @@ def _compiled(key: str, loader: Callable[[str], dict[str, Any]]) -> Callable[[An
     # Compiled as draft 7, which covers every stable keyword; formats stay annotations, as
     # jsonschema treats them by default. Without its $id, local refs never go to the network.
     draft7 = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+    import fastjsonschema  # here: a run that checks no front matter (all cached) skips it
+
     try:
         validate: Callable[[Any], Any] = fastjsonschema.compile(draft7, formats={})
     except fastjsonschema.JsonSchemaDefinitionException:
@@ -72,6 +72,8 @@ def certainly_valid(
     validate = _compiled(schema_key, loader)
     if validate is None:
         return False
+    import fastjsonschema
+
     try:
         validate(instance)
     except (fastjsonschema.JsonSchemaValueException, TypeError, ValueError, RecursionError):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from contentkit.api import (
     LintResult,
-    discover,
+    discover_paths,
     guarded,
     input_error_diagnostic,
     lint_document_result,
@@ -33,6 +33,7 @@ def lint_targets(
     use_cache: bool = False,
     keep_text: bool = True,
     cache_dir: str | None = None,
+    rendered_ok: bool = False,
 ) -> Iterator[LintResult]:
     """Lint every target (file, folder or '-'), each file with its nearest config.
 
@@ -44,7 +45,9 @@ def lint_targets(
             # A usage error, but the other targets are still linted (as `ls a missing b` does).
             missing.add(target)
     unsafe = bool(overrides.get("unsafe_fixes"))
-    job = LintJob(dict(overrides), config, fix, write, unsafe, use_cache, keep_text, cache_dir)
+    job = LintJob(
+        dict(overrides), config, fix, write, unsafe, use_cache, keep_text, cache_dir, rendered_ok
+    )
     # Consecutive file/folder targets share one worker pool; '-' is read here, in order.
     run: list[str] = []
     pending: list[str | None] = [*targets, None]
@@ -53,7 +56,7 @@ def lint_targets(
             run.append(item)
             continue
         if run:
-            paths = chain.from_iterable(discover([t]) for t in run)
+            paths = chain.from_iterable(discover_paths([t]) for t in run)
             yield from lint_paths_parallel(paths, job, jobs)
             run = []
         if item == "-":

@@ -6,7 +6,6 @@ import html
 import re
 from collections.abc import Iterable
 
-from contentkit.convert.html import LAZY_SRC_ATTRS, is_placeholder_src, safe_url
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
 from contentkit.rule import Rule, RuleContext
@@ -38,6 +37,10 @@ class LazyImage(Rule):
     fix_applicability = "safe"
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        # Imported here, not at the top: loading the rule (every run does, to learn its code)
+        # must not import the whole converter.
+        from contentkit.convert.html import LAZY_SRC_ATTRS, is_placeholder_src, safe_url
+
         for tag in doc.html_tags:
             if tag.name != "img" or tag.is_end:
                 continue

@@ -7,13 +7,15 @@ post and shared through ``ctx.memo``; ``convert`` acts on the very same verdicts
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
 from contentkit.errors import ConfigError
-from contentkit.links import LinkVerdict, judge_links
 from contentkit.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from contentkit.links import LinkVerdict
 
 
 def _names(value: Any, option: str, where: str) -> list[str]:
@@ -30,6 +32,9 @@ def _verdicts(doc: Document, ctx: RuleContext) -> list[LinkVerdict]:
     """The post's link verdicts, with spurious-link's allow/deny lists, computed once."""
 
     def compute() -> list[LinkVerdict]:
+        # Imported on first use: a warm (cached) run loads this rule but judges no link.
+        from contentkit.links import judge_links
+
         opts: Mapping[str, Any] = ctx.settings.options_for(SpuriousLink)
         where = getattr(ctx.settings, "where", "configuration")
         options = {

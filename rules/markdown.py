@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from contentkit.commonmark import char_reference, unrendered_emphasis
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
 from contentkit.rule import Rule, RuleContext
@@ -80,6 +79,10 @@ class CjkEmphasis(Rule):
     fix_applicability = "safe"
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        # Imported here: every run loads every rule module to learn the codes, and a warm
+        # (cached) run never checks a post, so it should not pay for markdown-it's import.
+        from contentkit.commonmark import char_reference, unrendered_emphasis
+
         for content, offsets in _inline_sources(doc):
             if "*" not in content and "_" not in content:
                 continue

@@ -116,6 +116,7 @@ def test_corrupt_or_foreign_cache_is_ignored(run_cli, tmp_path: Path, damage: st
         # Rewrite every entry to claim "no findings" without a matching checksum.
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE entries SET payload = CAST('[]' AS BLOB)")
+            conn.execute("UPDATE rendered SET text = CAST('[\"\",[]]' AS BLOB)")
         conn.close()
     again = run_cli("lint", str(posts), "-v")
     assert again.returncode == cold.returncode == 1
@@ -177,3 +178,55 @@ def test_parallel_fix_and_diff_match_serial(run_cli, tmp_path: Path) -> None:
     after = run_cli("lint", str(two), "-v", cwd=tmp_path / "two")
     assert "FM011" not in after.stdout
     assert after.stdout == run_cli("lint", str(two), "--no-cache").stdout
+
+
+def test_findings_nobody_uses_any_more_are_pruned(run_cli, tmp_path: Path) -> None:
+    """Rows an older config left behind go after KEEP_DAYS; the ones in use stay."""
+    import os
+    import time
+
+    from contentkit.cache import KEEP_DAYS
+
+    posts = make_corpus(tmp_path, 12)
+    old = time.time() - 3600  # mtimes well in the past, so the stat rows are written
+    for post in posts.rglob("*.md"):
+        os.utime(post, (old, old))
+    run_cli("lint", str(posts), "--ignore", "FM002")  # a config nobody will use again
+    current = run_cli("lint", str(posts))
+    (db,) = (tmp_path / ".contentkit_cache").glob("*/lint-v*.sqlite")
+
+    def count(table: str) -> int:
+        with sqlite3.connect(db) as conn:
+            (n,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+        conn.close()
+        return int(n)
+
+    assert count("files") == 24 and count("entries") == count("rendered") == 24
+    # Make every row look KEEP_DAYS + 1 days old, and the last prune a day before that.
+    day = int(time.time() // 86400) - KEEP_DAYS - 1
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE files SET used_day = ?", (day,))
+        conn.execute("UPDATE entries SET written_day = ?", (day,))
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'pruned'", (str(day),))
+    conn.close()
+    again = run_cli("lint", str(posts), "-v")
+    assert again.stdout == current.stdout
+    assert cache_line(again.stderr) == (12, 12)  # the current config's rows were used, so kept
+    assert count("files") == 12 and count("entries") == count("rendered") == 12
+
+
+def test_clean_removes_only_a_contentkit_cache(run_cli, tmp_path: Path) -> None:
+    posts = make_corpus(tmp_path, 6)
+    run_cli("lint", str(posts))
+    cache = tmp_path / ".contentkit_cache"
+    assert cache.is_dir()
+    removed = run_cli("clean", str(tmp_path))
+    assert removed.returncode == 0 and f"Removed {cache}" in removed.stdout
+    assert not cache.exists()
+    again = run_cli("clean", str(tmp_path))
+    assert again.returncode == 0 and "No contentkit cache" in again.stdout
+    # A --cache-dir that is not a cache contentkit made is never deleted.
+    not_ours = run_cli("clean", str(tmp_path), "--cache-dir", str(posts))
+    assert not_ours.returncode == 2 and "Traceback" not in not_ours.stderr
+    assert f"{posts}:1:1: not a contentkit cache" in not_ours.stderr
+    assert len(list(posts.rglob("*.md"))) == 6

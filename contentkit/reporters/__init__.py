@@ -19,18 +19,23 @@ class ReportOptions:
         self.files = list(files)
 
 
-def get_reporter(name: str) -> Reporter:
-    from contentkit.reporters import github, json_format, junit, sarif, text
+# format -> (module, function); a run imports only the reporter it prints with.
+_REPORTERS = {
+    "text": ("text", "report"),
+    "concise": ("text", "report_concise"),
+    "json": ("json_format", "report"),
+    "github": ("github", "report"),
+    "sarif": ("sarif", "report"),
+    "junit": ("junit", "report"),
+}
 
-    reporters: dict[str, Reporter] = {
-        "text": text.report,
-        "concise": text.report_concise,
-        "json": json_format.report,
-        "github": github.report,
-        "sarif": sarif.report,
-        "junit": junit.report,
-    }
-    return reporters[name]
+
+def get_reporter(name: str) -> Reporter:
+    import importlib
+
+    module, function = _REPORTERS[name]
+    reporter: Reporter = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return reporter
 
 
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit")

@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from contentkit.diagnostics import Diagnostic
 from contentkit.reporters import ReportOptions, get_reporter
+
+if TYPE_CHECKING:
+    from contentkit.cache import RenderedFindings
 
 WHOLE_DOCUMENT_FORMATS = frozenset({"sarif", "junit"})
 
@@ -38,6 +41,48 @@ class StreamingReport:
         # Whole-document formats only: every finding and every file linted.
         self._kept: list[Diagnostic] = []
         self._paths: list[str] = []
+        # Off a terminal, output is gathered into blocks of about 64 KiB, as Python's own
+        # stdout does for a pipe: with PYTHONUNBUFFERED (common on CI) every finding would
+        # otherwise be a system call. On a terminal each file's findings show at once.
+        isatty = getattr(out, "isatty", None)
+        self._interactive = bool(isatty and isatty())
+        self._pending: list[str] = []
+        self._pending_size = 0
+
+    def _write(self, text: str) -> None:
+        if self._interactive:
+            self.out.write(text)
+            return
+        self._pending.append(text)
+        self._pending_size += len(text)
+        if self._pending_size >= 65536:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.out.write("".join(self._pending))
+            self._pending.clear()
+            self._pending_size = 0
+        self.out.flush()
+
+    @property
+    def prints_rendered(self) -> bool:
+        """Whether cached posts may come as RenderedFindings: the plain text report."""
+        return self.format == "text" and not self.options.color and not self.options.show_source
+
+    def add_rendered(self, rendered: RenderedFindings, cached: bool = True) -> None:
+        """A post whose findings come already printed (see ``prints_rendered``)."""
+        self.files += 1
+        self.cached += cached
+        for code, name, n, safe, unsafe in rendered.counts:
+            self.counts[(code, name)] += n
+            self.safe += safe
+            self.unsafe += unsafe
+            if safe:
+                self.fixable_codes.add(code)
+            self.findings += n
+        if rendered.text:
+            self._write(rendered.text)
 
     @property
     def _whole_document(self) -> bool:
@@ -73,14 +118,15 @@ class StreamingReport:
             for d in diagnostics:
                 item = json.dumps(d.to_dict(), ensure_ascii=False, indent=2)
                 sep = "[\n" if self._json_items == 0 else ",\n"
-                self.out.write(sep + "\n".join("  " + ln for ln in item.split("\n")))
+                self._write(sep + "\n".join("  " + ln for ln in item.split("\n")))
                 self._json_items += 1
         else:
-            self.out.write(self._reporter(diagnostics, self.options))
+            self._write(self._reporter(diagnostics, self.options))
 
     def finish(self) -> None:
         if self._whole_document:
             self.options.files = self._paths
-            self.out.write(self._reporter(self._kept, self.options))
+            self._write(self._reporter(self._kept, self.options))
         elif self.format == "json":
-            self.out.write("[]\n" if self._json_items == 0 else "\n]\n")
+            self._write("[]\n" if self._json_items == 0 else "\n]\n")
+        self.flush()
