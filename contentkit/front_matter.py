@@ -456,6 +456,8 @@ def _parse_json(content: str, fm: FrontMatter) -> None:
 
 def to_json_compatible(value: Any) -> Any:
     """Dates become ISO strings so JSON Schema (and JSON output) can see them."""
+    if type(value) is str:  # most values, and none of the types below
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dict):
