@@ -8,11 +8,13 @@ so that a diagnostic points at the real line in the real file.
 from __future__ import annotations
 
 import bisect
+import errno
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -63,7 +65,7 @@ class Document:
             bom = True
         doc = cls(path=path, text=text, encoding=encoding, bom=bom)
         doc.newline, doc.mixed_newlines = _newline_style(text)
-        doc._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        doc._line_starts = _line_starts(text)
         fm = fmod.split(text)
         if fm is not None:
             fmod.parse(text, fm)
@@ -149,6 +151,14 @@ class Document:
         return self.position(self.body_start)[0]
 
 
+def _line_starts(text: str) -> list[int]:
+    """Offset of each line's first character (CRLF, CR and LF all end a line)."""
+    if "\r" in text:
+        return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    # LF only (nearly every post): line lengths from split, without a match object a line.
+    return [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+
+
 def _newline_style(text: str) -> tuple[str, bool]:
     crlf = text.count("\r\n")
     cr = text.count("\r") - crlf
@@ -198,22 +208,31 @@ def _guess_encoding(data: bytes) -> str | None:
     return guess_encoding(data)
 
 
+# stat errors that pathlib's exists() reads as "not there" (a link to nowhere, or a loop).
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
 def read_post_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a post, or InputError with a message a user can act on."""
     p = path
     try:
-        if p.is_symlink() and not p.exists():
-            raise InputError("broken symbolic link", shown)
-        if p.is_dir():
+        # One stat (it follows links) answers what is_symlink/exists/is_dir/stat would: a
+        # post is read with one system call less than four before it is opened.
+        try:
+            info = os.stat(p)
+        except OSError as exc:
+            if exc.errno in _MISSING_ERRNOS and os.path.islink(p):
+                raise InputError("broken symbolic link", shown) from None
+            raise
+        if stat.S_ISDIR(info.st_mode):
             raise InputError("is a directory", shown)
-        info = p.stat()
         if not stat.S_ISREG(info.st_mode):
             # A FIFO or a device named like a post would block or never end.
             raise InputError("not a regular file", shown)
         size = info.st_size
         if max_bytes and size > max_bytes:
             raise InputError(_too_large(size, max_bytes), shown)
-        with p.open("rb") as fh:
+        with open(p, "rb") as fh:
             # Bounded even if the file grows between stat and read.
             data = fh.read(max_bytes + 1) if max_bytes else fh.read()
         if max_bytes and len(data) > max_bytes:

@@ -32,12 +32,29 @@ MAX_EXPANDED_NODES = 100_000
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}  # (node kind, text, implicit) -> tag
+
+
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader (plain data only) whose timestamps never raise.
 
     ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
     ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The tag of a scalar depends on its text alone (this loader has no path resolvers):
+        # keys and common values recur in every post, and resolving runs a list of regexes.
+        if self.yaml_path_resolvers:  # pragma: no cover - none are registered
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            if len(_RESOLVED) >= 10_000:
+                _RESOLVED.clear()
+            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+        return tag
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -46,6 +63,10 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             return self.construct_scalar(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
+            # Most keys and values: what SafeConstructor would return (the scalar's text),
+            # without its bookkeeping (a string needs no alias or recursion tracking).
+            return node.value
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, AttributeError, OverflowError):
@@ -435,6 +456,8 @@ def _parse_json(content: str, fm: FrontMatter) -> None:
 
 def to_json_compatible(value: Any) -> Any:
     """Dates become ISO strings so JSON Schema (and JSON output) can see them."""
+    if type(value) is str:  # most values, and none of the types below
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dict):

@@ -33,21 +33,36 @@ VOID_ELEMENTS = frozenset(
     }
 )
 
+# One pattern for every token that starts with '<', searched for once per token: the
+# branches are tried in this order (a comment before a declaration, as ``<!--`` is both).
+# ``m.lastgroup`` names the branch: "comment", "decl", "end_name", or "selfclose" (a start tag).
 _TOKEN = re.compile(
     r"""
-    (?P<comment><!--.*?(?:-->|\Z))
-  | (?P<decl><![^>]*>|<\?[^>]*>)
-  | (?P<end></(?P<end_name>[A-Za-z][A-Za-z0-9:_-]*)\s*>)
-  | (?P<start><(?P<name>[A-Za-z][A-Za-z0-9:_-]*)
+    <(?:
+      (?P<comment>!--.*?(?:-->|\Z))
+    | (?P<decl>![^>]*>|\?[^>]*>)
+    | /(?P<end_name>[A-Za-z][A-Za-z0-9:_-]*)\s*>
+    | (?P<name>[A-Za-z][A-Za-z0-9:_-]*)
         (?P<attrs>(?:\s+[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?|\s*/(?!>))*)
-        \s*(?P<selfclose>/?)>)
+        \s*(?P<selfclose>/?)>
+    )
     """,
     re.S | re.X,
 )
+# Group numbers of _TOKEN: ``m.lastindex`` is the last group to close, which names the branch.
+_COMMENT, _END, _NAME, _ATTRS, _START = (
+    _TOKEN.groupindex[g] for g in ("comment", "end_name", "name", "attrs", "selfclose")
+)
 _ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
+# Closing tags of the raw-text elements, compiled once each.
+_RAW_TEXT_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in RAW_TEXT_ELEMENTS}
+# Parsed attributes by their source text: posts of one feed repeat the same attribute strings
+# (class="image-wrapper", the same project link) thousands of times. Bounded; cleared when full.
+_ATTR_MEMO: dict[str, tuple[dict[str, str], list[str]]] = {}
+_ATTR_MEMO_LIMIT = 20_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Tag:
     """One start or end tag as written. ``start``/``end`` are offsets into the raw text."""
 
@@ -69,16 +84,25 @@ class Comment:
 
 
 def parse_attrs(source: str) -> tuple[dict[str, str], list[str]]:
-    attrs: dict[str, str] = {}
-    names: list[str] = []
-    for m in _ATTR.finditer(source):
-        name = m.group(1).lower()
-        raw = m.group(2) if m.group(2) is not None else m.group(3)
-        if raw is None:
-            raw = m.group(4) if m.group(4) is not None else ""
-        names.append(name)
-        attrs.setdefault(name, html.unescape(raw))
-    return attrs, names
+    """Attributes (first of each name wins, as in browsers; values decoded) and all names."""
+    if not source:
+        return {}, []
+    known = _ATTR_MEMO.get(source)
+    if known is None:
+        attrs: dict[str, str] = {}
+        names: list[str] = []
+        for name, double, single, bare in _ATTR.findall(source):
+            name = name.lower()
+            names.append(name)
+            if name not in attrs:
+                # An unmatched value group is '' in findall, as is an empty value.
+                raw = double or single or bare
+                attrs[name] = html.unescape(raw) if "&" in raw else raw
+        if len(_ATTR_MEMO) >= _ATTR_MEMO_LIMIT:
+            _ATTR_MEMO.clear()
+        known = _ATTR_MEMO[source] = (attrs, names)
+    # Copies: a rule may change a tag's attributes without touching another post's tags.
+    return dict(known[0]), list(known[1])
 
 
 def scan(text: str, start: int = 0, end: int | None = None) -> tuple[list[Tag], list[Comment]]:
@@ -87,40 +111,35 @@ def scan(text: str, start: int = 0, end: int | None = None) -> tuple[list[Tag], 
         end = len(text)
     tags: list[Tag] = []
     comments: list[Comment] = []
+    append = tags.append
     pos = start
-    while True:
-        lt = text.find("<", pos, end)
-        if lt < 0:
-            break
-        m = _TOKEN.match(text, lt, end)
-        if m is None:
-            pos = lt + 1
-            continue
-        if m.group("comment") is not None:
-            body = m.group("comment")
-            comments.append(Comment(lt, m.end(), body[4:-3] if body.endswith("-->") else body[4:]))
-        elif m.group("end") is not None:
-            tags.append(Tag(m.group("end_name").lower(), lt, m.end(), is_end=True))
-        elif m.group("start") is not None:
-            name = m.group("name").lower()
-            attrs, names = parse_attrs(m.group("attrs") or "")
-            tags.append(
-                Tag(
-                    name,
-                    lt,
-                    m.end(),
-                    self_closing=bool(m.group("selfclose")),
-                    attrs=attrs,
-                    attr_names=names,
-                )
-            )
-            if name in RAW_TEXT_ELEMENTS:
-                close = re.compile(rf"</{name}\s*>", re.I).search(text, m.end(), end)
-                if close is None:
-                    pos = end
+    while pos < end:
+        # One pass of finditer up to the next raw-text element, whose content is skipped.
+        for m in _TOKEN.finditer(text, pos, end):
+            kind = m.lastindex
+            if kind == _START:
+                lt, pos = m.span()
+                name = m[_NAME].lower()
+                attr_source = m[_ATTRS]
+                if attr_source:
+                    attrs, names = parse_attrs(attr_source)
+                    append(Tag(name, lt, pos, False, bool(m[_START]), attrs, names))
+                else:
+                    append(Tag(name, lt, pos, False, bool(m[_START]), {}, []))
+                if name in RAW_TEXT_ELEMENTS:
+                    close = _RAW_TEXT_CLOSE[name].search(text, pos, end)
+                    if close is None:
+                        return tags, comments
+                    append(Tag(name, close.start(), close.end(), True, False, {}, []))
+                    pos = close.end()
                     break
-                tags.append(Tag(name, close.start(), close.end(), is_end=True))
-                pos = close.end()
-                continue
-        pos = m.end()
+            elif kind == _END:
+                lt, pos = m.span()
+                append(Tag(m[_END].lower(), lt, pos, True, False, {}, []))
+            elif kind == _COMMENT:
+                body = m[_COMMENT]
+                text_of = body[3:-3] if body.endswith("-->") else body[3:]
+                comments.append(Comment(m.start(), m.end(), text_of))
+        else:
+            break
     return tags, comments

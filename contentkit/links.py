@@ -169,14 +169,18 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
     markup: list[tuple[int, int, bool]] = []
     stack: list[_Link] = []
     body_end = len(doc.text)
+    add_markup = markup.append
     for tag in doc.html_tags:
         if code and _inside(code, tag.start):
             continue
-        markup.append((tag.start, tag.end, tag.name in _BLOCK_TAGS))
-        if tag.name != "a":
-            if tag.name in _MEDIA_TAGS and stack and not tag.is_end:
+        name = tag.name
+        add_markup((tag.start, tag.end, name in _BLOCK_TAGS))
+        if name != "a":
+            if not stack:
+                continue  # outside any link, a tag is only markup
+            if name in _MEDIA_TAGS and not tag.is_end:
                 stack[-1].has_media = True
-            if stack and tag.name in _BLOCK_TAGS and tag.name not in VOID_ELEMENTS:
+            if name in _BLOCK_TAGS and name not in VOID_ELEMENTS:
                 inner = stack[-1].blocks_inside
                 if not tag.is_end:
                     inner[tag.name] = inner.get(tag.name, 0) + 1  # a block inside the link
@@ -248,31 +252,32 @@ def _plain_text(doc: Document, links: list[_Link], markup: list[tuple[int, int, 
     # Offsets where we need the plain position: each link's text start and end.
     wanted: dict[int, int] = {}
     points = sorted({lk.open_end for lk in links} | {lk.close_start for lk in links})
+    points.append(len(text) + 1)  # a sentinel past every chunk: no bounds check in the loop
     pi = 0
-
-    def emit(chunk: str, chunk_start: int) -> None:
-        nonlocal length, pi
-        # Record plain offsets for any wanted point inside [chunk_start, chunk_start+len).
-        while pi < len(points) and points[pi] <= chunk_start + len(chunk):
-            p = points[pi]
-            if p < chunk_start:
-                wanted[p] = length
-            else:
-                wanted[p] = length + len(_unescape(chunk[: p - chunk_start]))
-            pi += 1
-        decoded = _unescape(chunk)
-        out.append(decoded)
-        length += len(decoded)
-
-    for start, end, is_block in markup:
+    point = points[0]
+    unescape = html_mod.unescape
+    # Each chunk of text between markup spans is decoded and appended; the wanted points
+    # inside a chunk (or inside the markup just before it) get their plain offsets.
+    for start, end, is_block in [*markup, (len(text), len(text), False)]:
         if start < pos:
             continue
-        emit(text[pos:start], pos)
+        chunk = text[pos:start]
+        while point <= start:
+            if point < pos:
+                wanted[point] = length
+            else:
+                head = chunk[: point - pos]
+                wanted[point] = length + len(unescape(head) if "&" in head else head)
+            pi += 1
+            point = points[pi]
+        if chunk:
+            decoded = unescape(chunk) if "&" in chunk else chunk
+            out.append(decoded)
+            length += len(decoded)
         if is_block:
             out.append("\n")
             length += 1
         pos = end
-    emit(text[pos:], pos)
     plain = "".join(out)
     for lk in links:
         lk.plain_start = wanted.get(lk.open_end, 0)
@@ -302,6 +307,8 @@ def _is_project_link(link: _Link) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
+# Pure, and a feed links the same project pages over and over: remembered per process.
+@lru_cache(maxsize=8192)
 def _href_problem(href: str | None, kind: str) -> str | None:
     if href is None:
         return "the link has no href"
@@ -469,6 +476,17 @@ def pos_class(tag: str | None) -> str:
     return "func"
 
 
+_POS_CLASS_OF: dict[str, str] = {}
+
+
+def _pos_class(tag: str) -> str:
+    """pos_class, remembered: jieba has a few dozen tags and the judge asks thousands of times."""
+    known = _POS_CLASS_OF.get(tag)
+    if known is None:
+        known = _POS_CLASS_OF[tag] = pos_class(tag)
+    return known
+
+
 def _is_latin_word_char(ch: str) -> bool:
     if not ch:
         return False
@@ -511,6 +529,8 @@ class _Words:
     logp: dict[str, float]
     prefixes: set[str]
     total: int
+    pieces: dict[str, float | None] = field(default_factory=dict)  # segment.piece_table
+    windows: frozenset[str] = frozenset()  # the windows whose words these are
 
 
 def _dictionary_for(windows: list[str]) -> _Words:
@@ -518,12 +538,10 @@ def _dictionary_for(windows: list[str]) -> _Words:
 
     lex = segment.lexicon()
     entries = lex.lookup_windows(windows)
-    return _Words(
-        entries,
-        segment.log_probs(entries, lex.total),
-        segment.word_prefixes(entries),
-        lex.total,
-    )
+    logp = segment.log_probs(entries, lex.total)
+    prefixes = segment.word_prefixes(entries)
+    pieces = segment.piece_table(logp, prefixes)
+    return _Words(entries, logp, prefixes, lex.total, pieces, frozenset(windows))
 
 
 def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev: Evidence) -> None:
@@ -539,9 +557,9 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     ev.anchor_freq = entry.freq if entry else 0
     f["anchor_logfreq"] = math.log1p(entry.freq) / 10 if entry else 0.0
     f["anchor_in_dict"] = 1.0 if entry else 0.0
-    pc = pos_class(ev.anchor_tag) if entry else "none"
+    pc = _pos_class(entry.tag) if entry else "none"
     f[f"anchor_pos_{pc}"] = 1.0  # one-hot: absent features are 0 for the model
-    lattice = segment.Lattice(window, words.logp, total, words.prefixes)
+    lattice = segment.Lattice(window, words.logp, total, words.prefixes, words.pieces)
     free_logp = lattice.logp
     free_words = lattice.words()
     # Cost of forcing a boundary, in nats; capped so that one huge number cannot dominate.
@@ -551,12 +569,21 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     f["right_cut_cost"] = min(rc, 12.0) / 4
     f["max_cut_cost"] = max(f["left_cut_cost"], f["right_cut_cost"])
     # Which words of the free segmentation cross an edge.
-    crossing = [(s, e) for s, e in free_words if (s < a < e) or (s < b < e)]
-    f["left_crossed"] = 1.0 if any(s < a < e for s, e in free_words) else 0.0
-    f["right_crossed"] = 1.0 if any(s < b < e for s, e in free_words) else 0.0
-    if crossing:
-        s0 = min(s for s, _ in [*crossing, (a, b)])
-        e0 = max(e for _, e in [*crossing, (a, b)])
+    left_crossed = right_crossed = False
+    s0, e0 = a, b
+    for s, e in free_words:
+        if s < a < e:
+            left_crossed = True
+            if s < b < e:
+                right_crossed = True
+        elif s < b < e:
+            right_crossed = True
+        else:
+            continue
+        s0, e0 = min(s0, s), max(e0, e)
+    f["left_crossed"] = 1.0 if left_crossed else 0.0
+    f["right_crossed"] = 1.0 if right_crossed else 0.0
+    if left_crossed or right_crossed:
         ev.cut_word = window[s0:e0]
     # The anchor inside the free segmentation: is it one word, or pieces of other words?
     f["anchor_is_word"] = 1.0 if (a, b) in free_words else 0.0
@@ -565,31 +592,36 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     if entry is not None:
         pieces = [anchor]  # a dictionary word is its own best segmentation
     else:
-        inner = segment.Lattice(anchor, words.logp, total, words.prefixes)
+        inner = segment.Lattice(anchor, words.logp, total, words.prefixes, words.pieces)
         pieces = [anchor[s:e] for s, e in inner.words()]
-    freqs = [entries[p].freq if p in entries else 1 for p in pieces]
     multi = len(pieces) >= 2
     f["inner_pieces"] = min(len(pieces), 4) / 4 if not entry else 0.0
-    f["inner_min_logfreq"] = (math.log(min(freqs)) / 10) if multi and not entry else 0.0
-    f["inner_all_words"] = 1.0 if multi and not entry and all(len(p) >= 2 for p in pieces) else 0.0
+    if multi and not entry:
+        freqs = [entries[p].freq if p in entries else 1 for p in pieces]
+        f["inner_min_logfreq"] = math.log(min(freqs)) / 10
+        f["inner_all_words"] = 1.0 if all(len(p) >= 2 for p in pieces) else 0.0
+    else:
+        f["inner_min_logfreq"] = 0.0
+        f["inner_all_words"] = 0.0
     # A very common one-character word at an edge: the anchor swallows a function word
     # (天地和, 志愿时, 靠我, 上线了).
     edge = 0.0
     if multi:
-        for p, fr in ((pieces[0], freqs[0]), (pieces[-1], freqs[-1])):
+        for p in (pieces[0], pieces[-1]):
             ent = entries.get(p)
-            if len(p) == 1 and ent is not None and pos_class(ent.tag) in ("func", "pron"):
-                if math.log(fr) / 10 > edge:
-                    edge = math.log(fr) / 10
+            if len(p) == 1 and ent is not None:
+                kind = _pos_class(ent.tag)
+                if kind in ("func", "pron") and math.log(ent.freq) / 10 > edge:
+                    edge = math.log(ent.freq) / 10
                     ev.swallowed = p
-                    ev.swallowed_kind = pos_class(ent.tag)
+                    ev.swallowed_kind = kind
     f["edge_function_char"] = edge
     # Parts of speech of the first and last piece of an anchor jieba does not know whole:
     # 非常/完美 (adverb, adjective) and 一条/视频 (numeral) are phrases, not names.
     if multi and not entry:
         for side, p in (("first", pieces[0]), ("last", pieces[-1])):
             ent = entries.get(p)
-            c = pos_class(ent.tag) if ent is not None and len(p) >= 2 else "none"
+            c = _pos_class(ent.tag) if ent is not None and len(p) >= 2 else "none"
             if c in ("verb", "adv", "adj", "num", "pron", "noun"):
                 f[f"inner_{side}_{c}"] = 1.0
     # Parts of speech of the neighbouring words (with the anchor as one word).
@@ -599,7 +631,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
             s, e = word_span
             word = window[s:e]
             ent = entries.get(word)
-            c = pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
+            c = _pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
         else:
             c = "edge"
         f[f"{side}_pos_{c}"] = 1.0
@@ -619,19 +651,22 @@ def _context_evidence(
     anchor = link.text
     prev_ch = left[-1:] if left else ""
     next_ch = right[:1]
-    prev_visible = left.rstrip()[-1:]
+    left_trimmed = left.rstrip()
+    right_trimmed = right.lstrip()
+    prev_visible = left_trimmed[-1:]
     f["enumeration"] = 1.0 if (prev_ch in _ENUM_SEP or next_ch in _ENUM_SEP) else 0.0
-    f["follower"] = 1.0 if right.lstrip().startswith(_FOLLOWERS) else 0.0
-    f["leader"] = 1.0 if left.rstrip().endswith(_LEADERS) else 0.0
+    f["follower"] = 1.0 if right_trimmed.startswith(_FOLLOWERS) else 0.0
+    f["leader"] = 1.0 if left_trimmed.endswith(_LEADERS) else 0.0
     f["stock_code"] = 1.0 if _STOCK_CODE.match(right) else 0.0
     # 在微博上, 在小红书上: a platform is a place where things happen.
-    on = left.rstrip().endswith("在") and right.lstrip().startswith("上")
+    on = left_trimmed.endswith("在") and right_trimmed.startswith("上")
     f["on_platform"] = 1.0 if on else 0.0
     # A transliterated personal name (布鲁玛·紫格尼克) is joined by an interpunct.
     f["interpunct_name"] = 1.0 if "·" in right[:3] or "·" in left[-3:] else 0.0
     # Products of a company follow its name in Latin script (微软 Azure, 阿里云MVP).
     f["latin_follows"] = 1.0 if _LATIN_AFTER.match(right) else 0.0
-    f["sentence_start"] = 1.0 if (not left.strip() or left.rstrip()[-1:] in _SENTENCE_END) else 0.0
+    # (left.strip() is empty exactly when left.rstrip() is.)
+    f["sentence_start"] = 1.0 if (not left_trimmed or prev_visible in _SENTENCE_END) else 0.0
     f["after_numeral"] = 1.0 if prev_visible and prev_visible in _NUMERAL else 0.0
     f["quoted"] = 1.0 if (prev_ch in _OPEN_QUOTES and next_ch in _CLOSE_QUOTES) else 0.0
     f["len1_2"] = 1.0 if len(anchor) <= 2 else 0.0
@@ -690,8 +725,50 @@ def _elsewhere_evidence(
     anywhere, namelike = memo[link.text]
     own = link.plain_start
     f = ev.features
-    f["elsewhere_any"] = 1.0 if any(p != own for p in anywhere) else 0.0
-    f["elsewhere_namelike"] = 1.0 if any(p != own for p in namelike) else 0.0
+    # At most two places each: comparing the lists is cheaper than a generator.
+    f["elsewhere_any"] = 1.0 if anywhere and anywhere != [own] * len(anywhere) else 0.0
+    f["elsewhere_namelike"] = 1.0 if namelike and namelike != [own] * len(namelike) else 0.0
+
+
+@dataclass(frozen=True)
+class _SegmentationFacts:
+    """What _segmentation_evidence found for one window: it depends on the window's text
+    and the dictionary only, so a window met again (a feed's boilerplate sentence, a name
+    in its usual phrase) is not segmented again."""
+
+    features: tuple[tuple[str, float], ...]  # in the order they were set
+    cut_word: str | None
+    anchor_tag: str | None
+    anchor_freq: int
+    swallowed: str | None
+    swallowed_kind: str
+
+    @classmethod
+    def of(cls, ev: Evidence) -> _SegmentationFacts:
+        return cls(
+            tuple(ev.features.items()),
+            ev.cut_word,
+            ev.anchor_tag,
+            ev.anchor_freq,
+            ev.swallowed,
+            ev.swallowed_kind,
+        )
+
+    def apply(self, ev: Evidence) -> None:
+        # The context evidence sets none of these features: the merged dict has the same
+        # keys in the same order as when both were computed into it directly.
+        ev.features.update(self.features)
+        if self.cut_word is not None:
+            ev.cut_word = self.cut_word
+        ev.anchor_tag, ev.anchor_freq = self.anchor_tag, self.anchor_freq
+        if self.swallowed is not None:
+            ev.swallowed, ev.swallowed_kind = self.swallowed, self.swallowed_kind
+
+
+# (left, anchor, right) -> its segmentation facts, for the process. Bounded: emptied (only
+# ever between posts, see analyse) once it holds this many windows (a few MB).
+_SEG_MEMO: dict[tuple[str, str, str], _SegmentationFacts] = {}
+_SEG_MEMO_LIMIT = 4096
 
 
 def gather_evidence(
@@ -707,9 +784,16 @@ def gather_evidence(
     anchor = link.text
     if _has_han(anchor):
         seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
-        if words is None:
-            words = _dictionary_for([seg_left + anchor + seg_right])
-        _segmentation_evidence(seg_left, anchor, seg_right, words, ev)
+        key = (seg_left, anchor, seg_right)
+        known = _SEG_MEMO.get(key)
+        if known is None:
+            window = seg_left + anchor + seg_right
+            if words is None or window not in words.windows:
+                words = _dictionary_for([window])
+            alone = Evidence()
+            _segmentation_evidence(seg_left, anchor, seg_right, words, alone)
+            known = _SEG_MEMO[key] = _SegmentationFacts.of(alone)
+        known.apply(ev)
     else:
         ev.features["anchor_pos_none"] = 1.0
     _elsewhere_evidence(plain, link, ev, {} if memo is None else memo)
@@ -739,7 +823,13 @@ def load_model() -> Model:
 def spurious_probability(features: Mapping[str, float], model: Model | None = None) -> float:
     m = model or load_model()
     weights = m.weights
-    z = m.bias + sum(v * weights.get(k, 0.0) for k, v in features.items() if v)
+    get = weights.get
+    # The same additions in the same order as sum() over the non-zero features.
+    total = 0.0
+    for k, v in features.items():
+        if v:
+            total += v * get(k, 0.0)
+    z = m.bias + total
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -803,7 +893,8 @@ class Analysis:
 def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Analysis:
     allow = [str(x) for x in options.get("allow", [])]
     deny = [str(x) for x in options.get("deny", [])]
-    if "<a" not in doc.text[doc.body_start :] and "](" not in doc.text[doc.body_start :]:
+    text, body = doc.text, doc.body_start
+    if text.find("<a", body) < 0 and text.find("](", body) < 0:
         return Analysis([], "", {}, [])  # the common fast path: no link at all
     links, markup = _find_links(doc)
     if not links:
@@ -820,14 +911,20 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
     if han:
         # One dictionary query for all windows of the post; nothing at all for posts
         # without Chinese auto-links (the dictionary is never opened for them).
+        # Windows segmented before need no dictionary: only the others are looked up. The
+        # memo is emptied here, never while a post is judged, so a window found in it now is
+        # still there when its link is judged.
+        if len(_SEG_MEMO) >= _SEG_MEMO_LIMIT:
+            _SEG_MEMO.clear()
         windows = []
         for lk in han:
             left, right = _window(plain, lk.plain_start, lk.plain_end)
-            windows.append(left[-SEG_WINDOW:] + lk.text + right[:SEG_WINDOW])
-        words = _dictionary_for(windows)
+            seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
+            if (seg_left, lk.text, seg_right) not in _SEG_MEMO:
+                windows.append(seg_left + lk.text + seg_right)
+        if windows:
+            words = _dictionary_for(windows)
     for i, lk in enumerate(links):
-        # Neighbours: the auto-links just before and after this one in the post.
-        neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
         verdict: Verdict = "legit"
         reason = ""
         fix: Literal["safe", "unsafe"] | None = None
@@ -842,6 +939,8 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
         elif lk.is_project and allow and _name_matches(lk, allow):
             verdict, reason = "legit", f"'{lk.text}' is on the allow list"
         elif lk.is_project:
+            # Neighbours: the auto-links just before and after this one in the post.
+            neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
             ev = gather_evidence(plain, lk, neighbours, words, occurrences)
             evidence[i] = ev
             p = spurious_probability(ev.features)

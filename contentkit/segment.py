@@ -250,6 +250,13 @@ def log_probs(entries: Mapping[str, Entry], total: int) -> dict[str, float]:
     return {w: math.log(e.freq) - logtotal for w, e in entries.items() if e.freq > 0}
 
 
+def piece_table(logp: Mapping[str, float], prefixes: set[str]) -> dict[str, float | None]:
+    """Each word's log-probability, and None for a proper prefix that is no word itself."""
+    table: dict[str, float | None] = dict.fromkeys(prefixes)
+    table.update(logp)
+    return table
+
+
 class Lattice:
     """All dictionary words of a window, with best paths from the start and to the end.
 
@@ -259,51 +266,87 @@ class Lattice:
     """
 
     def __init__(
-        self, text: str, logp: Mapping[str, float], total: int, prefixes: set[str]
+        self,
+        text: str,
+        logp: Mapping[str, float],
+        total: int,
+        prefixes: set[str],
+        pieces: Mapping[str, float | None] | None = None,
     ) -> None:
+        """``pieces`` (see :func:`piece_table`) may stand in for ``logp`` and ``prefixes``:
+        one lookup a substring instead of two, for callers that build many lattices."""
         self.text = text
         n = len(text)
         unknown = -math.log(total)  # a character jieba does not know gets frequency 1
-        edges_to: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
-        edges_from: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
-        get = logp.get
-        for start in range(n):
-            lp = get(text[start], unknown)
-            edges_to[start + 1].append((start, lp))
-            edges_from[start].append((start + 1, lp))
-            for end in range(start + 2, min(n, start + MAX_WORD_LEN) + 1):
-                piece = text[start:end]
-                word_lp = get(piece)
-                if word_lp is None:
-                    if piece not in prefixes:
-                        break  # no dictionary word of this window starts with piece
-                    continue
-                edges_to[end].append((start, word_lp))
-                edges_from[start].append((end, word_lp))
+        if pieces is None:
+            pieces = piece_table(logp, prefixes)
+        get = pieces.get
+        # The forward pass runs while the words are found: every word into ``start`` begins
+        # before it, so fwd[start] is final when its own words are pushed. Candidates reach
+        # each end in increasing order of their start, as in a pull over incoming words, so
+        # ties resolve the same way (the first best start wins).
         fwd = [-math.inf] * (n + 1)
         back = [0] * (n + 1)
         fwd[0] = 0.0
-        for end in range(1, n + 1):
-            for start, lp in edges_to[end]:
-                v = fwd[start] + lp
+        edges_from: list[list[tuple[int, float]]] = []
+        for start in range(n):
+            here = fwd[start]
+            lp = get(text[start])
+            if lp is None:
+                lp = unknown
+            out = [(start + 1, lp)]
+            v = here + lp
+            if v > fwd[start + 1]:
+                fwd[start + 1], back[start + 1] = v, start
+            stop = start + MAX_WORD_LEN
+            for end in range(start + 2, (stop if stop < n else n) + 1):
+                word_lp = get(text[start:end], _UNKNOWN)
+                if word_lp is None:
+                    continue  # a prefix of some word, not a word itself
+                if word_lp is _UNKNOWN:
+                    break  # no dictionary word of this window starts with piece
+                out.append((end, word_lp))  # type: ignore[arg-type]
+                v = here + word_lp  # type: ignore[operator]
                 if v > fwd[end]:
                     fwd[end], back[end] = v, start
-        bwd = [-math.inf] * (n + 1)
-        nxt = [n] * (n + 1)
-        bwd[n] = 0.0
-        for start in range(n - 1, -1, -1):
-            for end, lp in edges_from[start]:
-                v = bwd[end] + lp
-                if v > bwd[start]:
-                    bwd[start], nxt[start] = v, end
-        self.fwd, self.back, self.bwd, self.nxt = fwd, back, bwd, nxt
+            edges_from.append(out)
+        self.fwd, self.back = fwd, back
+        self._edges_from = edges_from
+        self._bwd: list[float] | None = None
+        self._nxt: list[int] = []
+
+    def _backward(self) -> list[float]:
+        """Best paths to the end, computed only when a boundary cost or a next word is asked
+        (a segmentation alone needs the forward pass only)."""
+        if self._bwd is None:
+            n = len(self.text)
+            bwd = [-math.inf] * (n + 1)
+            nxt = [n] * (n + 1)
+            bwd[n] = 0.0
+            edges_from = self._edges_from
+            for start in range(n - 1, -1, -1):
+                for end, lp in edges_from[start]:
+                    v = bwd[end] + lp
+                    if v > bwd[start]:
+                        bwd[start], nxt[start] = v, end
+            self._bwd, self._nxt = bwd, nxt
+        return self._bwd
+
+    @property
+    def bwd(self) -> list[float]:
+        return self._backward()
+
+    @property
+    def nxt(self) -> list[int]:
+        self._backward()
+        return self._nxt
 
     @property
     def logp(self) -> float:
         return self.fwd[len(self.text)]
 
     def through(self, k: int) -> float:
-        return self.fwd[k] + self.bwd[k]
+        return self.fwd[k] + self._backward()[k]
 
     def words(self) -> list[tuple[int, int]]:
         """The best segmentation (jieba's maximum-probability path)."""

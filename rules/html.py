@@ -149,7 +149,7 @@ class EventHandlerAttribute(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         for tag in markup_tags(doc, ctx):
-            if tag.is_end:
+            if tag.is_end or not tag.attr_names:
                 continue
             for name in dict.fromkeys(tag.attr_names):
                 if _EVENT_ATTR.match(name):
@@ -371,8 +371,11 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
         return popped
 
     def find(names: frozenset[str], stops: frozenset[str]) -> int | None:
-        if not any(open_count.get(n) for n in names):
-            return None
+        for n in names:
+            if open_count.get(n):
+                break
+        else:
+            return None  # none of them is open (a plain loop: this runs for every block tag)
         for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _SCOPE_DEPTH), -1):
             open_name = stack[i].name
             if open_name in names:
@@ -419,6 +422,10 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
                 yield StructureProblem("mismatched", tag, f"</{name}> closes no open <{name}>")
             continue
         index = len(stack) - 1
+        if stack[index].name == name:  # closes the innermost element: nothing crossed
+            stack.pop()
+            open_count[name] -= 1
+            continue
         while stack[index].name != name:
             index -= 1
         inner = [t for t in pop_to(index)[1:] if t.name not in OPTIONAL_END]
