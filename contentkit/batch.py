@@ -299,5 +299,7 @@ def lint_paths_parallel(paths: Iterable[str], job: LintJob, jobs: int) -> Iterat
             yield from results
         close_caches()  # a SQLite connection must not be shared with forked workers
     yield from ordered_map(lint_chunk, it, jobs, initializer=start, initargs=(job,))
-    if jobs <= 1 or not job.use_cache:
-        close_caches()
+    if jobs > 1 and job.use_cache:
+        for cache in _State.caches.values():  # the folders this process has seen
+            cache.checkpoint()
+    close_caches()

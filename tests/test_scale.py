@@ -116,7 +116,7 @@ def test_corrupt_or_foreign_cache_is_ignored(run_cli, tmp_path: Path, damage: st
         # Rewrite every entry to claim "no findings" without a matching checksum.
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE entries SET payload = CAST('[]' AS BLOB)")
-            conn.execute("UPDATE rendered SET text = CAST('[\"\",[]]' AS BLOB)")
+            conn.execute("UPDATE rendered SET text = CAST('[]' || char(10) AS BLOB)")
         conn.close()
     again = run_cli("lint", str(posts), "-v")
     assert again.returncode == cold.returncode == 1
