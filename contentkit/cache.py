@@ -320,9 +320,8 @@ def encode_rendered(rendered: RenderedFindings) -> bytes:
 
 def decode_rendered(blob: bytes) -> RenderedFindings:
     """ValueError/TypeError for anything that is not what encode_rendered writes."""
-    head, newline, body = blob.partition(b"\n")
+    head, newline, text = blob.decode("utf-8").partition("\n")
     counts = json.loads(head)
-    text = body.decode("utf-8")
     if not newline or type(counts) is not list:
         raise ValueError("bad rendered findings")
     rows = []
