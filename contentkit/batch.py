@@ -101,14 +101,6 @@ def flush_caches() -> None:
         cache.flush()
 
 
-def cache_stats() -> tuple[int, int]:
-    """(hits, misses) of the caches used in this process."""
-    return (
-        sum(c.hits for c in _State.caches.values()),
-        sum(c.misses for c in _State.caches.values()),
-    )
-
-
 def _stat(path: str, settings: Settings) -> os.stat_result | None:
     """The file's stat if it is a regular file within the size limit; otherwise None, and
     lint_file reports it exactly as it would without a cache."""

@@ -36,7 +36,14 @@ from typing import Any
 
 from contentkit import __version__
 from contentkit.config import Settings
-from contentkit.diagnostics import Diagnostic, Edit, Fix, Severity
+from contentkit.diagnostics import (
+    Diagnostic,
+    Edit,
+    FindingCounts,
+    Fix,
+    Severity,
+    count_findings,
+)
 from contentkit.errors import InputError
 
 CACHE_DIR_NAME = ".contentkit_cache"
@@ -287,11 +294,7 @@ class RenderedFindings:
     """
 
     text: str
-    counts: tuple[tuple[str, str, int, int, int], ...]
-
-    @property
-    def findings(self) -> int:
-        return sum(c[2] for c in self.counts)
+    counts: FindingCounts
 
 
 def render_findings(diagnostics: Sequence[Diagnostic]) -> RenderedFindings:
@@ -299,16 +302,7 @@ def render_findings(diagnostics: Sequence[Diagnostic]) -> RenderedFindings:
     from contentkit.reporters.text import report
 
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)  # as the streaming report sorts
-    counts: dict[tuple[str, str], list[int]] = {}
-    for d in ordered:
-        row = counts.setdefault((d.code, d.name), [0, 0, 0])
-        row[0] += 1
-        if d.fix is not None:
-            row[1 if d.fix.applicability == "safe" else 2] += 1
-    return RenderedFindings(
-        report(ordered, ReportOptions()),
-        tuple((code, name, *row) for (code, name), row in counts.items()),  # type: ignore[misc]
-    )
+    return RenderedFindings(report(ordered, ReportOptions()), count_findings(ordered))
 
 
 def encode_rendered(rendered: RenderedFindings) -> bytes:
@@ -558,9 +552,6 @@ class LintCache:
             return None
         self.hits += 1
         return found
-
-    def get(self, key: bytes, path: str) -> list[Diagnostic] | None:
-        return self.decode(self.get_many([key]).get(key), path)
 
     def put(
         self,

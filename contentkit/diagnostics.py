@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -43,6 +44,23 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability = "safe"
     message: str = ""
+
+
+# Per (code, name): findings, with a safe fix, with an unsafe fix.
+FindingCounts = tuple[tuple[str, str, int, int, int], ...]
+
+
+def count_findings(diagnostics: Iterable[Diagnostic]) -> FindingCounts:
+    """What the summary and ``--statistics`` count, per rule, in first-seen order."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for d in diagnostics:
+        row = counts.setdefault((d.code, d.name), [0, 0, 0])
+        row[0] += 1
+        if d.fix is not None:
+            row[1 if d.fix.applicability == "safe" else 2] += 1
+    return tuple(
+        (code, name, n, safe, unsafe) for (code, name), (n, safe, unsafe) in counts.items()
+    )
 
 
 @dataclass

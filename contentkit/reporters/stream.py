@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from contentkit.diagnostics import Diagnostic
+from contentkit.diagnostics import Diagnostic, FindingCounts, count_findings
 from contentkit.reporters import ReportOptions, get_reporter
 
 if TYPE_CHECKING:
@@ -74,15 +74,18 @@ class StreamingReport:
         """A post whose findings come already printed (see ``prints_rendered``)."""
         self.files += 1
         self.cached += cached
-        for code, name, n, safe, unsafe in rendered.counts:
+        self._tally(rendered.counts)
+        if rendered.text:
+            self._write(rendered.text)
+
+    def _tally(self, counts: FindingCounts) -> None:
+        for code, name, n, safe, unsafe in counts:
             self.counts[(code, name)] += n
             self.safe += safe
             self.unsafe += unsafe
             if safe:
                 self.fixable_codes.add(code)
             self.findings += n
-        if rendered.text:
-            self._write(rendered.text)
 
     @property
     def _whole_document(self) -> bool:
@@ -103,15 +106,7 @@ class StreamingReport:
         if not diagnostics:
             return
         diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
-        for d in diagnostics:
-            self.counts[(d.code, d.name)] += 1
-            if d.fix is not None:
-                if d.fix.applicability == "safe":
-                    self.safe += 1
-                    self.fixable_codes.add(d.code)
-                else:
-                    self.unsafe += 1
-        self.findings += len(diagnostics)
+        self._tally(count_findings(diagnostics))
         if self._whole_document:
             self._kept.extend(diagnostics)
         elif self.format == "json":
