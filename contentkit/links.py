@@ -525,11 +525,9 @@ def _window(plain: str, start: int, end: int) -> tuple[str, str]:
 class _Words:
     """Dictionary entries for every window of one post, looked up in one query."""
 
-    entries: dict[str, Any]
-    logp: dict[str, float]
-    prefixes: set[str]
+    entries: dict[str, Any]  # the words (frequency > 0) inside the windows
     total: int
-    pieces: dict[str, float | None] = field(default_factory=dict)  # segment.piece_table
+    pieces: dict[str, float | None] = field(default_factory=dict)  # see segment.piece_table
     windows: frozenset[str] = frozenset()  # the windows whose words these are
 
 
@@ -537,11 +535,22 @@ def _dictionary_for(windows: list[str]) -> _Words:
     from contentkit import segment
 
     lex = segment.lexicon()
-    entries = lex.lookup_windows(windows)
-    logp = segment.log_probs(entries, lex.total)
-    prefixes = segment.word_prefixes(entries)
-    pieces = segment.piece_table(logp, prefixes)
-    return _Words(entries, logp, prefixes, lex.total, pieces, frozenset(windows))
+    found = lex.lookup_pieces(windows)
+    # segment.log_probs and segment.piece_table in one pass: a word gets its
+    # log-probability, a substring that only starts longer words gets None. (A start of a
+    # word that is in no window is a piece too: the lattice then looks one character
+    # further before it stops, and finds no more words, as none of them is in a window.)
+    logtotal = math.log(lex.total)
+    log = math.log
+    entries: dict[str, Any] = {}
+    pieces: dict[str, float | None] = {}
+    for w, e in found.items():
+        if e.freq > 0:
+            entries[w] = e
+            pieces[w] = log(e.freq) - logtotal
+        else:
+            pieces[w] = None
+    return _Words(entries, lex.total, pieces, frozenset(windows))
 
 
 def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev: Evidence) -> None:
@@ -559,7 +568,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     f["anchor_in_dict"] = 1.0 if entry else 0.0
     pc = _pos_class(entry.tag) if entry else "none"
     f[f"anchor_pos_{pc}"] = 1.0  # one-hot: absent features are 0 for the model
-    lattice = segment.Lattice(window, words.logp, total, words.prefixes, words.pieces)
+    lattice = segment.Lattice(window, None, total, None, words.pieces)
     free_logp = lattice.logp
     free_words = lattice.words()
     # Cost of forcing a boundary, in nats; capped so that one huge number cannot dominate.
@@ -592,7 +601,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     if entry is not None:
         pieces = [anchor]  # a dictionary word is its own best segmentation
     else:
-        inner = segment.Lattice(anchor, words.logp, total, words.prefixes, words.pieces)
+        inner = segment.Lattice(anchor, None, total, None, words.pieces)
         pieces = [anchor[s:e] for s, e in inner.words()]
     multi = len(pieces) >= 2
     f["inner_pieces"] = min(len(pieces), 4) / 4 if not entry else 0.0

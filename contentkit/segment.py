@@ -181,7 +181,12 @@ class Lexicon:
         return found
 
     def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:
-        """Entries (frequency > 0) of every dictionary word inside the windows.
+        """Entries (frequency > 0) of every dictionary word inside the windows."""
+        return {w: e for w, e in self.lookup_pieces(windows).items() if e.freq > 0}
+
+    def lookup_pieces(self, windows: Iterable[str]) -> dict[str, Entry]:
+        """Entries of every dictionary word inside the windows, and of every substring that
+        is the start of a longer dictionary word (frequency 0 when it is no word itself).
 
         Substrings grow one character at a time and only while they are a prefix of some
         word: far fewer lookups than every substring up to MAX_WORD_LEN.
@@ -191,26 +196,25 @@ class Lexicon:
         # runs of CJK ideographs, Latin letters and digits: dictionary words hold no spaces
         # or punctuation.
         chars = {c for t in texts for c in t}
-        texts = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
-        level = {t[i : i + 2] for t in texts for i in range(len(t) - 1)}
+        runs = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
+        level = {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
         found = self.lookup_many(chars | level)
         got = found
         length = 2
-        while True:
+        while length < MAX_WORD_LEN:
             length += 1
-            if length > MAX_WORD_LEN:
-                break
             level = {
-                t[i : i + length]
-                for t in texts
-                for i in range(len(t) - length + 1)
-                if t[i : i + length - 1] in got
+                r[i : i + length]
+                for r in runs
+                if len(r) >= length
+                for i in range(len(r) - length + 1)
+                if r[i : i + length - 1] in got
             }
             if not level:
                 break
             got = self.lookup_many(level)
             found.update(got)
-        return {w: e for w, e in found.items() if e.freq > 0}
+        return found
 
     def get(self, word: str) -> Entry | None:
         return self.lookup_many([word]).get(word)
@@ -268,9 +272,9 @@ class Lattice:
     def __init__(
         self,
         text: str,
-        logp: Mapping[str, float],
+        logp: Mapping[str, float] | None,
         total: int,
-        prefixes: set[str],
+        prefixes: set[str] | None,
         pieces: Mapping[str, float | None] | None = None,
     ) -> None:
         """``pieces`` (see :func:`piece_table`) may stand in for ``logp`` and ``prefixes``:
@@ -279,6 +283,7 @@ class Lattice:
         n = len(text)
         unknown = -math.log(total)  # a character jieba does not know gets frequency 1
         if pieces is None:
+            assert logp is not None and prefixes is not None, "logp and prefixes, or pieces"
             pieces = piece_table(logp, prefixes)
         get = pieces.get
         # The forward pass runs while the words are found: every word into ``start`` begins
