@@ -601,8 +601,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     if entry is not None:
         pieces = [anchor]  # a dictionary word is its own best segmentation
     else:
-        inner = segment.Lattice(anchor, None, total, None, words.pieces)
-        pieces = [anchor[s:e] for s, e in inner.words()]
+        pieces = [anchor[s:e] for s, e in lattice.words_within(a, b)]
     multi = len(pieces) >= 2
     f["inner_pieces"] = min(len(pieces), 4) / 4 if not entry else 0.0
     if multi and not entry:

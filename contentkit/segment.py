@@ -286,6 +286,10 @@ class Lattice:
             assert logp is not None and prefixes is not None, "logp and prefixes, or pieces"
             pieces = piece_table(logp, prefixes)
         get = pieces.get
+        # Every character is a word of its own.
+        singles: list[float] = [get(c, unknown) for c in text]  # type: ignore[misc]
+        if None in singles:  # a character that only starts longer words
+            singles = [unknown if lp is None else lp for lp in singles]
         # The forward pass runs while the words are found: every word into ``start`` begins
         # before it, so fwd[start] is final when its own words are pushed. Candidates reach
         # each end in increasing order of their start, as in a pull over incoming words, so
@@ -293,30 +297,45 @@ class Lattice:
         fwd = [-math.inf] * (n + 1)
         back = [0] * (n + 1)
         fwd[0] = 0.0
-        edges_from: list[list[tuple[int, float]]] = []
+        # Words of two characters or more, by start: (end, log-probability), ends rising.
+        longer: list[list[tuple[int, float]]] = []
+        none: list[tuple[int, float]] = []  # shared by the (many) starts of no longer word
+        add = longer.append
+        last = n - 1
         for start in range(n):
             here = fwd[start]
-            lp = get(text[start])
-            if lp is None:
-                lp = unknown
-            out = [(start + 1, lp)]
-            v = here + lp
-            if v > fwd[start + 1]:
-                fwd[start + 1], back[start + 1] = v, start
+            v = here + singles[start]
+            end = start + 1
+            if v > fwd[end]:
+                fwd[end], back[end] = v, start
+            if start == last:
+                add(none)
+                break
+            end += 1
+            word_lp = get(text[start:end], _UNKNOWN)
+            if word_lp is _UNKNOWN:
+                add(none)  # no dictionary word of this window starts here
+                continue
+            out: list[tuple[int, float]] = []
             stop = start + MAX_WORD_LEN
-            for end in range(start + 2, (stop if stop < n else n) + 1):
+            if stop > n:
+                stop = n
+            while True:
+                if word_lp is not None:  # None: a prefix of some word, not a word itself
+                    out.append((end, word_lp))  # type: ignore[arg-type]
+                    v = here + word_lp  # type: ignore[operator]
+                    if v > fwd[end]:
+                        fwd[end], back[end] = v, start
+                if end >= stop:
+                    break
+                end += 1
                 word_lp = get(text[start:end], _UNKNOWN)
-                if word_lp is None:
-                    continue  # a prefix of some word, not a word itself
                 if word_lp is _UNKNOWN:
-                    break  # no dictionary word of this window starts with piece
-                out.append((end, word_lp))  # type: ignore[arg-type]
-                v = here + word_lp  # type: ignore[operator]
-                if v > fwd[end]:
-                    fwd[end], back[end] = v, start
-            edges_from.append(out)
+                    break  # no dictionary word of this window starts with the piece
+            add(out)
         self.fwd, self.back = fwd, back
-        self._edges_from = edges_from
+        self._singles = singles
+        self._longer = longer
         self._bwd: list[float] | None = None
         self._nxt: list[int] = []
 
@@ -328,12 +347,16 @@ class Lattice:
             bwd = [-math.inf] * (n + 1)
             nxt = [n] * (n + 1)
             bwd[n] = 0.0
-            edges_from = self._edges_from
+            singles, longer = self._singles, self._longer
             for start in range(n - 1, -1, -1):
-                for end, lp in edges_from[start]:
+                # The one-character word first, then longer ones: the first best wins ties.
+                best = bwd[start + 1] + singles[start]
+                to = start + 1
+                for end, lp in longer[start]:
                     v = bwd[end] + lp
-                    if v > bwd[start]:
-                        bwd[start], nxt[start] = v, end
+                    if v > best:
+                        best, to = v, end
+                bwd[start], nxt[start] = best, to
             self._bwd, self._nxt = bwd, nxt
         return self._bwd
 
@@ -356,10 +379,43 @@ class Lattice:
     def words(self) -> list[tuple[int, int]]:
         """The best segmentation (jieba's maximum-probability path)."""
         out: list[tuple[int, int]] = []
+        back = self.back
         end = len(self.text)
         while end > 0:
-            out.append((self.back[end], end))
-            end = self.back[end]
+            start = back[end]
+            out.append((start, end))
+            end = start
+        out.reverse()
+        return out
+
+    def words_within(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The best segmentation of ``text[a:b]`` on its own, offsets relative to ``a``:
+        what ``Lattice(text[a:b], ...).words()`` gives, from this lattice's words."""
+        m = b - a
+        fwd = [-math.inf] * (m + 1)
+        back = [0] * (m + 1)
+        fwd[0] = 0.0
+        singles, longer = self._singles, self._longer
+        # The same candidates in the same order as the forward pass over text[a:b] alone:
+        # the words of this window that end by b.
+        for s in range(m):
+            here = fwd[s]
+            v = here + singles[a + s]
+            if v > fwd[s + 1]:
+                fwd[s + 1], back[s + 1] = v, s
+            for end, lp in longer[a + s]:
+                if end > b:
+                    break
+                e = end - a
+                v = here + lp
+                if v > fwd[e]:
+                    fwd[e], back[e] = v, s
+        out: list[tuple[int, int]] = []
+        end = m
+        while end > 0:
+            start = back[end]
+            out.append((start, end))
+            end = start
         out.reverse()
         return out
 
