@@ -535,21 +535,7 @@ def _dictionary_for(windows: list[str]) -> _Words:
     from contentkit import segment
 
     lex = segment.lexicon()
-    found = lex.lookup_pieces(windows)
-    # segment.log_probs and segment.piece_table in one pass: a word gets its
-    # log-probability, a substring that only starts longer words gets None. (A start of a
-    # word that is in no window is a piece too: the lattice then looks one character
-    # further before it stops, and finds no more words, as none of them is in a window.)
-    logtotal = math.log(lex.total)
-    log = math.log
-    entries: dict[str, Any] = {}
-    pieces: dict[str, float | None] = {}
-    for w, e in found.items():
-        if e.freq > 0:
-            entries[w] = e
-            pieces[w] = log(e.freq) - logtotal
-        else:
-            pieces[w] = None
+    entries, pieces = lex.lookup_pieces(windows)
     return _Words(entries, lex.total, pieces, frozenset(windows))
 
 

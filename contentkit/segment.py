@@ -69,9 +69,15 @@ class Lexicon:
         self.source = source or _jieba_dict_path()
         self._conn: sqlite3.Connection | None = None
         self._mem: dict[str, Entry] | None = None
-        self._memo: dict[str, Entry | object | None] = {}
+        # Rows looked up before (words and prefixes), each with its piece value (see
+        # piece_table), and the substrings known to be no row: posts of one corpus share most
+        # of their characters and bigrams, so most lookups never reach SQLite.
+        self._rows: dict[str, Entry] = {}
+        self._piece: dict[str, float | None] = {}
+        self._absent: set[str] = set()
         self.total = 1
         self._open()
+        self._logtotal = math.log(self.total)
 
     # ---- loading ------------------------------------------------------------------------
     def _open(self) -> None:
@@ -146,60 +152,82 @@ class Lexicon:
     # ---- lookups ------------------------------------------------------------------------
     def lookup_many(self, words: Iterable[str]) -> dict[str, Entry]:
         """Entries of those words that are in the dictionary (prefixes have frequency 0)."""
-        wanted = list(words)
+        wanted = set(words)
+        self._bound_memo()
+        found = self._pieces_of(wanted)
+        rows = self._rows
+        return {w: rows[w] for w in found}
+
+    def _pieces_of(self, wanted: set[str]) -> dict[str, float | None]:
+        """The piece values (see piece_table) of those substrings that are dictionary rows,
+        each looked up at most once per process; the rows themselves land in ``_rows``."""
+        piece = self._piece
+        missing = wanted.difference(piece)  # iterates ``wanted``: the memo is the big one
+        if missing:
+            missing = missing.difference(self._absent)
+        if missing:
+            self._fetch(missing)
+        return {w: piece[w] for w in wanted if w in piece}
+
+    def _bound_memo(self) -> None:
+        """Forget every remembered answer once there are too many (some tens of MB at most).
+        Only called before a lookup starts: the rows of one lookup stay until it ends."""
+        if len(self._piece) + len(self._absent) > _MEMO_LIMIT:
+            self._rows, self._piece, self._absent = {}, {}, set()
+
+    def _fetch(self, missing: set[str]) -> None:
+        """Look the missing substrings up and remember the answers, misses too."""
+        rows, piece = self._rows, self._piece
+        logtotal = self._logtotal
+        log = math.log
         if self._mem is not None:
             mem = self._mem
-            return {w: mem[w] for w in wanted if w in mem}
-        found: dict[str, Entry] = {}
-        if self._conn is None:  # pragma: no cover - _open always sets one of the two
-            return found
-        # Posts of one corpus share most of their characters and bigrams: answers (misses
-        # too) are remembered for the process, so most lookups never reach SQLite.
-        memo = self._memo
-        missing: list[str] = []
-        for w in wanted:
-            e = memo.get(w, _UNKNOWN)
-            if e is _UNKNOWN:
-                missing.append(w)
-            elif e is not None:
-                found[w] = e  # type: ignore[assignment]
-        if not missing:
-            return found
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
-        step = _MAX_PARAMS
-        for i in range(0, len(missing), step):
-            chunk = missing[i : i + step]
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT word, freq, tag FROM words WHERE word IN ({marks})", chunk
-            )
-            for w, f, t in rows:
-                found[w] = memo[w] = Entry(f, t)
-            for w in chunk:
-                memo.setdefault(w, None)
-        return found
+            hits = [(w, mem[w]) for w in missing if w in mem]
+        elif self._conn is not None:
+            hits = []
+            chunk_list = list(missing)
+            step = _MAX_PARAMS
+            for i in range(0, len(chunk_list), step):
+                chunk = chunk_list[i : i + step]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT word, freq, tag FROM words WHERE word IN ({marks})"
+                hits.extend((w, Entry(f, t)) for w, f, t in self._conn.execute(query, chunk))
+        else:  # pragma: no cover - _open always sets one of the two
+            hits = []
+        for w, e in hits:
+            rows[w] = e
+            # log(frequency / total) as log_probs computes it; None for a mere prefix.
+            piece[w] = log(e.freq) - logtotal if e.freq > 0 else None
+        if len(hits) < len(missing):
+            self._absent.update(missing.difference(rows))
 
     def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:
         """Entries (frequency > 0) of every dictionary word inside the windows."""
-        return {w: e for w, e in self.lookup_pieces(windows).items() if e.freq > 0}
+        return self.lookup_pieces(windows)[0]
 
-    def lookup_pieces(self, windows: Iterable[str]) -> dict[str, Entry]:
-        """Entries of every dictionary word inside the windows, and of every substring that
-        is the start of a longer dictionary word (frequency 0 when it is no word itself).
+    def lookup_pieces(
+        self, windows: Iterable[str]
+    ) -> tuple[dict[str, Entry], dict[str, float | None]]:
+        """The dictionary words inside the windows, and their piece table.
+
+        The words are the entries of frequency > 0 (as :meth:`lookup_windows` gives them).
+        The piece table (see :func:`piece_table`) has each word's log-probability, and None
+        for every substring that only starts longer dictionary words: a superset of the
+        proper prefixes of the words found, on which a :class:`Lattice` finds the same
+        words (a substring that starts only words outside the windows leads to no word).
 
         Substrings grow one character at a time and only while they are a prefix of some
         word: far fewer lookups than every substring up to MAX_WORD_LEN.
         """
         texts = set(windows)
+        self._bound_memo()
         # Single characters, and the two-character start of every word, in one query. Only
         # runs of CJK ideographs, Latin letters and digits: dictionary words hold no spaces
         # or punctuation.
-        chars = {c for t in texts for c in t}
         runs = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
         level = {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
-        found = self.lookup_many(chars | level)
-        got = found
+        level.update("".join(texts))
+        pieces = got = self._pieces_of(level)
         length = 2
         while length < MAX_WORD_LEN:
             length += 1
@@ -212,9 +240,11 @@ class Lexicon:
             }
             if not level:
                 break
-            got = self.lookup_many(level)
-            found.update(got)
-        return found
+            got = self._pieces_of(level)
+            pieces.update(got)
+        rows = self._rows
+        words = {w: rows[w] for w, lp in pieces.items() if lp is not None}
+        return words, pieces
 
     def get(self, word: str) -> Entry | None:
         return self.lookup_many([word]).get(word)
