@@ -240,6 +240,104 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
     return links, markup
 
 
+def _links_and_plain_text(doc: Document) -> tuple[list[_Link], str]:
+    """The links (as :func:`_find_links` finds them) and the plain text (as
+    :func:`_plain_text` makes it, link texts and plain offsets filled in).
+
+    An HTML body, whose only markup is its tags, takes one pass over the tags: a link's
+    text starts at the plain text's length at its opening tag and ends at its length at the
+    tag that closes it.
+    """
+    if doc.body_kind == "markdown":
+        found, markup = _find_links(doc)
+        return found, _plain_text(doc, found, markup)
+    text = doc.text
+    out: list[str] = []
+    add = out.append
+    length = 0
+    pos = doc.body_start
+    links: list[_Link] = []
+    stack: list[_Link] = []
+    body_end = len(text)
+    unescape = html_mod.unescape
+    for tag in doc.html_tags:
+        start = tag.start
+        # The visible text before the tag (tags come in source order, never overlapping).
+        if start > pos:
+            chunk = text[pos:start]
+            if "&" in chunk:
+                chunk = unescape(chunk)
+            add(chunk)
+            length += len(chunk)
+        elif start < pos:  # pragma: no cover - the scanner's tags never overlap
+            found, markup = _find_links(doc)
+            return found, _plain_text(doc, found, markup)
+        pos = tag.end
+        name = tag.name
+        if name != "a":
+            if stack:
+                if name in _MEDIA_TAGS and not tag.is_end:
+                    stack[-1].has_media = True
+                if name in _BLOCK_TAGS and name not in VOID_ELEMENTS:
+                    inner = stack[-1].blocks_inside
+                    if not tag.is_end:
+                        inner[name] = inner.get(name, 0) + 1  # a block inside the link
+                    elif inner.get(name, 0) > 0:
+                        inner[name] -= 1
+                    else:
+                        # The block the anchor sits in ends before any '</a>': the anchor
+                        # was never closed (browsers close it here).
+                        for open_link in stack:
+                            open_link.closed = False
+                            open_link.close_start = open_link.end = start
+                            open_link.plain_end = length
+                        stack.clear()
+            if name in _BLOCK_TAGS:
+                add("\n")  # a block boundary: no word runs across it
+                length += 1
+            continue
+        if tag.is_end:
+            if stack:
+                link = stack.pop()
+                link.close_start, link.end = start, pos
+                link.plain_end = length
+            continue
+        if tag.self_closing:
+            continue
+        attrs = tag.attrs
+        if "href" not in attrs and ("name" in attrs or "id" in attrs):
+            continue  # a link target, not a link
+        link = _Link(
+            start,
+            pos,
+            body_end,
+            body_end,
+            attrs.get("href"),
+            attrs,
+            "html",
+            duplicate_href=tag.attr_names.count("href") > 1,
+            plain_start=length,
+        )
+        if stack:
+            link.nested = True
+            stack[-1].nested = True
+        stack.append(link)
+        links.append(link)
+    chunk = text[pos:]
+    if chunk:
+        if "&" in chunk:
+            chunk = unescape(chunk)
+        add(chunk)
+        length += len(chunk)
+    for link in stack:  # never closed before the end of the post
+        link.closed = False
+        link.plain_end = length
+    plain = "".join(out)
+    for link in links:
+        link.text = plain[link.plain_start : link.plain_end]
+    return links, plain
+
+
 def _plain_text(doc: Document, links: list[_Link], markup: list[tuple[int, int, bool]]) -> str:
     """The body's visible text (tags and link syntax removed, entities decoded).
 
@@ -488,12 +586,15 @@ def _pos_class(tag: str) -> str:
 
 
 def _is_latin_word_char(ch: str) -> bool:
+    """A letter, digit or '_' that is no CJK ideograph: what glues a Latin word together."""
     if not ch:
         return False
-    if _is_han(ch):
+    o = ord(ch)
+    if o < 128:  # ASCII's letters and digits are its only characters of category L or N
+        return ch.isalnum() or ch == "_"
+    if 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:  # _is_han
         return False
-    cat = unicodedata.category(ch)
-    return cat[0] in ("L", "N") or ch == "_"
+    return unicodedata.category(ch)[0] in ("L", "N")
 
 
 @dataclass
@@ -539,34 +640,55 @@ def _dictionary_for(windows: list[str]) -> _Words:
     return _Words(entries, lex.total, pieces, frozenset(windows))
 
 
-def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev: Evidence) -> None:
-    """How strongly jieba's dictionary wants a word across the anchor's edges."""
-    from contentkit import segment
+# Feature names by part-of-speech class, made once rather than per anchor.
+_NEIGHBOUR_CLASSES = (*POS_CLASSES, "punct", "edge")
+_ANCHOR_POS = {c: f"anchor_pos_{c}" for c in POS_CLASSES}
+_PREV_POS = {c: f"prev_pos_{c}" for c in _NEIGHBOUR_CLASSES}
+_NEXT_POS = {c: f"next_pos_{c}" for c in _NEIGHBOUR_CLASSES}
+_INNER_POS = {
+    side: {c: f"inner_{side}_{c}" for c in ("verb", "adv", "adj", "num", "pron", "noun")}
+    for side in ("first", "last")
+}
 
-    f = ev.features
+
+def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words) -> _SegmentationFacts:
+    """How strongly jieba's dictionary wants a word across the anchor's edges."""
+    from contentkit.segment import Lattice
+
+    f: dict[str, float] = {}
     window = left + anchor + right
-    a, b = len(left), len(left) + len(anchor)
-    entries, total = words.entries, words.total
+    n = len(window)
+    a = len(left)
+    b = a + len(anchor)
+    entries = words.entries
     entry = entries.get(anchor)
-    ev.anchor_tag = entry.tag if entry else None
-    ev.anchor_freq = entry.freq if entry else 0
-    f["anchor_logfreq"] = math.log1p(entry.freq) / 10 if entry else 0.0
-    f["anchor_in_dict"] = 1.0 if entry else 0.0
-    pc = _pos_class(entry.tag) if entry else "none"
-    f[f"anchor_pos_{pc}"] = 1.0  # one-hot: absent features are 0 for the model
-    lattice = segment.Lattice(window, None, total, None, words.pieces)
-    free_logp = lattice.logp
-    free_words = lattice.words()
+    if entry is not None:
+        anchor_tag, anchor_freq = entry.tag, entry.freq
+        f["anchor_logfreq"] = math.log1p(anchor_freq) / 10
+        f["anchor_in_dict"] = 1.0
+        pc = _pos_class(anchor_tag)
+    else:
+        anchor_tag, anchor_freq = None, 0
+        f["anchor_logfreq"] = 0.0
+        f["anchor_in_dict"] = 0.0
+        pc = "none"
+    f[_ANCHOR_POS[pc]] = 1.0  # one-hot: absent features are 0 for the model
+    lattice = Lattice(window, None, words.total, None, words.pieces)
+    free_logp = lattice.fwd[n]
     # Cost of forcing a boundary, in nats; capped so that one huge number cannot dominate.
     lc = max(0.0, free_logp - lattice.through(a)) if a > 0 else 0.0
-    rc = max(0.0, free_logp - lattice.through(b)) if b < len(window) else 0.0
-    f["left_cut_cost"] = min(lc, 12.0) / 4
-    f["right_cut_cost"] = min(rc, 12.0) / 4
-    f["max_cut_cost"] = max(f["left_cut_cost"], f["right_cut_cost"])
-    # Which words of the free segmentation cross an edge.
-    left_crossed = right_crossed = False
+    rc = max(0.0, free_logp - lattice.through(b)) if b < n else 0.0
+    left_cost = f["left_cut_cost"] = min(lc, 12.0) / 4
+    right_cost = f["right_cut_cost"] = min(rc, 12.0) / 4
+    f["max_cut_cost"] = max(left_cost, right_cost)
+    # Which words of the free segmentation (jieba's best path, walked back from the end)
+    # cross an edge, and is the anchor one of its words?
+    back = lattice.back
+    left_crossed = right_crossed = is_word = False
     s0, e0 = a, b
-    for s, e in free_words:
+    e = n
+    while e > 0:
+        s = back[e]
         if s < a < e:
             left_crossed = True
             if s < b < e:
@@ -574,23 +696,30 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
         elif s < b < e:
             right_crossed = True
         else:
+            if s == a and e == b:
+                is_word = True
+            e = s
             continue
-        s0, e0 = min(s0, s), max(e0, e)
+        if s < s0:
+            s0 = s
+        if e > e0:
+            e0 = e
+        e = s
     f["left_crossed"] = 1.0 if left_crossed else 0.0
     f["right_crossed"] = 1.0 if right_crossed else 0.0
-    if left_crossed or right_crossed:
-        ev.cut_word = window[s0:e0]
+    cut_word = window[s0:e0] if left_crossed or right_crossed else None
     # The anchor inside the free segmentation: is it one word, or pieces of other words?
-    f["anchor_is_word"] = 1.0 if (a, b) in free_words else 0.0
+    f["anchor_is_word"] = 1.0 if is_word else 0.0
     # The anchor's own words: a name jieba does not know splits into rare pieces (微/博),
     # an ordinary phrase into common words (上线/了, 出门/找/我, 简单/任务).
     if entry is not None:
         pieces = [anchor]  # a dictionary word is its own best segmentation
+        f["inner_pieces"] = 0.0
     else:
         pieces = [anchor[s:e] for s, e in lattice.words_within(a, b)]
-    multi = len(pieces) >= 2
-    f["inner_pieces"] = min(len(pieces), 4) / 4 if not entry else 0.0
-    if multi and not entry:
+        f["inner_pieces"] = min(len(pieces), 4) / 4
+    multi = len(pieces) >= 2  # never for a dictionary word
+    if multi:
         freqs = [entries[p].freq if p in entries else 1 for p in pieces]
         f["inner_min_logfreq"] = math.log(min(freqs)) / 10
         f["inner_all_words"] = 1.0 if all(len(p) >= 2 for p in pieces) else 0.0
@@ -600,6 +729,8 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
     # A very common one-character word at an edge: the anchor swallows a function word
     # (天地和, 志愿时, 靠我, 上线了).
     edge = 0.0
+    swallowed: str | None = None
+    swallowed_kind = "func"
     if multi:
         for p in (pieces[0], pieces[-1]):
             ent = entries.get(p)
@@ -607,35 +738,51 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words, ev
                 kind = _pos_class(ent.tag)
                 if kind in ("func", "pron") and math.log(ent.freq) / 10 > edge:
                     edge = math.log(ent.freq) / 10
-                    ev.swallowed = p
-                    ev.swallowed_kind = kind
+                    swallowed = p
+                    swallowed_kind = kind
     f["edge_function_char"] = edge
     # Parts of speech of the first and last piece of an anchor jieba does not know whole:
     # 非常/完美 (adverb, adjective) and 一条/视频 (numeral) are phrases, not names.
-    if multi and not entry:
+    if multi:
         for side, p in (("first", pieces[0]), ("last", pieces[-1])):
             ent = entries.get(p)
-            c = _pos_class(ent.tag) if ent is not None and len(p) >= 2 else "none"
-            if c in ("verb", "adv", "adj", "num", "pron", "noun"):
-                f[f"inner_{side}_{c}"] = 1.0
+            if ent is not None and len(p) >= 2:
+                key = _INNER_POS[side].get(_pos_class(ent.tag))
+                if key is not None:
+                    f[key] = 1.0
     # Parts of speech of the neighbouring words (with the anchor as one word).
-    neighbours = (("prev", lattice.word_ending_at(a)), ("next", lattice.word_starting_at(b)))
-    for side, word_span in neighbours:
-        if word_span:
-            s, e = word_span
-            word = window[s:e]
-            ent = entries.get(word)
-            c = _pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
-        else:
-            c = "edge"
-        f[f"{side}_pos_{c}"] = 1.0
+    if a > 0:
+        word = window[back[a] : a]
+        ent = entries.get(word)
+        prev_c = _pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
+    else:
+        prev_c = "edge"
+    f[_PREV_POS[prev_c]] = 1.0
+    if b < n:
+        word = window[b : lattice.nxt[b]]
+        ent = entries.get(word)
+        next_c = _pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
+    else:
+        next_c = "edge"
+    f[_NEXT_POS[next_c]] = 1.0
     # A dictionary noun inside a noun compound is the compound's ordinary part (潮玩爱好者).
     noun = pc == "noun"
-    f["noun_before_noun"] = 1.0 if noun and f.get("next_pos_noun") else 0.0
-    f["noun_after_noun"] = 1.0 if noun and f.get("prev_pos_noun") else 0.0
+    f["noun_before_noun"] = 1.0 if noun and next_c == "noun" else 0.0
+    f["noun_after_noun"] = 1.0 if noun and prev_c == "noun" else 0.0
     # A frequent dictionary noun is an everyday thing (人物, 浪潮); a rare one may be a name.
     f["noun_logfreq"] = f["anchor_logfreq"] if noun else 0.0
-    f["verb_after_adv"] = 1.0 if pc == "verb" and f.get("prev_pos_adv") else 0.0
+    f["verb_after_adv"] = 1.0 if pc == "verb" and prev_c == "adv" else 0.0
+    return _SegmentationFacts(
+        tuple(f.items()), cut_word, anchor_tag, anchor_freq, swallowed, swallowed_kind
+    )
+
+
+# First characters of the followers, last characters of the leaders: most anchors are
+# followed and preceded by neither, and one set lookup says so.
+_FOLLOWER_FIRST = frozenset(w[0] for w in _FOLLOWERS)
+_LEADER_LAST = frozenset(w[-1] for w in _LEADERS)
+# What _LATIN_AFTER can match first: a space, 的, or a Latin letter.
+_LATIN_AFTER_FIRST = frozenset("的ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _context_evidence(
@@ -643,22 +790,29 @@ def _context_evidence(
 ) -> None:
     f = ev.features
     anchor = link.text
-    prev_ch = left[-1:] if left else ""
+    prev_ch = left[-1:]
     next_ch = right[:1]
     left_trimmed = left.rstrip()
     right_trimmed = right.lstrip()
     prev_visible = left_trimmed[-1:]
     f["enumeration"] = 1.0 if (prev_ch in _ENUM_SEP or next_ch in _ENUM_SEP) else 0.0
-    f["follower"] = 1.0 if right_trimmed.startswith(_FOLLOWERS) else 0.0
-    f["leader"] = 1.0 if left_trimmed.endswith(_LEADERS) else 0.0
-    f["stock_code"] = 1.0 if _STOCK_CODE.match(right) else 0.0
+    follower = right_trimmed[:1] in _FOLLOWER_FIRST and right_trimmed.startswith(_FOLLOWERS)
+    f["follower"] = 1.0 if follower else 0.0
+    leader = prev_visible in _LEADER_LAST and left_trimmed.endswith(_LEADERS)
+    f["leader"] = 1.0 if leader else 0.0
+    # (No parenthesis in the window, no stock code: the regex need not run.)
+    stock = ("(" in right or "\uff08" in right) and _STOCK_CODE.match(right) is not None
+    f["stock_code"] = 1.0 if stock else 0.0
     # 在微博上, 在小红书上: a platform is a place where things happen.
-    on = left_trimmed.endswith("在") and right_trimmed.startswith("上")
+    on = prev_visible == "在" and right_trimmed.startswith("上")
     f["on_platform"] = 1.0 if on else 0.0
     # A transliterated personal name (布鲁玛·紫格尼克) is joined by an interpunct.
     f["interpunct_name"] = 1.0 if "·" in right[:3] or "·" in left[-3:] else 0.0
     # Products of a company follow its name in Latin script (微软 Azure, 阿里云MVP).
-    f["latin_follows"] = 1.0 if _LATIN_AFTER.match(right) else 0.0
+    latin_after = (next_ch in _LATIN_AFTER_FIRST or next_ch.isspace()) and (
+        _LATIN_AFTER.match(right) is not None
+    )
+    f["latin_follows"] = 1.0 if latin_after else 0.0
     # (left.strip() is empty exactly when left.rstrip() is.)
     f["sentence_start"] = 1.0 if (not left_trimmed or prev_visible in _SENTENCE_END) else 0.0
     f["after_numeral"] = 1.0 if prev_visible and prev_visible in _NUMERAL else 0.0
@@ -667,25 +821,26 @@ def _context_evidence(
     f["len4_plus"] = 1.0 if len(anchor) >= 4 else 0.0
     # A neighbouring auto-link within two characters (lists of companies come linked).
     near = 0.0
+    start, end = link.plain_start, link.plain_end
     for other in links:
-        if other is link:
-            continue
-        gap = min(abs(other.plain_start - link.plain_end), abs(link.plain_start - other.plain_end))
-        if gap <= 2:
+        if other is not link and (
+            abs(other.plain_start - end) <= 2 or abs(start - other.plain_end) <= 2
+        ):
             near = 1.0
     f["near_link"] = near
     name = link.attrs.get("data-name")
     case_only = name is not None and name != anchor and name.casefold() == anchor.casefold()
     f["case_mismatch"] = 1.0 if case_only else 0.0
     # Latin script: Unicode word boundaries. A letter glued to either side is a cut.
-    latin = bool(anchor) and _is_latin_word_char(anchor[0]) and _is_latin_word_char(anchor[-1])
-    f["latin"] = 1.0 if latin else 0.0
-    glued = (_is_latin_word_char(anchor[:1]) and _is_latin_word_char(prev_ch)) or (
-        _is_latin_word_char(anchor[-1:]) and _is_latin_word_char(next_ch)
+    first_latin = _is_latin_word_char(anchor[:1])
+    last_latin = _is_latin_word_char(anchor[-1:])
+    f["latin"] = 1.0 if first_latin and last_latin else 0.0
+    glued = (first_latin and _is_latin_word_char(prev_ch)) or (
+        last_latin and _is_latin_word_char(next_ch)
     )
-    ev.latin_cut = bool(anchor) and glued
-    f["latin_cut"] = 1.0 if ev.latin_cut else 0.0
-    if ev.latin_cut:
+    ev.latin_cut = glued
+    f["latin_cut"] = 1.0 if glued else 0.0
+    if glued:
         m1 = _WORD_TAIL.search(left)
         m2 = _WORD_HEAD.match(right)
         ev.cut_word = (m1.group(0) if m1 else "") + anchor + (m2.group(0) if m2 else "")
@@ -737,17 +892,6 @@ class _SegmentationFacts:
     swallowed: str | None
     swallowed_kind: str
 
-    @classmethod
-    def of(cls, ev: Evidence) -> _SegmentationFacts:
-        return cls(
-            tuple(ev.features.items()),
-            ev.cut_word,
-            ev.anchor_tag,
-            ev.anchor_freq,
-            ev.swallowed,
-            ev.swallowed_kind,
-        )
-
     def apply(self, ev: Evidence) -> None:
         # The context evidence sets none of these features: the merged dict has the same
         # keys in the same order as when both were computed into it directly.
@@ -784,9 +928,7 @@ def gather_evidence(
             window = seg_left + anchor + seg_right
             if words is None or window not in words.windows:
                 words = _dictionary_for([window])
-            alone = Evidence()
-            _segmentation_evidence(seg_left, anchor, seg_right, words, alone)
-            known = _SEG_MEMO[key] = _SegmentationFacts.of(alone)
+            known = _SEG_MEMO[key] = _segmentation_evidence(seg_left, anchor, seg_right, words)
         known.apply(ev)
     else:
         ev.features["anchor_pos_none"] = 1.0
@@ -890,10 +1032,9 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
     text, body = doc.text, doc.body_start
     if text.find("<a", body) < 0 and text.find("](", body) < 0:
         return Analysis([], "", {}, [])  # the common fast path: no link at all
-    links, markup = _find_links(doc)
+    links, plain = _links_and_plain_text(doc)
     if not links:
         return Analysis([], "", {}, [])
-    plain = _plain_text(doc, links, markup)
     for lk in links:
         lk.is_project = _is_project_link(lk)
     evidence: dict[int, Evidence] = {}
