@@ -260,12 +260,13 @@ def _links_and_plain_text(doc: Document) -> tuple[list[_Link], str]:
     stack: list[_Link] = []
     body_end = len(text)
     unescape = html_mod.unescape
+    entities = text.find("&", pos) >= 0  # most posts have none: no chunk need be searched
     for tag in doc.html_tags:
         start = tag.start
         # The visible text before the tag (tags come in source order, never overlapping).
         if start > pos:
             chunk = text[pos:start]
-            if "&" in chunk:
+            if entities and "&" in chunk:
                 chunk = unescape(chunk)
             add(chunk)
             length += len(chunk)
