@@ -627,9 +627,9 @@ def _window(plain: str, start: int, end: int) -> tuple[str, str]:
 class _Words:
     """Dictionary entries for every window of one post, looked up in one query."""
 
-    entries: dict[str, Any]  # the words (frequency > 0) inside the windows
+    entries: Mapping[str, Any]  # the words (frequency > 0) of the windows
     total: int
-    pieces: dict[str, float | None] = field(default_factory=dict)  # see segment.piece_table
+    pieces: Mapping[str, Any]  # see segment.Lexicon.lookup_pieces
     windows: frozenset[str] = frozenset()  # the windows whose words these are
 
 

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 # SQLite allows 32766 parameters a statement since 3.32, 999 before.
@@ -69,12 +69,13 @@ class Lexicon:
         self.source = source or _jieba_dict_path()
         self._conn: sqlite3.Connection | None = None
         self._mem: dict[str, Entry] | None = None
-        # Rows looked up before (words and prefixes), each with its piece value (see
-        # piece_table), and the substrings known to be no row: posts of one corpus share most
-        # of their characters and bigrams, so most lookups never reach SQLite.
-        self._rows: dict[str, Entry] = {}
-        self._piece: dict[str, float | None] = {}
-        self._absent: set[str] = set()
+        # What lookup_pieces looked up before: posts of one corpus share most of their
+        # characters and bigrams, so most lookups never reach SQLite. ``_piece`` has every
+        # substring asked: a word's log-probability, None for a row that only starts longer
+        # words, and _UNKNOWN for no row at all (so it serves a Lattice as it is);
+        # ``_words`` the entries of the words among them.
+        self._piece: dict[str, float | object | None] = {}
+        self._words: dict[str, Entry] = {}
         self.total = 1
         self._open()
         self._logtotal = math.log(self.total)
@@ -152,99 +153,107 @@ class Lexicon:
     # ---- lookups ------------------------------------------------------------------------
     def lookup_many(self, words: Iterable[str]) -> dict[str, Entry]:
         """Entries of those words that are in the dictionary (prefixes have frequency 0)."""
-        wanted = set(words)
-        self._bound_memo()
-        found = self._pieces_of(wanted)
-        rows = self._rows
-        return {w: rows[w] for w in found}
-
-    def _pieces_of(self, wanted: set[str]) -> dict[str, float | None]:
-        """The piece values (see piece_table) of those substrings that are dictionary rows,
-        each looked up at most once per process; the rows themselves land in ``_rows``."""
-        piece = self._piece
-        missing = wanted.difference(piece)  # iterates ``wanted``: the memo is the big one
-        if missing:
-            missing = missing.difference(self._absent)
-        if missing:
-            self._fetch(missing)
-        return {w: piece[w] for w in wanted if w in piece}
-
-    def _bound_memo(self) -> None:
-        """Forget every remembered answer once there are too many (some tens of MB at most).
-        Only called before a lookup starts: the rows of one lookup stay until it ends."""
-        if len(self._piece) + len(self._absent) > _MEMO_LIMIT:
-            self._rows, self._piece, self._absent = {}, {}, set()
-
-    def _fetch(self, missing: set[str]) -> None:
-        """Look the missing substrings up and remember the answers, misses too."""
-        rows, piece = self._rows, self._piece
-        logtotal = self._logtotal
-        log = math.log
+        wanted = list(set(words))
         if self._mem is not None:
             mem = self._mem
-            hits = [(w, mem[w]) for w in missing if w in mem]
-        elif self._conn is not None:
-            hits = []
-            chunk_list = list(missing)
-            step = _MAX_PARAMS
-            for i in range(0, len(chunk_list), step):
-                chunk = chunk_list[i : i + step]
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT word, freq, tag FROM words WHERE word IN ({marks})"
-                hits.extend((w, Entry(f, t)) for w, f, t in self._conn.execute(query, chunk))
-        else:  # pragma: no cover - _open always sets one of the two
-            hits = []
-        for w, e in hits:
-            rows[w] = e
-            # log(frequency / total) as log_probs computes it; None for a mere prefix.
-            piece[w] = log(e.freq) - logtotal if e.freq > 0 else None
-        if len(hits) < len(missing):
-            self._absent.update(missing.difference(rows))
+            return {w: mem[w] for w in wanted if w in mem}
+        found: dict[str, Entry] = {}
+        if self._conn is None:  # pragma: no cover - _open always sets one of the two
+            return found
+        step = _MAX_PARAMS
+        for i in range(0, len(wanted), step):
+            chunk = wanted[i : i + step]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT word, freq, tag FROM words WHERE word IN ({marks})"
+            for w, f, t in self._conn.execute(query, chunk):
+                found[w] = Entry(f, t)
+        return found
 
     def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:
         """Entries (frequency > 0) of every dictionary word inside the windows."""
-        return self.lookup_pieces(windows)[0]
+        texts = set(windows)
+        words, _ = self.lookup_pieces(texts)
+        inside = {c for t in texts for c in t}
+        inside.update(
+            r[i:j]
+            for t in texts
+            for r in _HAN_RUN.findall(t)
+            for i in range(len(r))
+            for j in range(i + 2, min(len(r), i + MAX_WORD_LEN) + 1)
+        )
+        return {w: words[w] for w in inside if w in words}
 
     def lookup_pieces(
         self, windows: Iterable[str]
-    ) -> tuple[dict[str, Entry], dict[str, float | None]]:
-        """The dictionary words inside the windows, and their piece table.
+    ) -> tuple[Mapping[str, Entry], Mapping[str, float | object | None]]:
+        """The dictionary words of the windows, and their piece table, for segmenting them.
 
-        The words are the entries of frequency > 0 (as :meth:`lookup_windows` gives them).
-        The piece table (see :func:`piece_table`) has each word's log-probability, and None
-        for every substring that only starts longer dictionary words: a superset of the
-        proper prefixes of the words found, on which a :class:`Lattice` finds the same
-        words (a substring that starts only words outside the windows leads to no word).
+        Both are the lexicon's own tables of what it looked up, to be read for substrings of
+        the windows only (they hold more). The words: the entries of frequency > 0. The piece
+        table (see :func:`piece_table`) has each word's log-probability, None for a
+        substring that only starts longer words, and a marker that a :class:`Lattice` takes
+        for "no word starts so" for a substring that is neither. Only substrings within runs
+        of CJK ideographs, Latin letters and digits are asked, and single characters: as in
+        a table made by :func:`piece_table` for the words found, a Lattice finds exactly
+        the dictionary words of the window in it.
 
         Substrings grow one character at a time and only while they are a prefix of some
         word: far fewer lookups than every substring up to MAX_WORD_LEN.
         """
         texts = set(windows)
-        self._bound_memo()
+        if len(self._piece) > _MEMO_LIMIT:
+            # Start over (some tens of MB at most); never within a lookup, and tables
+            # already handed out stay as they are.
+            self._piece, self._words = {}, {}
+        piece = self._piece
         # Single characters, and the two-character start of every word, in one query. Only
         # runs of CJK ideographs, Latin letters and digits: dictionary words hold no spaces
         # or punctuation.
         runs = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
         level = {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
         level.update("".join(texts))
-        pieces = got = self._pieces_of(level)
         length = 2
-        while length < MAX_WORD_LEN:
+        while True:
+            missing = level.difference(piece)  # iterates ``level``: the memo is the big one
+            if missing:
+                self._fetch(missing)
             length += 1
+            if length > MAX_WORD_LEN:
+                break
+            # A row's every prefix is a row: the substrings to ask next are the ones one
+            # character longer than a row just found.
+            get = piece.get
             level = {
                 r[i : i + length]
                 for r in runs
                 if len(r) >= length
                 for i in range(len(r) - length + 1)
-                if r[i : i + length - 1] in got
+                if get(r[i : i + length - 1], _UNKNOWN) is not _UNKNOWN
             }
             if not level:
                 break
-            got = self._pieces_of(level)
-            pieces.update(got)
-        rows = self._rows
-        words = {w: rows[w] for w, lp in pieces.items() if lp is not None}
-        return words, pieces
+        return self._words, piece
+
+    def _fetch(self, missing: set[str]) -> None:
+        """Look the missing substrings up and remember the answers, misses too."""
+        piece, words = self._piece, self._words
+        logtotal = self._logtotal
+        log = math.log
+        for w, e in self.lookup_many(missing).items():
+            if e.freq > 0:
+                words[w] = e
+                # log(frequency / total), as log_probs computes it.
+                piece[w] = log(e.freq) - logtotal
+            else:
+                piece[w] = None  # a row that only starts longer words
+        for w in missing:
+            if len(w) == 1:
+                # A single character is always a word of a Lattice: one the dictionary does
+                # not know gets frequency 1, as the Lattice would give it.
+                if piece.get(w) is None:
+                    piece[w] = -logtotal
+            else:
+                piece.setdefault(w, _UNKNOWN)
 
     def get(self, word: str) -> Entry | None:
         return self.lookup_many([word]).get(word)
@@ -305,10 +314,11 @@ class Lattice:
         logp: Mapping[str, float] | None,
         total: int,
         prefixes: set[str] | None,
-        pieces: Mapping[str, float | None] | None = None,
+        pieces: Mapping[str, Any] | None = None,
     ) -> None:
-        """``pieces`` (see :func:`piece_table`) may stand in for ``logp`` and ``prefixes``:
-        one lookup a substring instead of two, for callers that build many lattices."""
+        """``pieces`` (see :func:`piece_table`, or the table of
+        :meth:`Lexicon.lookup_pieces`) may stand in for ``logp`` and ``prefixes``: one
+        lookup a substring instead of two, for callers that build many lattices."""
         self.text = text
         n = len(text)
         unknown = -math.log(total)  # a character jieba does not know gets frequency 1
