@@ -130,6 +130,8 @@ class _Link:
     plain_start: int = 0  # offsets of the link text in the post's plain text
     plain_end: int = 0
     is_project: bool = False
+    # Its context in the plain text (see _window), once the judge has asked for it.
+    context: tuple[str, str] | None = None
 
 
 def _code_ranges(doc: Document) -> list[tuple[int, int]]:
@@ -759,8 +761,9 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words) ->
     else:
         prev_c = "edge"
     f[_PREV_POS[prev_c]] = 1.0
-    if b < n:
-        word = window[b : lattice.nxt[b]]
+    next_word = lattice.word_starting_at(b)
+    if next_word is not None:
+        word = window[b : next_word[1]]
         ent = entries.get(word)
         next_c = _pos_class(ent.tag) if ent else ("none" if _is_han(word[0]) else "punct")
     else:
@@ -918,7 +921,10 @@ def gather_evidence(
     memo: dict[str, tuple[list[int], list[int]]] | None = None,
 ) -> Evidence:
     ev = Evidence()
-    left, right = _window(plain, link.plain_start, link.plain_end)
+    context = link.context
+    if context is None:
+        context = link.context = _window(plain, link.plain_start, link.plain_end)
+    left, right = context
     _context_evidence(plain, link, left, right, neighbours, ev)
     anchor = link.text
     if _has_han(anchor):
@@ -1054,7 +1060,7 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
             _SEG_MEMO.clear()
         windows = []
         for lk in han:
-            left, right = _window(plain, lk.plain_start, lk.plain_end)
+            left, right = lk.context = _window(plain, lk.plain_start, lk.plain_end)
             seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
             if (seg_left, lk.text, seg_right) not in _SEG_MEMO:
                 windows.append(seg_left + lk.text + seg_right)

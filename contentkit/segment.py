@@ -376,19 +376,25 @@ class Lattice:
         self.fwd, self.back = fwd, back
         self._singles = singles
         self._longer = longer
-        self._bwd: list[float] | None = None
+        self._bwd: list[float] = []
         self._nxt: list[int] = []
+        self._low = n + 1  # bwd and nxt are final from here to the end
 
-    def _backward(self) -> list[float]:
-        """Best paths to the end, computed only when a boundary cost or a next word is asked
-        (a segmentation alone needs the forward pass only)."""
-        if self._bwd is None:
+    def _backward(self, low: int = 0) -> list[float]:
+        """Best paths to the end, from ``low`` on: computed only when a boundary cost or a
+        next word is asked (a segmentation alone needs the forward pass only), and only as
+        far back as asked (the link judge never asks before the anchor)."""
+        top = self._low
+        if low < top:
             n = len(self.text)
-            bwd = [-math.inf] * (n + 1)
-            nxt = [n] * (n + 1)
-            bwd[n] = 0.0
+            if top > n:
+                self._bwd = [-math.inf] * (n + 1)
+                self._nxt = [n] * (n + 1)
+                self._bwd[n] = 0.0
+                top = n
+            bwd, nxt = self._bwd, self._nxt
             singles, longer = self._singles, self._longer
-            for start in range(n - 1, -1, -1):
+            for start in range(top - 1, low - 1, -1):
                 # The one-character word first, then longer ones: the first best wins ties.
                 best = bwd[start + 1] + singles[start]
                 to = start + 1
@@ -397,7 +403,7 @@ class Lattice:
                     if v > best:
                         best, to = v, end
                 bwd[start], nxt[start] = best, to
-            self._bwd, self._nxt = bwd, nxt
+            self._low = low
         return self._bwd
 
     @property
@@ -414,7 +420,7 @@ class Lattice:
         return self.fwd[len(self.text)]
 
     def through(self, k: int) -> float:
-        return self.fwd[k] + self._backward()[k]
+        return self.fwd[k] + self._backward(k)[k]
 
     def words(self) -> list[tuple[int, int]]:
         """The best segmentation (jieba's maximum-probability path)."""
@@ -463,7 +469,10 @@ class Lattice:
         return (self.back[k], k) if k > 0 else None
 
     def word_starting_at(self, k: int) -> tuple[int, int] | None:
-        return (k, self.nxt[k]) if k < len(self.text) else None
+        if k >= len(self.text):
+            return None
+        self._backward(k)
+        return (k, self._nxt[k])
 
 
 def segment(text: str, entries: Mapping[str, Entry], total: int) -> Segmentation:
