@@ -49,7 +49,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from contentkit.document import Document
@@ -459,7 +459,8 @@ def _broken_reason(link: _Link) -> str | None:
     if m and data_id and attrs.get("data-refer-type", "").strip() != "1" and m.group(1) != data_id:
         return f"the href points to project {m.group(1)} but data-id says {data_id}"
     name = attrs.get("data-name")
-    if name is not None:
+    if name is not None and not (name == link.text and not name.isspace() and name):
+        # (Text equal to a data-name with a visible character passes both tests below.)
         shown = _norm_space(link.text)
         want = _norm_space(name)  # attribute values arrive decoded
         if not want:
@@ -633,6 +634,7 @@ class _Words:
     total: int
     pieces: Mapping[str, Any]  # see segment.Lexicon.lookup_pieces
     windows: frozenset[str] = frozenset()  # the windows whose words these are
+    lattice: Any = None  # segment.Lattice (imported with the dictionary, not per window)
 
 
 def _dictionary_for(windows: list[str]) -> _Words:
@@ -640,7 +642,7 @@ def _dictionary_for(windows: list[str]) -> _Words:
 
     lex = segment.lexicon()
     entries, pieces = lex.lookup_pieces(windows)
-    return _Words(entries, lex.total, pieces, frozenset(windows))
+    return _Words(entries, lex.total, pieces, frozenset(windows), segment.Lattice)
 
 
 # Feature names by part-of-speech class, made once rather than per anchor.
@@ -656,8 +658,6 @@ _INNER_POS = {
 
 def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words) -> _SegmentationFacts:
     """How strongly jieba's dictionary wants a word across the anchor's edges."""
-    from contentkit.segment import Lattice
-
     f: dict[str, float] = {}
     window = left + anchor + right
     n = len(window)
@@ -676,7 +676,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words) ->
         f["anchor_in_dict"] = 0.0
         pc = "none"
     f[_ANCHOR_POS[pc]] = 1.0  # one-hot: absent features are 0 for the model
-    lattice = Lattice(window, None, words.total, None, words.pieces)
+    lattice = words.lattice(window, None, words.total, None, words.pieces)
     free_logp = lattice.fwd[n]
     # Cost of forcing a boundary, in nats; capped so that one huge number cannot dominate.
     lc = max(0.0, free_logp - lattice.through(a)) if a > 0 else 0.0
@@ -883,8 +883,7 @@ def _elsewhere_evidence(
     f["elsewhere_namelike"] = 1.0 if namelike and namelike != [own] * len(namelike) else 0.0
 
 
-@dataclass(frozen=True)
-class _SegmentationFacts:
+class _SegmentationFacts(NamedTuple):
     """What _segmentation_evidence found for one window: it depends on the window's text
     and the dictionary only, so a window met again (a feed's boilerplate sentence, a name
     in its usual phrase) is not segmented again."""
