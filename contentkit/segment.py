@@ -210,7 +210,10 @@ class Lexicon:
         # runs of CJK ideographs, Latin letters and digits: dictionary words hold no spaces
         # or punctuation.
         runs = {r for t in texts for r in _HAN_RUN.findall(t) if len(r) >= 2}
-        level = {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
+        # Where a word may start (run, offset), and the substring asked there last.
+        spots = [(r, i) for r in runs for i in range(len(r) - 1)]
+        asked = [r[i : i + 2] for r, i in spots]
+        level = set(asked)
         level.update("".join(texts))
         length = 2
         while True:
@@ -220,18 +223,18 @@ class Lexicon:
             length += 1
             if length > MAX_WORD_LEN:
                 break
-            # A row's every prefix is a row: the substrings to ask next are the ones one
-            # character longer than a row just found.
+            # A row's every prefix is a row: one character more is worth asking only where
+            # a row was just found (and the run goes on).
             get = piece.get
-            level = {
-                r[i : i + length]
-                for r in runs
-                if len(r) >= length
-                for i in range(len(r) - length + 1)
-                if get(r[i : i + length - 1], _UNKNOWN) is not _UNKNOWN
-            }
-            if not level:
+            spots = [
+                spot
+                for spot, sub in zip(spots, asked, strict=True)
+                if spot[1] + length <= len(spot[0]) and get(sub, _UNKNOWN) is not _UNKNOWN
+            ]
+            if not spots:
                 break
+            asked = [r[i : i + length] for r, i in spots]
+            level = set(asked)
         return self._words, piece
 
     def _fetch(self, missing: set[str]) -> None:
