@@ -130,8 +130,10 @@ class _Link:
     plain_start: int = 0  # offsets of the link text in the post's plain text
     plain_end: int = 0
     is_project: bool = False
-    # Its context in the plain text (see _window), once the judge has asked for it.
+    # Its context in the plain text (see _window), and whether its text has a CJK
+    # ideograph, once the judge has asked.
     context: tuple[str, str] | None = None
+    han: bool | None = None
 
 
 def _code_ranges(doc: Document) -> list[tuple[int, int]]:
@@ -491,7 +493,11 @@ def _is_han(ch: str) -> bool:
 
 
 def _has_han(text: str) -> bool:
-    return any(_is_han(c) for c in text)
+    for ch in text:  # _is_han inline: no call per character
+        o = ord(ch)
+        if 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:
+            return True
+    return False
 
 
 _SENTENCE_END = set("。！？!?；;\n")
@@ -926,7 +932,10 @@ def gather_evidence(
     left, right = context
     _context_evidence(plain, link, left, right, neighbours, ev)
     anchor = link.text
-    if _has_han(anchor):
+    han = link.han
+    if han is None:
+        han = link.han = _has_han(anchor)
+    if han:
         seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
         key = (seg_left, anchor, seg_right)
         known = _SEG_MEMO.get(key)
@@ -1048,7 +1057,9 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
     words: _Words | None = None
     occurrences: dict[str, tuple[list[int], list[int]]] = {}
     judged = [lk for lk in links if lk.is_project]
-    han = [lk for lk in judged if _has_han(lk.text)]
+    for lk in judged:
+        lk.han = _has_han(lk.text)
+    han = [lk for lk in judged if lk.han]
     if han:
         # One dictionary query for all windows of the post; nothing at all for posts
         # without Chinese auto-links (the dictionary is never opened for them).

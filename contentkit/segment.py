@@ -345,6 +345,8 @@ class Lattice:
         none: list[tuple[int, float]] = []  # shared by the (many) starts of no longer word
         add = longer.append
         last = n - 1
+        # The two-character pieces, all at once: most of them start no word at all.
+        pairs = [get(text[i : i + 2], _UNKNOWN) for i in range(last)]
         for start in range(n):
             here = fwd[start]
             v = here + singles[start]
@@ -355,7 +357,7 @@ class Lattice:
                 add(none)
                 break
             end += 1
-            word_lp = get(text[start:end], _UNKNOWN)
+            word_lp = pairs[start]
             if word_lp is _UNKNOWN:
                 add(none)  # no dictionary word of this window starts here
                 continue
