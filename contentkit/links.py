@@ -782,9 +782,7 @@ def _segmentation_evidence(left: str, anchor: str, right: str, words: _Words) ->
     # A frequent dictionary noun is an everyday thing (人物, 浪潮); a rare one may be a name.
     f["noun_logfreq"] = f["anchor_logfreq"] if noun else 0.0
     f["verb_after_adv"] = 1.0 if pc == "verb" and prev_c == "adv" else 0.0
-    return _SegmentationFacts(
-        tuple(f.items()), cut_word, anchor_tag, anchor_freq, swallowed, swallowed_kind
-    )
+    return _SegmentationFacts(f, cut_word, anchor_tag, anchor_freq, swallowed, swallowed_kind)
 
 
 # First characters of the followers, last characters of the leaders: most anchors are
@@ -894,7 +892,7 @@ class _SegmentationFacts(NamedTuple):
     and the dictionary only, so a window met again (a feed's boilerplate sentence, a name
     in its usual phrase) is not segmented again."""
 
-    features: tuple[tuple[str, float], ...]  # in the order they were set
+    features: dict[str, float]  # in the order they were set (never changed after)
     cut_word: str | None
     anchor_tag: str | None
     anchor_freq: int
