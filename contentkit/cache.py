@@ -434,6 +434,11 @@ class LintCache:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A warm run looks up every file in key (hash) order, all over the tables: with
+            # SQLite's default 2 MiB of page cache it read pages many times over (25,000
+            # reads for 10,000 posts; 2,800 with 16 MiB). Bounded, so memory stays flat
+            # however large the cache file grows.
+            conn.execute("PRAGMA cache_size = -16384")
             # Create the tables in a new file; in an existing one, every table must be
             # exactly ours (same statement) and the meta rows exactly ours, or the file is
             # not trusted at all.
