@@ -315,8 +315,26 @@ def encode_rendered(rendered: RenderedFindings) -> bytes:
 def decode_rendered(blob: bytes) -> RenderedFindings:
     """ValueError/TypeError for anything that is not what encode_rendered writes."""
     head, newline, text = blob.decode("utf-8").partition("\n")
+    if not newline:
+        raise ValueError("bad rendered findings")
+    counts = _COUNTS_SEEN.get(head)
+    if counts is None:
+        counts = _decode_counts(head)
+        if len(_COUNTS_SEEN) >= _COUNTS_SEEN_LIMIT:
+            _COUNTS_SEEN.clear()
+        _COUNTS_SEEN[head] = counts
+    return RenderedFindings(text, counts)
+
+
+# Decoded count lines by their text: most posts of a site share one of a few (one non-ISO
+# date; a blank line and a date), so a warm run decodes each of those once.
+_COUNTS_SEEN: dict[str, FindingCounts] = {}
+_COUNTS_SEEN_LIMIT = 4096
+
+
+def _decode_counts(head: str) -> FindingCounts:
     counts = json.loads(head)
-    if not newline or type(counts) is not list:
+    if type(counts) is not list:
         raise ValueError("bad rendered findings")
     rows = []
     for code, name, n, safe, unsafe in counts:
@@ -325,7 +343,7 @@ def decode_rendered(blob: bytes) -> RenderedFindings:
         if not (type(n) is int and type(safe) is int and type(unsafe) is int):
             raise ValueError("bad rendered findings")
         rows.append((code, name, n, safe, unsafe))
-    return RenderedFindings(text, tuple(rows))
+    return tuple(rows)
 
 
 # ---- the store -----------------------------------------------------------------------------
