@@ -22,7 +22,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -157,17 +157,25 @@ class Lexicon:
         if self._mem is not None:
             mem = self._mem
             return {w: mem[w] for w in wanted if w in mem}
-        found: dict[str, Entry] = {}
+        return {w: Entry(f, t) for w, f, t in self._rows(wanted)}
+
+    def _rows(self, wanted: list[str]) -> Iterator[tuple[str, int, str]]:
+        """(word, frequency, tag) of those of the distinct ``wanted`` that are rows."""
+        if self._mem is not None:
+            mem = self._mem
+            for w in wanted:
+                e = mem.get(w)
+                if e is not None:
+                    yield w, e.freq, e.tag
+            return
         if self._conn is None:  # pragma: no cover - _open always sets one of the two
-            return found
+            return
         step = _MAX_PARAMS
         for i in range(0, len(wanted), step):
             chunk = wanted[i : i + step]
             marks = ",".join("?" * len(chunk))
             query = f"SELECT word, freq, tag FROM words WHERE word IN ({marks})"
-            for w, f, t in self._conn.execute(query, chunk):
-                found[w] = Entry(f, t)
-        return found
+            yield from self._conn.execute(query, chunk)
 
     def lookup_windows(self, windows: Iterable[str]) -> dict[str, Entry]:
         """Entries (frequency > 0) of every dictionary word inside the windows."""
@@ -242,11 +250,11 @@ class Lexicon:
         piece, words = self._piece, self._words
         logtotal = self._logtotal
         log = math.log
-        for w, e in self.lookup_many(missing).items():
-            if e.freq > 0:
-                words[w] = e
+        for w, f, t in self._rows(list(missing)):
+            if f > 0:
+                words[w] = Entry(f, t)
                 # log(frequency / total), as log_probs computes it.
-                piece[w] = log(e.freq) - logtotal
+                piece[w] = log(f) - logtotal
             else:
                 piece[w] = None  # a row that only starts longer words
         for w in missing:

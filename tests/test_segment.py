@@ -210,3 +210,30 @@ def test_real_dictionary_window(tmp_path: Path) -> None:
     assert [text[s:e] for s, e in lattice.words()] == ["的", "贸易", "优势", "。"]
     assert lattice.through(3) == lattice.logp  # between the two words: free
     assert lattice.through(2) < lattice.logp - 3  # inside 贸易: costly
+
+
+def test_in_memory_dictionary_when_no_cache_can_be_written(
+    lexicon: segment.Lexicon, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no writable place for the SQLite cache, the dictionary is read into memory, and
+    lookups and segmentations are the same."""
+    import tempfile
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("CONTENTKIT_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker / "tmp"))
+    assert lexicon.source is not None
+    in_memory = segment.Lexicon(lexicon.source)
+    assert in_memory._conn is None and in_memory._mem is not None
+    assert in_memory.total == lexicon.total
+    words = ["贸易", "贸易优", "零", "鑫", "天地和", "微信公"]
+    assert in_memory.lookup_many(words) == lexicon.lookup_many(words)
+    windows = ["具有得天独厚的贸易优势。", "微信公众号和App", "零和鑫"]
+    _, pieces = in_memory.lookup_pieces(windows)
+    _, sqlite_pieces = lexicon.lookup_pieces(windows)
+    for text in windows:
+        got = segment.Lattice(text, None, in_memory.total, None, pieces)
+        want = segment.Lattice(text, None, lexicon.total, None, sqlite_pieces)
+        assert (got.fwd, got.back, got.bwd, got.nxt) == (want.fwd, want.back, want.bwd, want.nxt)
+    assert in_memory.lookup_windows(windows) == lexicon.lookup_windows(windows)
