@@ -212,7 +212,9 @@ def _guess_encoding(data: bytes) -> str | None:
 _MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
-def read_post_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_post_bytes(
+    path: str | os.PathLike[str], shown: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> bytes:
     """The bytes of a post, or InputError with a message a user can act on."""
     p = path
     try:
@@ -233,8 +235,13 @@ def read_post_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) 
         if max_bytes and size > max_bytes:
             raise InputError(_too_large(size, max_bytes), shown)
         with open(p, "rb") as fh:
-            # Bounded even if the file grows between stat and read.
-            data = fh.read(max_bytes + 1) if max_bytes else fh.read()
+            # Bounded even if the file grows between stat and read: at most max_bytes + 1
+            # bytes. Asked for its size (plus one, to see growth) first, not for the bound:
+            # read(n) allocates n bytes, and 10 MiB per post cost more than the read itself.
+            want = (min(size, max_bytes) if max_bytes else size) + 1
+            data = fh.read(want)
+            if len(data) == want and not (max_bytes and want > max_bytes):
+                data += fh.read(max_bytes + 1 - want) if max_bytes else fh.read()
         if max_bytes and len(data) > max_bytes:
             raise InputError(_too_large(len(data), max_bytes), shown)
     except PermissionError:
@@ -255,7 +262,7 @@ def read_document(
 ) -> Document:
     """Read a post from disk, or raise InputError with a message a user can act on."""
     shown = display_path or str(path)
-    data = read_post_bytes(Path(path), shown, max_bytes)
+    data = read_post_bytes(path, shown, max_bytes)
     return document_from_bytes(data, shown, encoding=encoding)
 
 
