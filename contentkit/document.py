@@ -72,8 +72,7 @@ class Document:
             doc.front_matter = fm
             doc.body_start = fm.end
         if body_kind is None:
-            suffix = Path(path).suffix.lower()
-            if suffix in HTML_SUFFIXES or _BODY_IS_HTML.match(text, doc.body_start):
+            if _has_html_suffix(path) or _BODY_IS_HTML.match(text, doc.body_start):
                 body_kind = "html"
             else:
                 body_kind = "markdown"
@@ -151,6 +150,15 @@ class Document:
         return self.position(self.body_start)[0]
 
 
+def _has_html_suffix(path: str) -> bool:
+    # A Path object per post cost more than this whole test: build one only for a path that
+    # holds one of the suffixes somewhere.
+    lowered = path.lower()
+    if ".htm" not in lowered and ".xhtml" not in lowered:
+        return False
+    return Path(path).suffix.lower() in HTML_SUFFIXES
+
+
 def _line_starts(text: str) -> list[int]:
     """Offset of each line's first character (CRLF, CR and LF all end a line)."""
     if "\r" in text:
@@ -160,6 +168,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _newline_style(text: str) -> tuple[str, bool]:
+    if "\r" not in text:  # nearly every post: LF only, or one line
+        return "\n", False
     crlf = text.count("\r\n")
     cr = text.count("\r") - crlf
     lf = text.count("\n") - crlf

@@ -497,6 +497,17 @@ def parse_date(value: str) -> tuple[dt.datetime | dt.date | None, bool]:
     return parsed, False
 
 
+def _parsed_date(value: str, ctx: RuleContext) -> tuple[dt.datetime | dt.date | None, bool]:
+    """parse_date, once per value and document: invalid-date and non-iso-date both ask."""
+    parsed: dict[str, tuple[dt.datetime | dt.date | None, bool]] = ctx.memo(
+        "front-matter.parsed-dates", dict
+    )
+    found = parsed.get(value)
+    if found is None:
+        found = parsed[value] = parse_date(value)
+    return found
+
+
 def _date_entries(doc: Document, keys: list[str]) -> Iterator[tuple[KeyEntry, Any]]:
     fm = doc.front_matter
     if fm is None or fm.error is not None:
@@ -554,7 +565,7 @@ class InvalidDate(Rule):
                     continue
                 except ValueError:
                     pass
-            elif parse_date(value)[0] is not None:
+            elif _parsed_date(value, ctx)[0] is not None:
                 continue
             yield self.diagnostic(
                 doc, entry.value_start, entry.value_end, f"'{entry.name}' is not a date: {value!r}"
@@ -620,7 +631,7 @@ class NonIsoDate(Rule):
                     except ValueError:
                         continue  # invalid-date reports it
                 else:
-                    parsed, safe = parse_date(value)
+                    parsed, safe = _parsed_date(value, ctx)
                 if parsed is None:
                     continue
             else:

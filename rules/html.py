@@ -152,7 +152,7 @@ class EventHandlerAttribute(Rule):
             if tag.is_end or not tag.attr_names:
                 continue
             for name in dict.fromkeys(tag.attr_names):
-                if _EVENT_ATTR.match(name):
+                if name[:2] == "on" and _EVENT_ATTR.match(name):
                     start, end = _attr_span(doc, tag, name)
                     yield self.diagnostic(
                         doc, start, end, f"event-handler attribute {name} on <{tag.name}>"
@@ -181,12 +181,17 @@ URL_ATTRIBUTES = frozenset(
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 # Browsers drop ASCII whitespace and control characters anywhere in a scheme ("java\tscript:").
 _SCHEME_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_NOISE_CHARACTERS = "".join(map(chr, [*range(0x21), 0x7F]))
+_SCHEME_INITIALS = frozenset("jJvVdD")
 _SAFE_DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpe?g|webp|avif|bmp)[;,]", re.I)
 
 
 def unsafe_scheme(url: str) -> str | None:
     """``javascript``, ``vbscript`` or ``data`` if ``url`` (an attribute value, entities already
     decoded) starts with one, the way a browser reads it; else None."""
+    # Nearly every URL is http(s) or relative: its first character that is not noise says so.
+    if url.lstrip(_NOISE_CHARACTERS)[:1] not in _SCHEME_INITIALS:
+        return None
     squashed = _SCHEME_NOISE.sub("", url).lower()
     for scheme in UNSAFE_SCHEMES:
         if squashed.startswith(scheme + ":"):
