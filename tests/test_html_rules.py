@@ -53,3 +53,40 @@ def test_event_handlers_and_unsafe_urls_in_one_post() -> None:
         (7, 39, "HT103", "data: URL in lowsrc of <img>"),
         (8, 32, "HT103", "vbscript: URL in data of <a>"),
     ]
+
+
+def test_data_images_are_allowed_unless_the_option_says_no(tmp_path) -> None:
+    from contentkit.config import settings_from_table
+
+    body = (
+        '<img src="data:image/png;base64,AAAA" srcset="DATA:image/webp;base64,AA 2x">\n'
+        '<source srcset="data:image/svg+xml;base64,AA"><img src=" data:image/gif,x">\n'
+        "<script src='https://example.com/a.js'></script><script>x()</script>\n"
+        '<a href="data:image/png;base64,AAAA">d</a>\n'
+    )
+    found = {}
+    for allow in (True, False):
+        table = {"rules": {"unsafe-url-scheme": {"allow-data-images": allow}}}
+        settings = settings_from_table(table, None, tmp_path)
+        found[allow] = [
+            (d.line, d.column, d.code, d.message)
+            for d in lint_text(HEAD + body, "p.html", settings=settings).diagnostics
+            if d.code.startswith("HT")
+        ]
+    scripts = [
+        (7, 1, "HT101", "<script> in a post loads 'https://example.com/a.js'"),
+        (7, 49, "HT101", "<script> in a post runs inline code"),
+    ]
+    assert found[True] == [
+        (6, 9, "HT103", "data: URL in srcset of <source>"),
+        *scripts,
+        (8, 4, "HT103", "data: URL in href of <a>"),
+    ]
+    assert found[False] == [
+        (5, 6, "HT103", "data: URL in src of <img>"),
+        (5, 39, "HT103", "data: URL in srcset of <img>"),
+        (6, 9, "HT103", "data: URL in srcset of <source>"),
+        (6, 52, "HT103", "data: URL in src of <img>"),
+        *scripts,
+        (8, 4, "HT103", "data: URL in href of <a>"),
+    ]
