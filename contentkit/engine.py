@@ -104,6 +104,7 @@ def enabled_rules(settings: Settings, path: str) -> list[rule_mod.Rule]:
 # one config asks the same question, and answering it anew cost more than a small rule's check.
 _RulePlan = tuple[tuple[type[rule_mod.Rule], Mapping[str, Any]], ...]
 _PLANS: dict[tuple[frozenset[str], str], _RulePlan] = {}
+_NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _rule_plan(settings: Settings, path: str) -> _RulePlan:
@@ -112,9 +113,10 @@ def _rule_plan(settings: Settings, path: str) -> _RulePlan:
     plan = _PLANS.get(key)
     if plan is None:
         registry = rule_mod.registered_rules()
-        # Read-only: one options mapping now serves every post.
+        # Read-only: one options mapping now serves every post (and, for the rules without
+        # options, one RuleContext serves all of them on a post).
         plan = tuple(
-            (registry[c], MappingProxyType(settings.options_for(registry[c])))
+            (registry[c], MappingProxyType(settings.options_for(registry[c])) or _NO_OPTIONS)
             for c in sorted(codes)
         )
         if len(_PLANS) >= 256:
@@ -133,10 +135,12 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     rules = [cls() for cls, _options in plan]
     shared: dict[str, object] = {}
     found: list[Diagnostic] = []
+    ctx: rule_mod.RuleContext | None = None
     for rule, (_cls, options) in zip(rules, plan, strict=True):
         if doc.body_kind not in rule.body_kinds:
             continue
-        ctx = rule_mod.RuleContext(options, settings, shared)
+        if ctx is None or ctx.options is not options:
+            ctx = rule_mod.RuleContext(options, settings, shared)
         for diag in rule.check(doc, ctx):
             position(doc, diag)
             found.append(diag)
