@@ -147,6 +147,16 @@ def _iter_lines(text: str, start: int) -> Iterator[tuple[int, int, str, int]]:
     """
     pos = start
     n = len(text)
+    if "\r" not in text:
+        # LF only (nearly every post): each line ends at the next "\n", found without a regex.
+        while pos < n:
+            newline = text.find("\n", pos)
+            if newline < 0:
+                yield pos, n, text[pos:], n
+                return
+            yield pos, newline, text[pos:newline], newline + 1
+            pos = newline + 1
+        return
     while pos < n:
         m = _LINE.match(text, pos)
         assert m is not None

@@ -417,7 +417,7 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
         if not tag.is_end:
             if name in VOID_ELEMENTS or tag.self_closing:
                 continue
-            if name in CLOSES_P:
+            if name in CLOSES_P and open_count.get("p"):  # (find's own first test, inlined)
                 index = find(_P, _P_SCOPE_STOPS)
                 if index is not None:
                     for t in pop_to(index)[1:]:

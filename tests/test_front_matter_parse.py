@@ -86,3 +86,29 @@ def test_values_their_tag_cannot_hold_are_errors(content: str, message: str, off
     front_matter.parse(text, fm)
     assert fm.error is not None
     assert (fm.error.message, fm.error.offset - fm.content_start) == (message, offset)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("---\na: 1\n---", ("yaml", 0, 12, 4, 9, True)),
+        ("---\na: 1\n---\nbody", ("yaml", 0, 13, 4, 9, True)),
+        ("---\r\na: 1\r\n---\r\nbody", ("yaml", 0, 16, 5, 11, True)),
+        ("---\ra: 1\r---\rbody", ("yaml", 0, 13, 4, 9, True)),
+        ("\n \n---\na: 1\n...  \nbody\n", ("yaml", 3, 18, 7, 12, True)),
+        ("---  \na: 1\n--- \n", ("yaml", 0, 16, 6, 11, True)),
+        ("---\na: 1\n", ("yaml", 0, 9, 4, 9, False)),
+        ("---", ("yaml", 0, 3, 3, 3, False)),
+        ("---\n", ("yaml", 0, 4, 4, 4, False)),
+        ("+++\na = 1\n+++\n", ("toml", 0, 14, 4, 10, True)),
+        ('{"a": 1}', ("json", 0, 8, 0, 8, True)),
+        ('{\n"a": 1\n}\nbody', ("json", 0, 11, 0, 10, True)),
+        ("no front matter\n", None),
+        ("\n\n", None),
+        ("", None),
+    ],
+)
+def test_the_block_is_found_whatever_the_newlines(text: str, found: tuple | None) -> None:
+    fm = front_matter.split(text)
+    got = fm and (fm.format, fm.start, fm.end, fm.content_start, fm.content_end, fm.terminated)
+    assert got == found
