@@ -82,9 +82,13 @@ class Document:
     # ---- positions ----------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count characters, as ruff does."""
-        offset = max(0, min(offset, len(self.text)))
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        if offset < 0:
+            offset = 0
+        elif offset > len(self.text):
+            offset = len(self.text)
+        starts = self._line_starts
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its newline."""
