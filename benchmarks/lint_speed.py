@@ -4,11 +4,18 @@
     python benchmarks/lint_speed.py --fresh-memo     # as if every post were new (see below)
     python benchmarks/lint_speed.py --real --runs 5  # the 56 real posts, each linted once per run
     python benchmarks/lint_speed.py --profile        # pyinstrument profile of one run
+    python benchmarks/lint_speed.py --instructions   # CPU instructions per post (valgrind)
 
 The lint part of scale.py without processes, cache or output: every post is read and linted
 in this process exactly as a ``contentkit lint --no-cache`` worker does (``batch.lint_chunk``),
 and the CPU time of this process is divided by the number of posts. Each run lints every post
 once; the fastest run is printed, which on a shared machine is the least disturbed one.
+
+On a busy machine CPU time still varies by tens of percent from run to run. ``--instructions``
+counts the instructions executed instead (valgrind's callgrind; some 50 times slower, so it
+lints 100 posts): the same code on the same posts gives the same count whatever else runs, so
+it tells whether a change made linting cheaper. It lints 20 posts and then 120 (fewer of the
+real posts), and divides the difference by 100, so start-up is not counted.
 
 scale.py's corpus reshuffles the paragraphs of 56 real posts, so a link's surrounding words
 repeat far more often than in a real feed, and the per-process memos of parsed attributes and
@@ -19,7 +26,9 @@ them before every post, which gives the cost of a post none of whose windows was
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,12 +37,62 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_SOURCE, build_corpus
 
+WARM_UP = 10  # posts linted before timing: imports, dictionary, config, paid once per worker
+
 
 def _forget() -> None:
     from contentkit import html_scan, links
 
     links._SEG_MEMO.clear()
     html_scan._ATTR_MEMO.clear()
+
+
+def _lint(paths: list[str], fresh_memo: bool) -> None:
+    from contentkit import batch
+
+    if fresh_memo:
+        for p in paths:
+            _forget()
+            batch.lint_chunk([p])
+    else:
+        batch.lint_chunk(paths)
+
+
+def _start(paths: list[str]) -> None:
+    from contentkit import batch
+
+    batch.start(batch.LintJob(use_cache=False, rendered_ok=True))
+    batch.lint_chunk(paths[:WARM_UP])
+
+
+def _instructions(paths: list[str], fresh_memo: bool) -> tuple[int, int]:
+    """Instructions per post and the posts counted: two runs under callgrind that lint 20
+    and 120 posts (fewer when there are fewer), the difference divided by 100."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt install valgrind)")
+    big = min(120, len(paths) - WARM_UP)
+    small = min(20, big // 4)
+    if big - small < 10:
+        sys.exit(f"--instructions needs at least {WARM_UP + 14} posts")
+    counts = []
+    for n in (small, big):
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--child",
+            str(n),
+            *(["--fresh-memo"] if fresh_memo else []),
+            *paths[: WARM_UP + n],
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        m = re.search(r"Collected : (\d+)", proc.stderr)
+        if proc.returncode != 0 or m is None:
+            sys.exit(f"valgrind failed:\n{proc.stderr[-2000:]}")
+        counts.append(int(m.group(1)))
+    return (counts[1] - counts[0]) // (big - small), big - small
 
 
 def main() -> int:
@@ -45,28 +104,40 @@ def main() -> int:
     ap.add_argument("--real", action="store_true", help="lint the real posts in --source instead")
     ap.add_argument("--fresh-memo", action="store_true", help="empty the memos before every post")
     ap.add_argument("--profile", action="store_true", help="pyinstrument profile of one run")
+    ap.add_argument(
+        "--instructions", action="store_true", help="instructions per post, under valgrind"
+    )
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one run under valgrind
+    ap.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
-    from contentkit import batch
+    if args.child is not None:
+        _start(args.paths)
+        _lint(args.paths[WARM_UP:], args.fresh_memo)
+        return 0
 
+    memo = ", memos emptied before every post" if args.fresh_memo else ""
     work = Path(tempfile.mkdtemp(prefix="contentkit-lint-speed-"))
     try:
         if args.real:
             paths = sorted(str(p) for p in args.source.glob("*.md"))
         else:
-            build_corpus(work, args.posts, args.seed, args.source)
-            paths = sorted(str(p) for p in work.rglob("*.md"))
-        batch.start(batch.LintJob(use_cache=False, rendered_ok=True))
-        batch.lint_chunk(paths[:10])  # imports, dictionary, config: paid once per worker
+            build_corpus(work, max(args.posts, WARM_UP + 120), args.seed, args.source)
+            paths = sorted(str(p) for p in work.rglob("*.md"))[: max(args.posts, WARM_UP + 120)]
+        what = "real posts" if args.real else "scale.py posts"
+        if args.instructions:
+            per_post, counted = _instructions(paths, args.fresh_memo)
+            print(
+                f"lint, {counted} {what}{memo}: {per_post / 1e6:.3f} M instructions/post "
+                "(callgrind)"
+            )
+            return 0
+        paths = paths[: args.posts] if not args.real else paths
+        _start(paths)
 
         def one_run() -> float:
             start = time.process_time()
-            if args.fresh_memo:
-                for p in paths:
-                    _forget()
-                    batch.lint_chunk([p])
-            else:
-                batch.lint_chunk(paths)
+            _lint(paths, args.fresh_memo)
             return time.process_time() - start
 
         if args.profile:
@@ -81,8 +152,6 @@ def main() -> int:
         for _ in range(args.runs):
             _forget()
             best = min(best, one_run())
-        what = "real posts" if args.real else "scale.py posts"
-        memo = ", memos emptied before every post" if args.fresh_memo else ""
         print(
             f"lint, one core, {len(paths)} {what}{memo}: {best / len(paths) * 1000:.3f} "
             f"CPU-ms/post ({len(paths) / best:.0f} posts/CPU-s), fastest of {args.runs}"

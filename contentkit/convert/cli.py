@@ -200,6 +200,7 @@ def convert_command(
     options = ConvertOptions(to, project_links, normalize_dates, encoding)
     failed = 0
     jsonl_out = None  # one stream file, written as results arrive, renamed into place at the end
+    made: set[Path] = set()  # output folders known to exist
     show_progress = len(jobs_) > 1 and sys.stderr.isatty()
     bar = (
         typer.progressbar(length=len(jobs_), label="Converting", file=sys.stderr)
@@ -247,8 +248,12 @@ def convert_command(
                     jsonl_out = _StreamFile(job.out)
                 jsonl_out.write(output)
             else:
-                job.out.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(job.out, output.encode("utf-8"))
+                if job.out.parent not in made:
+                    job.out.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(job.out.parent)
+                # Atomic, so no reader sees half a file; not fsynced one by one, as the
+                # outputs can be made again from the posts (see write_atomic).
+                write_atomic(job.out, output.encode("utf-8"), durable=False)
         if jsonl_out is not None:
             jsonl_out.commit()
             jsonl_out = None
