@@ -147,12 +147,11 @@ def lint_file(
     ``display_path`` is the path shown in findings (default: ``path`` as given).
     A file that cannot be read yields one ``CK001 unreadable-file`` finding, never an exception.
     """
-    p = Path(path)
     shown = display_path or str(path)
     if settings is None:
-        settings = load_settings(p)
+        settings = load_settings(Path(path))
     try:
-        doc = guarded_read(p, shown, settings)
+        doc = guarded_read(path, shown, settings)
     except InputError as exc:
         return LintResult(shown, [input_error_diagnostic(exc)])
     if isinstance(doc, LintResult):
@@ -167,7 +166,7 @@ def lint_file(
             # A fix brought in a character the file's encoding cannot hold: keep the file.
             return _unwritten(doc, settings, f"{exc.reason} in {doc.encoding}")
         try:
-            write_atomic(p, data)
+            write_atomic(path, data)
         except OSError as exc:
             return _unwritten(doc, settings, str(exc.strerror or exc))
     return result
@@ -181,7 +180,9 @@ def _unwritten(doc: Document, settings: Settings, why: str) -> LintResult:
     return result
 
 
-def guarded_read(p: Path, shown: str, settings: Settings) -> Document | LintResult:
+def guarded_read(
+    p: str | os.PathLike[str], shown: str, settings: Settings
+) -> Document | LintResult:
     """The Document of ``p``, or a LintResult with a CK003 finding when reading it crashed."""
     try:
         return read_document(

@@ -45,6 +45,8 @@ from contentkit.diagnostics import (
     count_findings,
 )
 from contentkit.errors import InputError
+from contentkit.reporters import ReportOptions
+from contentkit.reporters.text import report as text_report
 
 CACHE_DIR_NAME = ".contentkit_cache"
 MAGIC = "contentkit-lint-cache"
@@ -298,11 +300,11 @@ class RenderedFindings:
 
 
 def render_findings(diagnostics: Sequence[Diagnostic]) -> RenderedFindings:
-    from contentkit.reporters import ReportOptions
-    from contentkit.reporters.text import report
-
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)  # as the streaming report sorts
-    return RenderedFindings(report(ordered, ReportOptions()), count_findings(ordered))
+    return RenderedFindings(text_report(ordered, _PLAIN), count_findings(ordered))
+
+
+_PLAIN = ReportOptions()  # what render_findings prints with: no colour, no source lines
 
 
 def encode_rendered(rendered: RenderedFindings) -> bytes:

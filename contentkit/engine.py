@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from contentkit import rule as rule_mod
 from contentkit.config import Settings
@@ -94,28 +97,57 @@ class LintOutcome:
 
 
 def enabled_rules(settings: Settings, path: str) -> list[rule_mod.Rule]:
-    codes = settings.enabled_codes() - settings.ignored_for(path)
-    registry = rule_mod.registered_rules()
-    return [registry[c]() for c in sorted(codes)]
+    return [cls() for cls, _options in _rule_plan(settings, path)]
+
+
+# The rule classes (in code order) and their options, by what they depend on: every post under
+# one config asks the same question, and answering it anew cost more than a small rule's check.
+_RulePlan = tuple[tuple[type[rule_mod.Rule], Mapping[str, Any]], ...]
+_PLANS: dict[tuple[frozenset[str], str], _RulePlan] = {}
+_NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _rule_plan(settings: Settings, path: str) -> _RulePlan:
+    codes = frozenset(settings.enabled_codes() - settings.ignored_for(path))
+    key = (codes, repr(settings.rule_options) if settings.rule_options else "")
+    plan = _PLANS.get(key)
+    if plan is None:
+        registry = rule_mod.registered_rules()
+        # Read-only: one options mapping now serves every post (and, for the rules without
+        # options, one RuleContext serves all of them on a post).
+        plan = tuple(
+            (registry[c], MappingProxyType(settings.options_for(registry[c])) or _NO_OPTIONS)
+            for c in sorted(codes)
+        )
+        if len(_PLANS) >= 256:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
 
 
 def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     """Every finding of the enabled rules on ``doc``, positioned and suppression-filtered."""
-    rules = enabled_rules(settings, doc.path)
+    plan = _rule_plan(settings, doc.path)
     post_ignores = front_matter_ignores(doc)
     if post_ignores:
         ignored = rule_mod.expand(post_ignores, f"{doc.path} front matter")
-        rules = [r for r in rules if r.code not in ignored]
+        plan = tuple((cls, options) for cls, options in plan if cls.code not in ignored)
+    rules = [cls() for cls, _options in plan]
     shared: dict[str, object] = {}
     found: list[Diagnostic] = []
-    for rule in rules:
+    ctx: rule_mod.RuleContext | None = None
+    for rule, (_cls, options) in zip(rules, plan, strict=True):
         if doc.body_kind not in rule.body_kinds:
             continue
-        ctx = rule_mod.RuleContext(settings.options_for(type(rule)), settings, shared)
+        if ctx is None or ctx.options is not options:
+            ctx = rule_mod.RuleContext(options, settings, shared)
         for diag in rule.check(doc, ctx):
             position(doc, diag)
             found.append(diag)
     suppressions = find_suppressions(doc)
+    if not suppressions:
+        found.sort(key=Diagnostic.sort_key)
+        return LintOutcome(found, suppressions)
     kept: list[Diagnostic] = []
     for diag in found:
         hit = next((s for s in suppressions if s.covers(diag)), None)

@@ -33,6 +33,9 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
 _RESOLVED: dict[tuple[Any, Any, Any], str] = {}  # (node kind, text, implicit) -> tag
 
 
@@ -63,18 +66,31 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             return self.construct_scalar(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
-            # Most keys and values: what SafeConstructor would return (the scalar's text),
-            # without its bookkeeping (a string needs no alias or recursion tracking).
-            return node.value
+        if node.__class__ is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR_TAG:
+                # Most keys and values: what SafeConstructor would return (the scalar's text),
+                # without its bookkeeping (a string needs no alias or recursion tracking).
+                return node.value
+            if tag in _PLAIN_SCALAR_TAGS:
+                # Dates, booleans, numbers and nulls: SafeConstructor's own function for the
+                # tag, again without the bookkeeping (an immutable value, never a generator).
+                try:
+                    return self.yaml_constructors[tag](self, node)
+                except (ValueError, TypeError, AttributeError, OverflowError):
+                    raise self._not_valid(node) from None
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, AttributeError, OverflowError):
-            # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
-            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
-            ) from None
+            raise self._not_valid(node) from None
+
+    @staticmethod
+    def _not_valid(node: yaml.Node) -> yaml.constructor.ConstructorError:
+        # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        return yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
+        )
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
@@ -131,6 +147,16 @@ def _iter_lines(text: str, start: int) -> Iterator[tuple[int, int, str, int]]:
     """
     pos = start
     n = len(text)
+    if "\r" not in text:
+        # LF only (nearly every post): each line ends at the next "\n", found without a regex.
+        while pos < n:
+            newline = text.find("\n", pos)
+            if newline < 0:
+                yield pos, n, text[pos:], n
+                return
+            yield pos, newline, text[pos:newline], newline + 1
+            pos = newline + 1
+        return
     while pos < n:
         m = _LINE.match(text, pos)
         assert m is not None
@@ -289,7 +315,7 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
                 _mark_offset(fm, node.start_mark),
             )
             return
-        data = loader.construct_document(node)
+        data = _construct(loader, node, content)
     except yaml.constructor.ConstructorError as exc:
         # Only plain data is ever constructed (SafeLoader); name an object tag for what it is.
         mark = exc.problem_mark or exc.context_mark
@@ -331,21 +357,53 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
         return
     fm.data = data
     if isinstance(node, yaml.MappingNode):
+        base = fm.content_start  # marks count from the start of the content
+        add = fm.entries.append
         for key_node, value_node in node.value:
             style = value_node.style if isinstance(value_node, yaml.ScalarNode) else None
-            vs = _mark_offset(fm, value_node.start_mark)
-            ve = _mark_offset(fm, value_node.end_mark)
-            fm.entries.append(
+            vs = value_node.start_mark.index
+            ve = value_node.end_mark.index
+            add(
                 KeyEntry(
-                    name=str(key_node.value),
-                    key_start=_mark_offset(fm, key_node.start_mark),
-                    key_end=_mark_offset(fm, key_node.end_mark),
-                    value_start=vs,
-                    value_end=ve,
-                    style=style or ("" if style is not None else None),
-                    value_source=content[vs - fm.content_start : ve - fm.content_start],
+                    str(key_node.value),
+                    base + key_node.start_mark.index,
+                    base + key_node.end_mark.index,
+                    base + vs,
+                    base + ve,
+                    style or ("" if style is not None else None),
+                    content[vs:ve],
                 )
             )
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+def _construct(loader: _Loader, node: yaml.Node, content: str) -> Any:
+    """``loader.construct_document(node)``, without SafeConstructor's bookkeeping for the
+    usual front matter: a mapping whose keys are all plain strings (no merge key ``<<``) and
+    no anchors (so no node is shared). Its values are constructed exactly as
+    construct_mapping would, in the same order, nested collections last.
+    """
+    if node.__class__ is not yaml.MappingNode or node.tag != _MAP_TAG or "&" in content:
+        return loader.construct_document(node)
+    pairs = node.value
+    for key_node, _value_node in pairs:
+        if key_node.__class__ is not yaml.ScalarNode or key_node.tag != _STR_TAG:
+            return loader.construct_document(node)
+    construct = loader.construct_object
+    data = {key_node.value: construct(value_node) for key_node, value_node in pairs}
+    # What construct_document does after the root: fill the collections left for later.
+    while loader.state_generators:
+        generators = loader.state_generators
+        loader.state_generators = []
+        for generator in generators:
+            for _dummy in generator:
+                pass
+    loader.constructed_objects = {}
+    loader.recursive_objects = {}
+    loader.deep_construct = False
+    return data
 
 
 _TOML_ERROR_POS = re.compile(r"\(at line (\d+), column (\d+)\)")

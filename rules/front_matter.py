@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -444,9 +443,19 @@ _ISO_DATE = re.compile(
     r"(?:(?P<sep>[T ])\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 )
 _RFC2822 = re.compile(
-    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
-    r"(?:[A-Z]{1,5}|[+-]\d{4})$"
+    r"^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+"
+    r"([A-Z]{1,5}|[+-]\d{4})$"
 )
+# The month abbreviations and zone names email.utils knows (zones as +HHMM numbers).
+_MONTHS = {
+    name: i
+    for i, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_ZONES = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "AST": -400, "ADT": -300, "EST": -500,
+          "EDT": -400, "CST": -600, "CDT": -500, "MST": -700, "MDT": -600, "PST": -800,
+          "PDT": -700}  # fmt: skip
 # Unambiguous layouts (year first) that we can rewrite without guessing.
 _SAFE_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
@@ -471,12 +480,37 @@ def iso(value: dt.datetime | dt.date) -> str:
     return value.isoformat()
 
 
+def rfc2822_datetime(m: re.Match[str]) -> dt.datetime:
+    """``email.utils.parsedate_to_datetime`` of the text ``_RFC2822`` matched, read from the
+    match's groups: the same datetime (or the same ValueError), without taking the text apart
+    again in pure Python (which cost more than the rest of the date rules)."""
+    day, month_name, year_text, hour, minute, second, zone = m.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        raise ValueError(f"Invalid date value or format {m.string!r}")
+    year = int(year_text)
+    if year < 100:  # as email.utils reads a two-digit year (here: "0021")
+        year += 1900 if year > 68 else 2000
+    offset: int | None = _ZONES.get(zone)
+    if offset is None and zone[0] in "+-":
+        offset = int(zone)
+        if offset == 0 and zone[0] == "-":
+            offset = None  # -0000: UTC, but the source's own zone is unknown
+    when = (year, month, int(day), int(hour), int(minute), int(second or 0))
+    if offset is None:
+        return dt.datetime(*when)
+    sign = -1 if offset < 0 else 1
+    seconds = sign * ((abs(offset) // 100) * 3600 + (abs(offset) % 100) * 60)
+    return dt.datetime(*when, tzinfo=dt.timezone(dt.timedelta(seconds=seconds)))
+
+
 def parse_date(value: str) -> tuple[dt.datetime | dt.date | None, bool]:
     """(parsed value, safe) — safe when the layout leaves no doubt about the instant."""
     text = value.strip()
-    if _RFC2822.match(text):
+    m = _RFC2822.match(text)
+    if m:
         try:
-            return email.utils.parsedate_to_datetime(text), True
+            return rfc2822_datetime(m), True
         except (TypeError, ValueError, ArithmeticError):
             pass
     for fmt in _SAFE_FORMATS:
@@ -495,6 +529,17 @@ def parse_date(value: str) -> tuple[dt.datetime | dt.date | None, bool]:
     if parsed.year == 1:
         return None, False
     return parsed, False
+
+
+def _parsed_date(value: str, ctx: RuleContext) -> tuple[dt.datetime | dt.date | None, bool]:
+    """parse_date, once per value and document: invalid-date and non-iso-date both ask."""
+    parsed: dict[str, tuple[dt.datetime | dt.date | None, bool]] = ctx.memo(
+        "front-matter.parsed-dates", dict
+    )
+    found = parsed.get(value)
+    if found is None:
+        found = parsed[value] = parse_date(value)
+    return found
 
 
 def _date_entries(doc: Document, keys: list[str]) -> Iterator[tuple[KeyEntry, Any]]:
@@ -554,7 +599,7 @@ class InvalidDate(Rule):
                     continue
                 except ValueError:
                     pass
-            elif parse_date(value)[0] is not None:
+            elif _parsed_date(value, ctx)[0] is not None:
                 continue
             yield self.diagnostic(
                 doc, entry.value_start, entry.value_end, f"'{entry.name}' is not a date: {value!r}"
@@ -620,7 +665,7 @@ class NonIsoDate(Rule):
                     except ValueError:
                         continue  # invalid-date reports it
                 else:
-                    parsed, safe = parse_date(value)
+                    parsed, safe = _parsed_date(value, ctx)
                 if parsed is None:
                     continue
             else:

@@ -82,6 +82,55 @@ def _attr_span(doc: Document, tag: Tag, name: str) -> tuple[int, int]:
     return tag.start + m.start(), tag.start + m.end()
 
 
+@dataclass
+class _TagFindings:
+    """What script-tag, event-handler-attribute and unsafe-url-scheme find, in one walk over
+    the markup tags (each rule walked them on its own before): (start, end, message) in tag
+    order, and for unsafe URLs whether the URL is a raster image inlined as ``data:image``."""
+
+    scripts: list[tuple[int, int, str]]
+    handlers: list[tuple[int, int, str]]
+    urls: list[tuple[int, int, str, bool]]
+
+
+def _tag_findings(doc: Document, ctx: RuleContext) -> _TagFindings:
+    def build() -> _TagFindings:
+        found = _TagFindings([], [], [])
+        for tag in markup_tags(doc, ctx):
+            if tag.is_end:
+                continue
+            if tag.name == "script":
+                src = tag.attrs.get("src")
+                what = f"loads {src!r}" if src else "runs inline code"
+                found.scripts.append((tag.start, tag.end, f"<script> in a post {what}"))
+            if not tag.attr_names:
+                continue
+            for name in dict.fromkeys(tag.attr_names):
+                if name[:2] == "on" and _EVENT_ATTR.match(name):
+                    start, end = _attr_span(doc, tag, name)
+                    message = f"event-handler attribute {name} on <{tag.name}>"
+                    found.handlers.append((start, end, message))
+            for name, value in tag.attrs.items():
+                if name not in URL_ATTRIBUTES and name != "srcset":
+                    continue
+                scheme = unsafe_scheme(value)
+                if scheme is None:
+                    continue
+                image = (
+                    scheme == "data"
+                    and tag.name in {"img", "source"}
+                    and name in {"src", "srcset"}
+                    and _SAFE_DATA_IMAGE.match(_SCHEME_NOISE.sub("", value)) is not None
+                )
+                start, end = _attr_span(doc, tag, name)
+                message = f"{scheme}: URL in {name} of <{tag.name}>"
+                found.urls.append((start, end, message, image))
+        return found
+
+    findings: _TagFindings = ctx.memo("html.tag_findings", build)
+    return findings
+
+
 # ---- rules ------------------------------------------------------------------------------------
 
 
@@ -112,11 +161,8 @@ class ScriptTag(Rule):
     summary = "A <script> element in a post"
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for tag in markup_tags(doc, ctx):
-            if tag.name == "script" and not tag.is_end:
-                src = tag.attrs.get("src")
-                what = f"loads {src!r}" if src else "runs inline code"
-                yield self.diagnostic(doc, tag.start, tag.end, f"<script> in a post {what}")
+        for start, end, message in _tag_findings(doc, ctx).scripts:
+            yield self.diagnostic(doc, start, end, message)
 
 
 _EVENT_ATTR = re.compile(r"^on[a-z]{3,}$")
@@ -148,15 +194,8 @@ class EventHandlerAttribute(Rule):
     summary = "An on* event-handler attribute"
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for tag in markup_tags(doc, ctx):
-            if tag.is_end or not tag.attr_names:
-                continue
-            for name in dict.fromkeys(tag.attr_names):
-                if _EVENT_ATTR.match(name):
-                    start, end = _attr_span(doc, tag, name)
-                    yield self.diagnostic(
-                        doc, start, end, f"event-handler attribute {name} on <{tag.name}>"
-                    )
+        for start, end, message in _tag_findings(doc, ctx).handlers:
+            yield self.diagnostic(doc, start, end, message)
 
 
 # Attributes whose value the browser follows or loads as a URL.
@@ -181,12 +220,17 @@ URL_ATTRIBUTES = frozenset(
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 # Browsers drop ASCII whitespace and control characters anywhere in a scheme ("java\tscript:").
 _SCHEME_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_NOISE_CHARACTERS = "".join(map(chr, [*range(0x21), 0x7F]))
+_SCHEME_INITIALS = frozenset("jJvVdD")
 _SAFE_DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpe?g|webp|avif|bmp)[;,]", re.I)
 
 
 def unsafe_scheme(url: str) -> str | None:
     """``javascript``, ``vbscript`` or ``data`` if ``url`` (an attribute value, entities already
     decoded) starts with one, the way a browser reads it; else None."""
+    # Nearly every URL is http(s) or relative: its first character that is not noise says so.
+    if url.lstrip(_NOISE_CHARACTERS)[:1] not in _SCHEME_INITIALS:
+        return None
     squashed = _SCHEME_NOISE.sub("", url).lower()
     for scheme in UNSAFE_SCHEMES:
         if squashed.startswith(scheme + ":"):
@@ -225,25 +269,9 @@ class UnsafeUrlScheme(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         allow_images = bool(ctx.options.get("allow_data_images", True))
-        for tag in markup_tags(doc, ctx):
-            if tag.is_end:
-                continue
-            for name, value in tag.attrs.items():
-                if name not in URL_ATTRIBUTES and name != "srcset":
-                    continue
-                scheme = unsafe_scheme(value)
-                if scheme is None:
-                    continue
-                if (
-                    scheme == "data"
-                    and allow_images
-                    and tag.name in {"img", "source"}
-                    and name in {"src", "srcset"}
-                    and _SAFE_DATA_IMAGE.match(_SCHEME_NOISE.sub("", value))
-                ):
-                    continue
-                start, end = _attr_span(doc, tag, name)
-                yield self.diagnostic(doc, start, end, f"{scheme}: URL in {name} of <{tag.name}>")
+        for start, end, message, image in _tag_findings(doc, ctx).urls:
+            if not (image and allow_images):
+                yield self.diagnostic(doc, start, end, message)
 
 
 # ---- tag structure ----------------------------------------------------------------------------
@@ -389,7 +417,7 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
         if not tag.is_end:
             if name in VOID_ELEMENTS or tag.self_closing:
                 continue
-            if name in CLOSES_P:
+            if name in CLOSES_P and open_count.get("p"):  # (find's own first test, inlined)
                 index = find(_P, _P_SCOPE_STOPS)
                 if index is not None:
                     for t in pop_to(index)[1:]:

@@ -317,6 +317,34 @@ def test_file_over_the_size_limit(run_cli, tmp_path: Path) -> None:
     check(run_cli, ["--max-file-size", "0", "big.md"], "All checks passed (1 file).\n", 0, tmp_path)
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("limit", ["0", "100000"])
+def test_file_longer_than_its_stat_size_is_read_to_the_end(run_cli, tmp_path, limit) -> None:
+    """A file can hold more than stat said (it grew, or it is a /proc file, whose size is 0):
+    the whole of it is read, with or without a size limit."""
+    proc = run_cli(
+        "lint", "--no-cache", "--show-source", "--max-file-size", limit, "/proc/self/status"
+    )
+    assert proc.stderr == ""
+    assert proc.stdout.startswith(
+        "/proc/self/status:1:1: FM001 [missing-front-matter] no front matter"
+    )
+    assert "\n1 | Name:" in proc.stdout  # the first line, not only its first byte
+
+
+def test_file_longer_than_its_stat_size_still_meets_the_limit(run_cli, tmp_path) -> None:
+    if not Path("/proc/self/status").is_file():
+        pytest.skip("needs Linux's /proc")
+    check(
+        run_cli,
+        ["--no-cache", "--max-file-size", "50", "/proc/self/status"],
+        "/proc/self/status:1:1: CK001 [unreadable-file] file is 51 bytes, over the 50-byte limit"
+        " (max-file-size in the config, or --max-file-size)\n" + ONE,
+        1,
+        cwd=tmp_path,
+    )
+
+
 def test_default_size_limit_is_ten_megabytes(run_cli, tmp_path: Path) -> None:
     with open(tmp_path / "huge.md", "wb") as fh:
         fh.write(HEAD.encode())

@@ -162,6 +162,27 @@ def test_per_file_ignores(run_cli, tmp_path: Path) -> None:
     assert "legacy/p.md:1:1: FM002" in proc.stdout
 
 
+def test_rule_options_of_each_config_apply_to_its_own_posts(run_cli, tmp_path: Path) -> None:
+    """Two configs in one run, one process: each folder's posts get its own rule options."""
+    post = "---\ntitle: Hi\ndate: 2021-04-20 02:55:35\n---\nText.\n"
+    for folder, config in (
+        ("a", ""),
+        ("b", "[rules.non-iso-date]\nallow-space-separator = false\n"),
+        ("c", "[rules.non-iso-date]\nallow-space-separator = true\n"),
+        ("d", 'extend-ignore = ["FM011"]\n[rules.non-iso-date]\nallow-space-separator = false\n'),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "contentkit.toml").write_text(config)
+        (tmp_path / folder / "p.md").write_text(post)
+    proc = run_cli("lint", "--no-cache", "-j", "1", "a", "b", "c", "d", "b", cwd=tmp_path)
+    assert proc.stdout == (
+        "b/p.md:3:7: FM011 [non-iso-date] [*] 'date' is not ISO 8601: '2021-04-20 02:55:35'"
+        " (ISO 8601: 2021-04-20T02:55:35)\n"
+        * 2
+        + "Found 2 findings in 5 files.\n[*] 2 fixable with --fix.\n"
+    )
+
+
 def test_json_schema_from_config_relative_to_config_file(run_cli, tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "post.json").write_text(

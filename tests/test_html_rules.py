@@ -1,0 +1,92 @@
+"""The HTML hygiene rules on the ways a browser still reads a script into an attribute."""
+
+from __future__ import annotations
+
+import pytest
+from contentkit_rules.html import unsafe_scheme
+
+from contentkit import lint_text
+
+HEAD = "---\ntitle: Hi\ndate: 2021-04-20\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        ("javascript:alert(1)", "javascript"),
+        ("  \tJaVa\nScRiPt:alert(1)", "javascript"),
+        ("\x00\x7f java\x01script:x", "javascript"),
+        ("VBScript:msgbox(1)", "vbscript"),
+        ("DATA:text/html,<script>", "data"),
+        ("d\x0ba\tt a:x", "data"),
+        ("https://example.com/javascript:x", None),
+        ("/javascript:x", None),
+        ("\u00a0javascript:x", None),  # a no-break space is not noise: a relative URL
+        ("ｊavascript:x", None),  # a full-width letter is no scheme
+        ("javascript", None),
+        ("dat:x", None),
+        ("", None),
+        (" \t\n", None),
+    ],
+)
+def test_unsafe_scheme_reads_the_url_as_a_browser_does(url: str, scheme: str | None) -> None:
+    assert unsafe_scheme(url) == scheme
+
+
+def test_event_handlers_and_unsafe_urls_in_one_post() -> None:
+    body = (
+        '<p onclick="x()" ONMOUSEOVER=y on="z" onx="w">a</p>\n'
+        '<a href=" jav&#x09;ascript:alert(1)" onclick="a()" onclick="b()">b</a>\n'
+        '<img src="data:image/png;base64,AAAA" lowsrc="data:image/png;base64,AAAA">\n'
+        '<a href="https://example.com/" data="vbscript:x">c</a>\n'
+    )
+    found = [
+        (d.line, d.column, d.code, d.message)
+        for d in lint_text(HEAD + body, "p.html").diagnostics
+        if d.code.startswith("HT")
+    ]
+    assert found == [
+        (5, 4, "HT102", "event-handler attribute onclick on <p>"),
+        (5, 18, "HT102", "event-handler attribute onmouseover on <p>"),
+        (6, 4, "HT103", "javascript: URL in href of <a>"),
+        (6, 38, "HT102", "event-handler attribute onclick on <a>"),
+        (7, 39, "HT103", "data: URL in lowsrc of <img>"),
+        (8, 32, "HT103", "vbscript: URL in data of <a>"),
+    ]
+
+
+def test_data_images_are_allowed_unless_the_option_says_no(tmp_path) -> None:
+    from contentkit.config import settings_from_table
+
+    body = (
+        '<img src="data:image/png;base64,AAAA" srcset="DATA:image/webp;base64,AA 2x">\n'
+        '<source srcset="data:image/svg+xml;base64,AA"><img src=" data:image/gif,x">\n'
+        "<script src='https://example.com/a.js'></script><script>x()</script>\n"
+        '<a href="data:image/png;base64,AAAA">d</a>\n'
+    )
+    found = {}
+    for allow in (True, False):
+        table = {"rules": {"unsafe-url-scheme": {"allow-data-images": allow}}}
+        settings = settings_from_table(table, None, tmp_path)
+        found[allow] = [
+            (d.line, d.column, d.code, d.message)
+            for d in lint_text(HEAD + body, "p.html", settings=settings).diagnostics
+            if d.code.startswith("HT")
+        ]
+    scripts = [
+        (7, 1, "HT101", "<script> in a post loads 'https://example.com/a.js'"),
+        (7, 49, "HT101", "<script> in a post runs inline code"),
+    ]
+    assert found[True] == [
+        (6, 9, "HT103", "data: URL in srcset of <source>"),
+        *scripts,
+        (8, 4, "HT103", "data: URL in href of <a>"),
+    ]
+    assert found[False] == [
+        (5, 6, "HT103", "data: URL in src of <img>"),
+        (5, 39, "HT103", "data: URL in srcset of <img>"),
+        (6, 9, "HT103", "data: URL in srcset of <source>"),
+        (6, 52, "HT103", "data: URL in src of <img>"),
+        *scripts,
+        (8, 4, "HT103", "data: URL in href of <a>"),
+    ]
