@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from post_strategies import posts
+
+if TYPE_CHECKING:
+    from contentkit.document import Document
 
 convert = pytest.importorskip("contentkit.convert")
 fidelity = pytest.importorskip("contentkit.convert.fidelity")
@@ -123,6 +127,25 @@ def test_nothing_from_a_post_moves_the_output(run_cli, tmp_path: Path, front: st
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert written == ["in/deep/er/post.html", "out/deep/er/post.md"]
     assert not Path("/tmp/escaped").exists()
+
+
+@pytest.mark.parametrize("inline", ["sup", "sub", "b", "em", "a"])
+def test_a_block_inside_an_inline_element_stays_a_block(inline: str) -> None:
+    # Found by test_convert_never_crashes: markdownify trims the blank lines around a block
+    # inside <sup>, so the code fence ran into the text before it and its content, a
+    # <script> tag, became raw HTML.
+    html = f'<div>:<{inline}><pre> class="&lt;script&gt;"</pre></{inline}>y</div>'
+    markdown = convert.convert_document(_doc(html)).markdown
+    assert_safe_markdown(markdown)
+    assert markdown == ':\n\n```\n class="<script>"\n```\n\ny\n'
+    paragraphs = convert.convert_document(_doc(f"<div>:<{inline}><p>x</p></{inline}>y</div>"))
+    assert paragraphs.markdown.split("\n\n")[0] == ":"  # the paragraph starts a new block
+
+
+def _doc(html: str) -> Document:
+    from contentkit.document import Document
+
+    return Document.from_text(html, "post.html")
 
 
 @PROFILE

@@ -58,7 +58,9 @@ _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
 # Inline elements whose Markdown cannot hold a block: pushed down into the blocks they contain.
-_PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike"})
+# (sub and sup too: markdownify trims the blank lines around a block inside them, which ran a
+# code fence into the text before it.)
+_PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
 # stops at 20 levels), and beyond MAX_DEPTH elements markdownify's recursion would overflow.
@@ -318,6 +320,10 @@ class ArticleConverter(MarkdownConverter):
                 inner.add("_inline")
             if name in ("pre", "code", "kbd", "samp", "tt"):
                 inner.add("_noformat")
+                if name != "pre" and "pre" not in parent_tags:
+                    # A code span holds no block: a <div> inside <code> is written inline, or
+                    # its blank lines would end the span and leave its text unescaped.
+                    inner.add("_inline")
             tags = self._tag_sets[(parent_tags, name)] = frozenset(inner)
         in_pre = "pre" in tags
         remove_inside = name in _WS_INSIDE
@@ -528,6 +534,10 @@ class ArticleConverter(MarkdownConverter):
         text = _clean(text).strip("\n")
         if not text.strip():
             return ""
+        if "pre" in parent_tags:  # the outer <pre>'s fence holds this text as it is
+            return text
+        if "_noformat" in parent_tags:  # inside <code>, whose one span holds this text
+            return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
             return self.convert_code(el, _WS.sub(" ", text), set())
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
@@ -622,7 +632,14 @@ _CODE_SPAN = re.compile("\ufdda([^\ufdda\ufddb]*)\ufddb")
 def _code_span(text: str) -> str:
     if not text.strip(" "):
         return text
+    if "\n" in text:
+        # A reader shows a line end inside a code span as a space, and a blank line (a list
+        # or a rule inside <code>) would end the span and leave the rest unescaped.
+        text = _NEWLINES.sub(" ", text)
     return CODE_OPEN + text + CODE_CLOSE
+
+
+_NEWLINES = re.compile(r"\n+")
 
 
 def _fenced(text: str) -> str:
