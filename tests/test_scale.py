@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,22 @@ def test_clean_removes_only_a_contentkit_cache(run_cli, tmp_path: Path) -> None:
     assert not_ours.returncode == 2 and "Traceback" not in not_ours.stderr
     assert f"{posts}:1:1: not a contentkit cache" in not_ours.stderr
     assert len(list(posts.rglob("*.md"))) == 6
+
+
+def test_cached_findings_round_trip_whether_compressed_or_not() -> None:
+    from contentkit.api import lint_text
+    from contentkit.cache import decode_diagnostics, encode_diagnostics
+
+    post = sorted(FIXTURES.glob("*.md"))[0]
+    found = lint_text(post.read_text("utf-8"), path="p.md").diagnostics
+    assert found
+    # A post's few findings are stored as JSON; many (their source lines add up) compressed.
+    for diagnostics, first in ((found, b"["), (found * 40, b"x")):
+        payload = encode_diagnostics(diagnostics)
+        assert payload[:1] == first
+        back = decode_diagnostics(payload, "p.md")
+        assert [(d.code, d.start, d.end, d.message, d.source_line) for d in back] == [
+            (d.code, d.start, d.end, d.message, d.source_line) for d in diagnostics
+        ]
+        with pytest.raises((ValueError, zlib.error)):  # what LintCache.decode counts as a miss
+            decode_diagnostics(payload[: len(payload) // 2], "p.md")
