@@ -408,20 +408,47 @@ app.command("schema")(schema_command)
 
 def main() -> None:
     """Console entry point: never let a traceback reach the user."""
+    code = _run()
+    # Leave without tearing the interpreter down, as mypy does: freeing every module and
+    # memo took 0.1 s, a tenth of a warm run over 10,000 posts. Everything a command writes
+    # (outputs, the cache) is written and closed by the time it returns; what is left in the
+    # standard streams' buffers is flushed here.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (| head), a closed stream
+            pass
+    os._exit(code)
+
+
+def _run() -> int:
     try:
         app()
+    except SystemExit as exc:
+        return _exit_code(exc.code)
     except ContentkitError as exc:
         sys.stderr.write(f"contentkit: error: {exc}\n")
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("contentkit: interrupted\n")
-        sys.exit(130)
+        return 130
     except Exception as exc:  # the last line of defence: a message and exit 2, no traceback
         sys.stderr.write(
             f"contentkit: internal error: {type(exc).__name__}: {exc}\n"
             "Please report this with the file that caused it.\n"
         )
-        sys.exit(2)
+        return 2
+    return 0
+
+
+def _exit_code(code: object) -> int:
+    """What ``sys.exit(code)`` would have exited with (a message is printed, exit 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 if __name__ == "__main__":
