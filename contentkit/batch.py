@@ -261,8 +261,11 @@ def _slim(result: LintResult, job: LintJob) -> LintResult:
     return result
 
 
-# Files actually linted in this process before the rest goes to a worker pool.
-SERIAL_LINT_BUDGET = 32
+# Files actually linted in this process before the rest goes to a worker pool. The first
+# chunk is small: a cold run learns after a few files that it needs the pool, and each file
+# linted here before that runs on one core.
+SERIAL_LINT_BUDGET = 8
+FIRST_CHUNK = 16
 
 
 def close_caches() -> None:
@@ -281,8 +284,10 @@ def lint_paths_parallel(paths: Iterable[str], job: LintJob, jobs: int) -> Iterat
     if job.use_cache and jobs > 1:
         start(job)
         linted = 0
+        size = FIRST_CHUNK
         while linted <= SERIAL_LINT_BUDGET:
-            chunk = list(islice(it, 64))
+            chunk = list(islice(it, size))
+            size = 64
             if not chunk:
                 close_caches()
                 return
