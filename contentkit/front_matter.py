@@ -9,14 +9,37 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
+
+def _lazy_module(name: str) -> Any:
+    import importlib.util
+
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:  # pragma: no cover - PyYAML is a dependency
+        raise ImportError(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    # PyYAML is imported when the first YAML front matter is read, not at start-up: a run
+    # whose posts all come from the cache never needs it (26 ms of a warm run).
+    yaml = _lazy_module("yaml")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,9 +52,6 @@ FrontMatterFormat = Literal["yaml", "toml", "json"]
 # aliases as shared nodes, so we can count the expanded size before anything is constructed.
 MAX_EXPANDED_NODES = 100_000
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
@@ -39,61 +59,66 @@ _PLAIN_SCALAR_TAGS = frozenset(
 _RESOLVED: dict[tuple[Any, Any, Any], str] = {}  # (node kind, text, implicit) -> tag
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader (plain data only) whose timestamps never raise.
+@functools.cache
+def _loader_class() -> Any:
+    """The loader, made on first use (see the lazy import of PyYAML above)."""
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
-    ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
-    """
+    class _Loader(base):  # type: ignore[valid-type,misc]
+        """SafeLoader (plain data only) whose timestamps never raise.
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        # The tag of a scalar depends on its text alone (this loader has no path resolvers):
-        # keys and common values recur in every post, and resolving runs a list of regexes.
-        if self.yaml_path_resolvers:  # pragma: no cover - none are registered
-            return super().resolve(kind, value, implicit)
-        key = (kind, value, implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            if len(_RESOLVED) >= 10_000:
-                _RESOLVED.clear()
-            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
-        return tag
+        ``date: 2021-24-20`` matches YAML's timestamp pattern but is no date; PyYAML raises a bare
+        ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
+        """
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):
-            return self.construct_scalar(node)
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            # The tag of a scalar depends on its text alone (this loader has no path resolvers):
+            # keys and common values recur in every post, and resolving runs a list of regexes.
+            if self.yaml_path_resolvers:  # pragma: no cover - none are registered
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                if len(_RESOLVED) >= 10_000:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+            return tag
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.__class__ is yaml.ScalarNode:
-            tag = node.tag
-            if tag == _STR_TAG:
-                # Most keys and values: what SafeConstructor would return (the scalar's text),
-                # without its bookkeeping (a string needs no alias or recursion tracking).
-                return node.value
-            if tag in _PLAIN_SCALAR_TAGS:
-                # Dates, booleans, numbers and nulls: SafeConstructor's own function for the
-                # tag, again without the bookkeeping (an immutable value, never a generator).
-                try:
-                    return self.yaml_constructors[tag](self, node)
-                except (ValueError, TypeError, AttributeError, OverflowError):
-                    raise self._not_valid(node) from None
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, AttributeError, OverflowError):
-            raise self._not_valid(node) from None
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return self.construct_scalar(node)
 
-    @staticmethod
-    def _not_valid(node: yaml.Node) -> yaml.constructor.ConstructorError:
-        # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
-        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-        return yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
-        )
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            if node.__class__ is yaml.ScalarNode:
+                tag = node.tag
+                if tag == _STR_TAG:
+                    # Most keys and values: what SafeConstructor would return (the scalar's text),
+                    # without its bookkeeping (a string needs no alias or recursion tracking).
+                    return node.value
+                if tag in _PLAIN_SCALAR_TAGS:
+                    # Dates, booleans, numbers and nulls: SafeConstructor's own function for the
+                    # tag, again without the bookkeeping (an immutable value, never a generator).
+                    try:
+                        return self.yaml_constructors[tag](self, node)
+                    except (ValueError, TypeError, AttributeError, OverflowError):
+                        raise self._not_valid(node) from None
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, TypeError, AttributeError, OverflowError):
+                raise self._not_valid(node) from None
 
+        @staticmethod
+        def _not_valid(node: yaml.Node) -> yaml.constructor.ConstructorError:
+            # An explicit tag on a value it cannot convert (``!!int abc``, ``!!timestamp x``).
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            return yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {tag}", node.start_mark
+            )
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+    return _Loader
 
 
 @dataclass
@@ -291,7 +316,7 @@ def _codepoint(character: object) -> str:
 
 
 def _parse_yaml(content: str, fm: FrontMatter) -> None:
-    loader = _Loader(content)
+    loader = _loader_class()(content)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -379,7 +404,7 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 
-def _construct(loader: _Loader, node: yaml.Node, content: str) -> Any:
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, content: str) -> Any:
     """``loader.construct_document(node)``, without SafeConstructor's bookkeeping for the
     usual front matter: a mapping whose keys are all plain strings (no merge key ``<<``) and
     no anchors (so no node is shared). Its values are constructed exactly as
