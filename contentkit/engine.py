@@ -96,10 +96,6 @@ class LintOutcome:
     suppressions: list[Suppression] = field(default_factory=list)
 
 
-def enabled_rules(settings: Settings, path: str) -> list[rule_mod.Rule]:
-    return [cls() for cls, _options in _rule_plan(settings, path)]
-
-
 # The rule classes (in code order) and their options, by what they depend on: every post under
 # one config asks the same question, and answering it anew cost more than a small rule's check.
 _RulePlan = tuple[tuple[type[rule_mod.Rule], Mapping[str, Any]], ...]

@@ -389,10 +389,6 @@ def _plain_text(doc: Document, links: list[_Link], markup: list[tuple[int, int, 
     return plain
 
 
-def _unescape(s: str) -> str:
-    return html_mod.unescape(s) if "&" in s else s
-
-
 def _class_list(attrs: Mapping[str, str]) -> list[str]:
     return attrs.get("class", "").split()
 

@@ -478,9 +478,6 @@ class Lattice:
         out.reverse()
         return out
 
-    def word_ending_at(self, k: int) -> tuple[int, int] | None:
-        return (self.back[k], k) if k > 0 else None
-
     def word_starting_at(self, k: int) -> tuple[int, int] | None:
         if k >= len(self.text):
             return None
