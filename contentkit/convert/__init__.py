@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from contentkit.links import LinkVerdict
 
 Target = Literal["markdown", "json", "jsonl"]
-ProjectLinks = Literal["keep", "clean", "strip"]
+ProjectLinks = Literal["keep", "clean", "clean-unsafe", "strip"]
 TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
-PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
+PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "clean-unsafe", "strip")
 
 __all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
 
@@ -136,10 +136,16 @@ def convert_document(
     verdicts = _verdicts(doc, link_options) if project_links != "keep" else []
     if project_links == "strip":
         unwrapped = [v for v in verdicts if v.is_project_link]
-    elif project_links == "clean":
+    elif project_links in ("clean", "clean-unsafe"):
         # Only auto-inserted anchors are cleaned: an author's own link stays, even a broken one
-        # (the converter still drops unsafe targets).
-        unwrapped = [v for v in verdicts if v.is_project_link and v.verdict != "legit"]
+        # (the converter still drops unsafe targets). clean unwraps what `lint --fix` would,
+        # clean-unsafe what `lint --fix --unsafe-fixes` would; neither an uncertain link.
+        fixes = ("safe",) if project_links == "clean" else ("safe", "unsafe")
+        unwrapped = [
+            v
+            for v in verdicts
+            if v.is_project_link and v.verdict in ("spurious", "broken") and v.fix in fixes
+        ]
     else:
         unwrapped = []
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
