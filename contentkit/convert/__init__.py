@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
+from contentkit.limits import nesting_message, nesting_too_deep
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -129,6 +130,16 @@ def convert_document(
         raise ConvertError(
             "front matter opened here is never closed; not converted", doc.path, line, column
         )
+    if fm is not None and fm.error is not None and "<" not in doc.text[fm.start : fm.end]:
+        # Front matter lint refuses (a custom or Python tag, an alias bomb) is refused here too,
+        # with lint's message: never a record with empty metadata, nor the block copied raw.
+        line, column = doc.position(fm.error.offset)
+        raise ConvertError(f"{fm.error.message}; not converted", doc.path, line, column)
+    too_deep = nesting_too_deep(doc.text, doc.body_start)
+    if too_deep is not None:
+        # Checked before any tree walk (the converter's walk recurses once per level).
+        line, column = doc.position(too_deep)
+        raise ConvertError(nesting_message(), doc.path, line, column)
     if fm is not None and fm.error is not None and "<" in doc.text[fm.start : fm.end]:
         # A block we cannot read that holds markup is not copied raw: it is converted as body.
         doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
