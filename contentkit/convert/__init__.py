@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 Target = Literal["markdown", "json", "jsonl"]
 ProjectLinks = Literal["keep", "clean", "strip"]
 TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
+_NEWLINES = re.compile(r"\r\n|\r|\n")
 PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
 
 __all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
@@ -44,10 +46,15 @@ class Conversion:
     source_html: str = ""  # the body HTML after unwrapping, as converted
 
     def post(self) -> str:
-        """The whole post in Markdown: front matter, a blank line, the body."""
+        """The whole post in Markdown: front matter, a blank line, the body; with the line
+        endings of the post throughout (a CR-only or CRLF post stays one, never mixed)."""
         if not self.front_matter:
-            return self.markdown
-        return self.front_matter.rstrip("\n") + "\n\n" + self.markdown
+            text = self.markdown
+        else:
+            text = self.front_matter.rstrip("\r\n") + "\n\n" + self.markdown
+        if "\r" in text or self.document.newline != "\n":
+            text = _NEWLINES.sub(self.document.newline, text)
+        return text
 
     def to_json(self) -> dict[str, Any]:
         from contentkit.convert.jsonout import post_object
