@@ -11,12 +11,14 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
+from contentkit.limits import nesting_message, nesting_too_deep
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 Target = Literal["markdown", "json", "jsonl"]
 ProjectLinks = Literal["keep", "clean", "strip"]
 TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
+_NEWLINES = re.compile(r"\r\n|\r|\n")
 PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
 
 __all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
@@ -43,10 +46,15 @@ class Conversion:
     source_html: str = ""  # the body HTML after unwrapping, as converted
 
     def post(self) -> str:
-        """The whole post in Markdown: front matter, a blank line, the body."""
+        """The whole post in Markdown: front matter, a blank line, the body; with the line
+        endings of the post throughout (a CR-only or CRLF post stays one, never mixed)."""
         if not self.front_matter:
-            return self.markdown
-        return self.front_matter.rstrip("\n") + "\n\n" + self.markdown
+            text = self.markdown
+        else:
+            text = self.front_matter.rstrip("\r\n") + "\n\n" + self.markdown
+        if "\r" in text or self.document.newline != "\n":
+            text = _NEWLINES.sub(self.document.newline, text)
+        return text
 
     def to_json(self) -> dict[str, Any]:
         from contentkit.convert.jsonout import post_object
@@ -129,6 +137,16 @@ def convert_document(
         raise ConvertError(
             "front matter opened here is never closed; not converted", doc.path, line, column
         )
+    if fm is not None and fm.error is not None and "<" not in doc.text[fm.start : fm.end]:
+        # Front matter lint refuses (a custom or Python tag, an alias bomb) is refused here too,
+        # with lint's message: never a record with empty metadata, nor the block copied raw.
+        line, column = doc.position(fm.error.offset)
+        raise ConvertError(f"{fm.error.message}; not converted", doc.path, line, column)
+    too_deep = nesting_too_deep(doc.text, doc.body_start)
+    if too_deep is not None:
+        # Checked before any tree walk (the converter's walk recurses once per level).
+        line, column = doc.position(too_deep)
+        raise ConvertError(nesting_message(), doc.path, line, column)
     if fm is not None and fm.error is not None and "<" in doc.text[fm.start : fm.end]:
         # A block we cannot read that holds markup is not copied raw: it is converted as body.
         doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
