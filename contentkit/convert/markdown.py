@@ -539,8 +539,9 @@ class ArticleConverter(MarkdownConverter):
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
-        if not body:
-            return prefix + suffix
+        if not body and (prefix or suffix or "_inline" in parent_tags):
+            return prefix + suffix  # a link of nothing but spaces: the spaces
+        # (an empty link is kept: it shows nothing, but its target is the author's)
         return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
@@ -576,13 +577,14 @@ class ArticleConverter(MarkdownConverter):
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
-        return f"\n\n{text}\n\n" if text else ""
+        # (an empty block still ends the line before it: "a<p></p>b" shows two lines)
+        return f"\n\n{text}\n\n" if text else "\n\n"
 
     def convert_div(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
-        return f"\n\n{text}\n\n" if text else ""
+        return f"\n\n{text}\n\n" if text else "\n\n"
 
     convert_article = convert_div
     convert_section = convert_div
@@ -622,7 +624,7 @@ class ArticleConverter(MarkdownConverter):
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
         if not text:
-            return ""
+            return "\n\n"
         # A closing run of '#' would be eaten as the heading's closing sequence.
         text = _TRAILING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
@@ -637,9 +639,9 @@ class ArticleConverter(MarkdownConverter):
         if isinstance(first, NavigableString) and first.startswith("\n") and text[:1] == "\n":
             text = text[1:]
         text = text[:-1] if text.endswith("\n") else text
-        if not text.strip():
-            return ""
         if "pre" in parent_tags:  # the outer <pre>'s fence holds this text as it is
+            return text
+        if not text.strip() and ("_noformat" in parent_tags or "_inline" in parent_tags):
             return text
         if "_noformat" in parent_tags:  # inside <code>, whose one span holds this text
             return f" {_WS.sub(' ', text)} "
@@ -647,7 +649,9 @@ class ArticleConverter(MarkdownConverter):
             return self.convert_code(el, _WS.sub(" ", text), set())
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
-        if "\n\n" in text or text.startswith("\n"):
+        if not text:  # an empty code block is still a block
+            return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
+        if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
             # Blank lines are code: held by a placeholder so that no pass collapses them.
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n"
@@ -1145,7 +1149,7 @@ def finish(text: str) -> str:
     if BREAK in text:
         text = _resolve_breaks(text)
     text = cm.resolve_emphasis(text)
-    text = text.strip("\n")
+    text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
