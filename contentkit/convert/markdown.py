@@ -257,8 +257,8 @@ class ArticleConverter(MarkdownConverter):
             self._flatten(el)
         for table in tables:
             if table.parent is not None and _is_layout_table(table):
-                parts = table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th", "caption"])
-                for part in [table, *(p for p in parts if p.find_parent("table") is table)]:
+                parts = [p for p in _own_parts(table) if p.name in _TABLE_LAYOUT_PARTS]
+                for part in [table, *parts]:
                     part.name = "div"
         self._push_down(push)
         # The reshaping above neither makes nor renames code elements, nor reorders them: the
@@ -271,7 +271,7 @@ class ArticleConverter(MarkdownConverter):
             if prev is not None and prev.name == lst.name and id(prev) not in self._alt_list:
                 self._alt_list.add(id(lst))
             n = 0
-            for li in lst.find_all("li", recursive=False):
+            for li in (c for c in lst.contents if type(c) is Tag and c.name == "li"):
                 self._li_number[id(li)] = n
                 n += 1
 
@@ -561,7 +561,7 @@ class ArticleConverter(MarkdownConverter):
     def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
         if "pre" in parent_tags or "_noformat" in parent_tags:
             return text
-        if el.find(_CODE_SPLITTERS) is not None:
+        if el.contents and _has_tag(el, _CODE_SPLITTERS):
             return _code_segments(el, parent_tags)
         return _code_span(text)
 
@@ -707,13 +707,15 @@ class ArticleConverter(MarkdownConverter):
 
     def convert_table(self, el: Any, text: str, parent_tags: Any) -> str:
         rows: list[tuple[list[str], bool]] = []
-        for tr in el.find_all("tr"):
-            if tr.find_parent("table") is not el:
+        for tr in _own_parts(el):
+            if tr.name != "tr":
                 continue
             cells: list[str] = []
             header = tr.parent is not None and tr.parent.name == "thead"
             all_th = True
-            for cell in tr.find_all(["td", "th"], recursive=False):
+            for cell in tr.contents:
+                if type(cell) is not Tag or cell.name not in ("td", "th"):
+                    continue
                 value, is_th, colspan = self._cells.pop(id(cell), ("", False, 1))
                 all_th = all_th and is_th
                 cells.extend([value] + [""] * (colspan - 1))
@@ -723,8 +725,8 @@ class ArticleConverter(MarkdownConverter):
             # Cells outside any row of this table (<table><td>, or a wrapper inside <tr>): kept,
             # one row per parent.
             loose: dict[int, list[str]] = {}
-            for cell in el.find_all(["td", "th"]):
-                if id(cell) in self._cells and cell.find_parent("table") is el:
+            for cell in _own_parts(el):
+                if id(cell) in self._cells:
                     value, _, colspan = self._cells.pop(id(cell))
                     loose.setdefault(id(cell.parent), []).extend([value] + [""] * (colspan - 1))
             rows.extend((cells, False) for cells in loose.values())
@@ -784,7 +786,8 @@ _SPAN_MARKERS = {
     "del": (cm.DEL_OPEN, ("del", "s", "strike")),
     "s": (cm.DEL_OPEN, ("del", "s", "strike")),
 }
-_CODE_SPLITTERS = ["a", "img", *_SPAN_MARKERS]
+_CODE_SPLITTERS = frozenset(["a", "img", *_SPAN_MARKERS])
+_TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 
 
 def _code_segments(code: Tag, parent_tags: set[str]) -> str:
@@ -936,14 +939,43 @@ def _previous_block(el: Tag) -> Tag | None:
     return None
 
 
+def _tags_below(el: Tag, stop: str | None = None) -> Iterable[Tag]:
+    """The elements under ``el`` in document order, not entering ``stop`` elements (which are
+    given). A plain walk: bs4's find_all builds a matcher per call, most of a page's time."""
+    stack = list(reversed(el.contents))
+    while stack:
+        node = stack.pop()
+        if type(node) is Tag:
+            yield node
+            if node.name != stop and node.contents:
+                stack.extend(reversed(node.contents))
+
+
+def _has_tag(el: Tag, names: frozenset[str]) -> bool:
+    return any(t.name in names for t in _tags_below(el))
+
+
+def _own_parts(table: Tag) -> Iterable[Tag]:
+    """The elements of ``table`` that are not inside a table nested in it."""
+    return _tags_below(table, stop="table")
+
+
 def _is_layout_table(table: Tag) -> bool:
     """A table that lays out a page rather than holding data (html.is_layout_table)."""
-    cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
-    return is_layout_table(
-        len(cells),
-        any(c.find(LAYOUT_CONTENT) is not None for c in cells),
-        any(c.find(BLOCK) is not None for c in cells),
-    )
+    cells = 0
+    layout = block = False
+    for part in _own_parts(table):
+        name = part.name
+        if name in ("td", "th"):
+            cells += 1
+            for t in _tags_below(part):
+                if t.name in LAYOUT_CONTENT:
+                    layout = True
+                    break
+                block = block or t.name in BLOCK
+            if layout:
+                return True
+    return is_layout_table(cells, layout, block)
 
 
 def _caption_as_alt(caption: Tag, img: Tag | None = None) -> None:
