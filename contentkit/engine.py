@@ -138,6 +138,8 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
         if ctx is None or ctx.options is not options:
             ctx = rule_mod.RuleContext(options, settings, shared)
         for diag in rule.check(doc, ctx):
+            if diag.fix is not None and edits_opaque(doc, diag.fix):
+                diag.fix = None  # a fix never edits code or a template expression
             position(doc, diag)
             found.append(diag)
     suppressions = find_suppressions(doc)
@@ -156,6 +158,16 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
         kept.extend(_unused_suppressions(doc, suppressions, rules))
     kept.sort(key=Diagnostic.sort_key)
     return LintOutcome(kept, suppressions)
+
+
+def edits_opaque(doc: Document, fix: Fix) -> bool:
+    """Whether an edit of ``fix`` changes text inside code (a code span, a fenced or indented
+    block) or a template expression: shown as written, or replaced by the generator, never ours
+    to change, whichever rule proposes it."""
+    from contentkit.markdown import intersects
+
+    opaque = doc.opaque
+    return bool(opaque) and any(intersects(opaque, e.start, e.end) for e in fix.edits)
 
 
 def _unused_suppressions(

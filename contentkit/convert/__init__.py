@@ -143,7 +143,7 @@ def convert_document(
     else:
         unwrapped = []
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
-    if doc.body_kind != "html":
+    if not doc.starts_with_html:
         # A Markdown body is already Markdown: only the judged links are unwrapped, unless it
         # carries raw HTML, which never reaches the output: then the body is rendered by the
         # CommonMark reader and converted back like any HTML.
