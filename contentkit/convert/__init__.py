@@ -225,7 +225,7 @@ def convert_document(
     front = _front_matter(doc, normalize_dates)
     verdicts, unwrapped = links_to_unwrap(doc, project_links, link_options)
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
-    if doc.body_kind != "html":
+    if not doc.starts_with_html:
         # A Markdown body is already Markdown: only the judged links are unwrapped, unless it
         # carries raw HTML, which never reaches the output: then the body is rendered by the
         # CommonMark reader and converted back like any HTML.
