@@ -165,6 +165,47 @@ def train_to_file(train: list[D.Anchor], groups: dict[str, str], folder: Path, n
     return path
 
 
+# Ways a real anchor is broken (as feeds and hand edits break them), applied to the opening
+# tag or the whole anchor source.
+_BREAKS = (
+    ("javascript href", lambda a: re.sub(r'href="[^"]*"', 'href="javascript:void(0)"', a, count=1)),
+    ("empty href", lambda a: re.sub(r'href="[^"]*"', 'href=""', a, count=1)),
+    (
+        "id mismatch",
+        lambda a: re.sub(r"projectDetails/(\d+)", r"projectDetails/\g<1>9", a, count=1),
+    ),
+    ("empty text", lambda a: re.sub(r">[^<]*</a>", "></a>", a, count=1)),
+    ("text differs from data-name", lambda a: re.sub(r">([^<]*)</a>", r">\1x</a>", a, count=1)),
+)
+_WHOLE_ANCHOR = re.compile(r"<a\s[^>]*>[^<]*</a>", re.I)
+
+
+def broken_fixtures(posts: Path, files: list[str], folder: Path) -> dict[tuple[str, int], str]:
+    """Copies of the posts with every fourth project-link broken one of the ways above;
+    returns the labels of the copies' anchors (broken, or None for the untouched ones)."""
+    labels: dict[tuple[str, int], str] = {}
+    k = 0
+    for f in files:
+        text = (posts / f).read_text(encoding="utf-8")
+        out: list[str] = []
+        pos = i = 0
+        for m in _WHOLE_ANCHOR.finditer(text):
+            cls = _CLASS.search(m.group(0))
+            if not (cls and "project-link" in cls.group(1).strip("\"'").split()):
+                continue
+            src = m.group(0)
+            if i % 4 == 3:
+                src = _BREAKS[k % len(_BREAKS)][1](src)
+                labels[(f, i)] = "broken"
+                k += 1
+            out.append(text[pos : m.start()] + src)
+            pos = m.end()
+            i += 1
+        out.append(text[pos:])
+        (folder / f).write_text("".join(out), encoding="utf-8")
+    return labels
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--corpus", type=Path, default=D.default_corpus())
@@ -233,6 +274,21 @@ def main() -> int:
             s = Score()
             score_cli(test, judge_with_cli(posts, sorted({a.file for a in test}), path), s)
             print(s.line(f"topic shift: train {tr}, judge {te}"))
+
+        # 3b. Broken links: the corpus has none, so made ones (see broken_fixtures).
+        made = folder / "broken"
+        made.mkdir()
+        labels = broken_fixtures(posts, files, made)
+        judged = judge_with_cli(made, files, None)
+        s = Score()
+        for key, (verdict, kept) in judged.items():
+            s.add(labels.get(key, "other"), verdict, kept)
+        bp, br, btp, bfp, bfn = s.pr("broken")
+        print(
+            f"broken links made in copies of the posts ({len(labels)} of {len(judged)} anchors, "
+            f"{len(_BREAKS)} kinds): broken P {bp or 0:.3f} R {br or 0:.3f} "
+            f"(tp {btp} fp {bfp} fn {bfn})"
+        )
 
     # 4a. Learning curve: grouped CV with n training groups drawn from the other folds.
     labelled = [a for a in anchors if a.label in ("legit", "spurious")]
