@@ -256,3 +256,56 @@ def test_explicit_schema_still_wins_over_the_preset(run_cli, site) -> None:
     (folder / "contentkit.toml").write_text('schema = "hexo"\n')
     got = {(p, c) for p, c, _ in fm_findings(run_cli, folder)}
     assert ("source/_posts/hello-world.md", "FM006") in got  # the built-in schema needs date
+
+
+def test_rule_options_are_typed(run_cli, tmp_path: Path) -> None:
+    cfg = tmp_path / "contentkit.toml"
+    cfg.write_text('[rules.non-iso-date]\nallow-space-separator = "no"\n')
+    (tmp_path / "p.md").write_text("---\ntitle: T\ndate: 2021-04-29 04:02:14\n---\n")
+    proc = run_cli("lint", "p.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"contentkit: error: {cfg}:1:1: rules.non-iso-date.allow-space-separator in {cfg} "
+        'must be true or false, not "no"\n'
+    )
+    cfg.write_text("[rules.non-iso-date]\nallow_space_separator = false\n")
+    proc = run_cli("lint", "p.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "write it allow-space-separator" in proc.stderr
+    cfg.write_text("respect-gitignore = 1\n")
+    proc = run_cli("lint", "p.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"'respect-gitignore' in {cfg} must be true or false, not 1" in proc.stderr
+
+
+def test_explain_is_dedented_and_spells_options_as_the_config_does(run_cli) -> None:
+    proc = run_cli("explain", "non-iso-date")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert "  allow-space-separator = true" in lines
+    assert (
+        "Option ``allow-space-separator`` (default true) accepts ``2021-04-29 04:02:14``, the"
+        in (lines)
+    )
+    body = lines[lines.index("") + 1 :]
+    assert body[0].startswith("A date that parses")
+    assert not any(line.startswith("    A ") for line in body)
+
+
+def test_color_choice(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "p.md").write_text("\n---\ntitle: T\ndate: 2021-04-20\n---\n")
+    plain = run_cli("lint", "p.md", cwd=tmp_path)
+    assert "\x1b[" not in plain.stdout
+    forced = run_cli("lint", "p.md", cwd=tmp_path, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in forced.stdout
+    always = run_cli("lint", "p.md", "--color", "always", cwd=tmp_path)
+    assert "\x1b[" in always.stdout
+    never = run_cli("lint", "p.md", "--color", "never", cwd=tmp_path, env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in never.stdout
+    bad = run_cli("lint", "p.md", "--color", "sometimes", cwd=tmp_path)
+    assert bad.returncode == 2 and "--color must be always, never or auto" in bad.stderr
+
+
+def test_shell_completion_is_offered(run_cli) -> None:
+    proc = run_cli("--help")
+    assert "--install-completion" in proc.stdout and "--show-completion" in proc.stdout
