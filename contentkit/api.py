@@ -20,10 +20,16 @@ from typing import TYPE_CHECKING
 
 from contentkit.config import Settings, load_settings
 from contentkit.diagnostics import Diagnostic
-from contentkit.document import Document, encode, read_document
+from contentkit.document import (
+    Document,
+    document_from_bytes,
+    encode,
+    read_document,
+    read_post_bytes,
+)
 from contentkit.engine import fix_document, lint_document
 from contentkit.errors import ContentkitError, InputError
-from contentkit.files import write_atomic
+from contentkit.files import FileChanged, FileState, NotWritten, remove_stale_temps, write_atomic
 
 if TYPE_CHECKING:
     from contentkit.cache import RenderedFindings
@@ -149,8 +155,12 @@ def lint_file(
     shown = display_path or str(path)
     if settings is None:
         settings = load_settings(Path(path))
+    writing = fix and write
+    state: list[FileState] = []
+    if writing:
+        clean_folder_once(os.path.dirname(os.path.abspath(path)))
     try:
-        doc = guarded_read(path, shown, settings)
+        doc = guarded_read(path, shown, settings, state if writing else None)
     except InputError as exc:
         return LintResult(shown, [input_error_diagnostic(exc)])
     if isinstance(doc, LintResult):
@@ -164,11 +174,41 @@ def lint_file(
         except UnicodeEncodeError as exc:
             # A fix brought in a character the file's encoding cannot hold: keep the file.
             return _unwritten(doc, settings, f"{exc.reason} in {doc.encoding}")
+        tree = None if settings.follow_symlinks else _tree(path, settings)
         try:
-            write_atomic(path, data)
+            write_atomic(
+                path,
+                data,
+                expected=state[0] if state else None,
+                keep_read_only=True,
+                tree=tree,
+            )
+        except (FileChanged, NotWritten) as exc:
+            return _unwritten(doc, settings, str(exc))
         except OSError as exc:
             return _unwritten(doc, settings, str(exc.strerror or exc))
     return result
+
+
+_CLEANED: set[str] = set()
+
+
+def clean_folder_once(folder: str) -> None:
+    """Leftover temporary files of a killed fix run are removed by the next one that writes
+    in their folder (once per process and folder)."""
+    if folder not in _CLEANED:
+        if len(_CLEANED) > 65_536:
+            _CLEANED.clear()
+        _CLEANED.add(folder)
+        remove_stale_temps(folder)
+
+
+def _tree(path: str | os.PathLike[str], settings: Settings) -> Path:
+    """The folder a fix may write in through a symbolic link: the project root of the
+    config, else the folder the link itself is in."""
+    if settings.source is not None:
+        return settings.root
+    return Path(os.path.abspath(path)).parent
 
 
 def _unwritten(doc: Document, settings: Settings, why: str) -> LintResult:
@@ -180,13 +220,29 @@ def _unwritten(doc: Document, settings: Settings, why: str) -> LintResult:
 
 
 def guarded_read(
-    p: str | os.PathLike[str], shown: str, settings: Settings
+    p: str | os.PathLike[str],
+    shown: str,
+    settings: Settings,
+    state: list[FileState] | None = None,
 ) -> Document | LintResult:
-    """The Document of ``p``, or a LintResult with a CK003 finding when reading it crashed."""
+    """The Document of ``p``, or a LintResult with a CK003 finding when reading it crashed.
+
+    With ``state``, what the file was when read is appended to it (for a safe rewrite).
+    """
     try:
-        return read_document(
-            p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
-        )
+        if state is None:
+            return read_document(
+                p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
+            )
+        try:
+            # Before the read: a change between the two shows as a newer mtime at the rewrite.
+            before = os.stat(p)
+        except OSError:
+            before = None
+        data = read_post_bytes(p, shown, settings.max_file_size)
+        if before is not None:
+            state.append(FileState.of(before, data))
+        return document_from_bytes(data, shown, encoding=settings.encoding)
     except (ContentkitError, KeyboardInterrupt):
         raise
     except (Exception, RecursionError, MemoryError) as exc:

@@ -116,6 +116,12 @@ def lint(
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes (with --fix/--diff).")
     ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Let --fix write through links to files outside the project."
+        ),
+    ] = False,
     diff: Annotated[
         bool, typer.Option("--diff", help="Print fixes as a unified diff; write nothing.")
     ] = False,
@@ -213,6 +219,7 @@ def lint(
         "encoding": encoding,
         "max_file_size": max_file_size,
         "unsafe_fixes": unsafe_fixes,
+        "follow_symlinks": follow_symlinks,
     }
     targets = paths or ["."]
     # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.

@@ -76,6 +76,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "rules": ((dict,), "a table of rule-name = {option = value}"),
     "cache-dir": ((str,), "a folder path"),
     "jobs": ((int,), "a number of worker processes"),
+    "follow-symlinks": ((bool,), "true or false"),
 }
 
 
@@ -95,6 +96,8 @@ class Settings:
     encoding: str | None = None
     max_file_size: int = 10 * 1024 * 1024
     unsafe_fixes: bool = False
+    # --fix writes through a symbolic link to a file outside the project (files.write_atomic).
+    follow_symlinks: bool = False
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     cache_dir: str | None = None
     jobs: int | None = None
@@ -318,6 +321,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
     if s.max_file_size < 0:
         raise ConfigError(f"'max-file-size' in {where} must be 0 (no limit) or more", where)
     s.unsafe_fixes = bool(table.get("unsafe-fixes", False))
+    s.follow_symlinks = bool(table.get("follow-symlinks", False))
     s.cache_dir = table.get("cache-dir")
     s.jobs = table.get("jobs")
     for rule_key, opts in dict(table.get("rules", {})).items():
@@ -452,6 +456,8 @@ def _apply_overrides(s: Settings, overrides: Mapping[str, Any]) -> None:
         s.max_file_size = int(str(overrides["max_file_size"]))
     if overrides.get("unsafe_fixes"):
         s.unsafe_fixes = True
+    if overrides.get("follow_symlinks"):
+        s.follow_symlinks = True
     s.enabled_codes()
 
 
