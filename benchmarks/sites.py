@@ -143,8 +143,7 @@ def main() -> None:
             f"changed code blocks, inline code or template tags: {verdict}"
         )
         for f in r["listed"]:  # type: ignore[attr-defined]
-            loc = f["location"]
-            print(f"     {f['filename']}:{loc['row']}:{loc['column']}: {f['code']} {f['message']}")
+            print(f"     {f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}")
     rate = 100 * total_findings / total_files if total_files else 0.0
     print(f"== all: {total_files} content files, {total_findings} findings, {rate:.1f} per 100")
     sys.stdout.flush()

@@ -160,3 +160,22 @@ def test_hooks_pass_a_good_post_and_only_see_posts(runs) -> None:
     assert "FM0" not in output
     assert (site / "notes.txt").read_bytes() == (POSTS / "bad-post.md").read_bytes()
     assert (site / "post.md").read_bytes() == (POSTS / "good-post.md").read_bytes()
+
+
+def test_readme_snippet_rev_resolves_to_a_commit_with_the_hooks() -> None:
+    # The rev users copy from the README must exist in this repository and hold the hooks.
+    import re
+
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rev = re.search(r"^\s*rev: (\S+)", readme, re.M)
+    assert rev is not None
+    proc = subprocess.run(
+        ["git", "show", f"{rev.group(1)}:.pre-commit-hooks.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "id: contentkit-lint" in proc.stdout and "id: contentkit-fix" in proc.stdout

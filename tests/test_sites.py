@@ -309,3 +309,14 @@ def test_color_choice(run_cli, tmp_path: Path) -> None:
 def test_shell_completion_is_offered(run_cli) -> None:
     proc = run_cli("--help")
     assert "--install-completion" in proc.stdout and "--show-completion" in proc.stdout
+
+
+def test_empty_text_link_to_a_fragment_is_a_permalink_not_a_broken_link(run_cli, tmp_path):
+    (tmp_path / "p.md").write_text(
+        '---\ntitle: T\n---\n## 安装 <a href="#安装"></a>\n\n'
+        "[](#安装) and [](https://example.com/x) and [ ](#)\n"
+    )
+    proc = run_cli("lint", "p.md", "--select", "LK002", "--output-format", "concise", cwd=tmp_path)
+    found = [line for line in proc.stdout.splitlines() if "LK002" in line]
+    # The external one and the bare "#" (no fragment) are broken; the permalinks are not.
+    assert [line.split(":")[1:3] for line in found] == [["6", "13"], ["6", "43"]], proc.stdout
