@@ -75,7 +75,9 @@ EXPECTED_POSTS = {
     "docusaurus": ["blog/2021-08-26-welcome.md", "docs/intro.md", "src/pages/markdown-page.md"],
     "astro": ["src/content/blog/first-post.md", "src/pages/about.md"],
     "eleventy": ["index.md", "posts/first.md"],
-    "markdown": ["笔记/README.md", "笔记/第一章.md", "笔记/第二章.md"],
+    "markdown": ["工具/pkg/README.md", "笔记/README.md", "笔记/第一章.md", "笔记/第二章.md"],
+    "docsify": ["docs/README.md", "docs/java/CHANGELOG.md", "docs/java/基础.md"],
+    "mdbook": ["src/SUMMARY.md", "src/chapter_1.md"],
 }
 
 
@@ -97,6 +99,7 @@ def test_only_posts_are_linted(run_cli, site, name: str) -> None:
         ("docusaurus", "Docusaurus"),
         ("astro", "Astro"),
         ("eleventy", "Eleventy"),
+        ("mdbook", "mdBook"),
     ],
 )
 def test_init_writes_the_detected_generator(run_cli, site, name: str, label: str) -> None:
@@ -166,7 +169,9 @@ def test_zola_pages_need_front_matter(run_cli, site) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["vitepress", "mkdocs", "docusaurus", "astro", "eleventy"])
+@pytest.mark.parametrize(
+    "name", ["vitepress", "mkdocs", "docusaurus", "astro", "eleventy", "docsify", "mdbook"]
+)
 def test_docs_generators_need_no_front_matter(run_cli, site, name: str) -> None:
     assert fm_findings(run_cli, site(name)) == []
 
