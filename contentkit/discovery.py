@@ -135,6 +135,12 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
             return False
     if site.excluded and _site_spec(site.excluded).match_file(rel + "/" if is_dir else rel):
         return False
+    if site.asset_folders and is_dir and len(parts) > 1:
+        # https://hexo.io/docs/asset-folders: `_posts/a.md` keeps its images (and demo
+        # pages) in `_posts/a/`; Hexo copies them, it renders none of them.
+        base = os.path.join(site.root, *parts)
+        if any(os.path.exists(base + ext) for ext in (".md", ".markdown")):
+            return False
     if not is_dir and REPO_DOCUMENTS.match(parts[-1]) and not inside:
         # A README or LICENSE at the site's top level is the repository's, not a page. One
         # deeper is a page in a generator's site (Jekyll's _docs/contributing.md); in a

@@ -328,6 +328,8 @@ class Site:
     excluded: tuple[str, ...] = ()
     # Collections whose documents, like posts, need front matter (Jekyll `_name` folders).
     post_dirs: tuple[str, ...] = ()
+    # Hexo's post_asset_folder: a folder next to a post, named as the post, holds its assets.
+    asset_folders: bool = False
 
     @property
     def name(self) -> str:
@@ -476,6 +478,7 @@ def _detect(folder: str) -> Site | None:
             PRESETS["hexo"],
             (source,),
             tuple(f"{source}/{s.lstrip('/')}" for s in skip),
+            asset_folders=cfg.get("post_asset_folder") is True,
         )
     jekyll_config = _any(folder, ("_config.yml", "_config.yaml", "_config.toml"))
     if jekyll_config and (

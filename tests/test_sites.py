@@ -325,3 +325,31 @@ def test_empty_text_link_to_a_fragment_is_a_permalink_not_a_broken_link(run_cli,
     found = [line for line in proc.stdout.splitlines() if "LK002" in line]
     # The external one and the bare "#" (no fragment) are broken; the permalinks are not.
     assert [line.split(":")[1:3] for line in found] == [["6", "13"], ["6", "43"]], proc.stdout
+
+
+def test_hexo_post_asset_folders_hold_assets_not_posts(run_cli, site) -> None:
+    folder = site("hexo")
+    config = folder / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "post_asset_folder: true\n")
+    assets = folder / "source" / "_posts" / "hello-world"
+    assets.mkdir()
+    (assets / "demo.html").write_text("<div><script>alert(1)</script>\n")
+    (folder / "source" / "_posts" / "series").mkdir()
+    (folder / "source" / "_posts" / "series" / "part-1.md").write_text("---\ntitle: 1\n---\n")
+    shown = shown_files(run_cli, folder, ".")
+    assert "source/_posts/hello-world/demo.html" not in shown
+    assert "source/_posts/series/part-1.md" in shown
+
+
+@pytest.mark.parametrize("name", ["hexo", "jekyll", "hugo", "zola", "eleventy", "docusaurus"])
+def test_templates_code_and_more_markers_give_no_body_findings(run_cli, site, name) -> None:
+    # Liquid/Go/Tera/Nunjucks expressions in hrefs, Hugo shortcodes, a body opening with
+    # <!--more-->, `List<String>` and `<a href>` in code fences and code spans: nothing for
+    # the HTML and link rules; only the front-matter findings the tests above expect.
+    folder = site(name)
+    assert [f for f in findings(run_cli, folder) if not f[1].startswith("FM")] == []
+    proc = run_cli("lint", ".", "--fix", "--unsafe-fixes", "--no-cache", "-q", cwd=folder)
+    assert proc.returncode in (0, 1)
+    for path in (SITES / name).rglob("*"):
+        if path.is_file() and "旧文章" not in path.name:  # the one post with a real fix
+            assert (folder / path.relative_to(SITES / name)).read_bytes() == path.read_bytes()
