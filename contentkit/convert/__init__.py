@@ -11,12 +11,14 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
+from contentkit.limits import nesting_message, nesting_too_deep
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 Target = Literal["markdown", "json", "jsonl"]
 ProjectLinks = Literal["keep", "clean", "strip"]
 TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
+_NEWLINES = re.compile(r"\r\n|\r|\n")
 PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
 
 __all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
@@ -54,10 +57,15 @@ class Conversion:
         return out
 
     def post(self) -> str:
-        """The whole post in Markdown: front matter, a blank line, the body."""
+        """The whole post in Markdown: front matter, a blank line, the body; with the line
+        endings of the post throughout (a CR-only or CRLF post stays one, never mixed)."""
         if not self.front_matter:
-            return self.markdown
-        return self.front_matter.rstrip("\n") + "\n\n" + self.markdown
+            text = self.markdown
+        else:
+            text = self.front_matter.rstrip("\r\n") + "\n\n" + self.markdown
+        if "\r" in text or self.document.newline != "\n":
+            text = _NEWLINES.sub(self.document.newline, text)
+        return text
 
     def to_json(self) -> dict[str, Any]:
         from contentkit.convert.jsonout import post_object
@@ -201,13 +209,23 @@ def convert_document(
         raise ConvertError(
             "front matter opened here is never closed; not converted", doc.path, line, column
         )
+    if fm is not None and fm.error is not None and "<" not in doc.text[fm.start : fm.end]:
+        # Front matter lint refuses (a custom or Python tag, an alias bomb) is refused here too,
+        # with lint's message: never a record with empty metadata, nor the block copied raw.
+        line, column = doc.position(fm.error.offset)
+        raise ConvertError(f"{fm.error.message}; not converted", doc.path, line, column)
+    too_deep = nesting_too_deep(doc.text, doc.body_start)
+    if too_deep is not None:
+        # Checked before any tree walk (the converter's walk recurses once per level).
+        line, column = doc.position(too_deep)
+        raise ConvertError(nesting_message(), doc.path, line, column)
     if fm is not None and fm.error is not None and "<" in doc.text[fm.start : fm.end]:
         # A block we cannot read that holds markup is not copied raw: it is converted as body.
         doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
     front = _front_matter(doc, normalize_dates)
     verdicts, unwrapped = links_to_unwrap(doc, project_links, link_options)
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
-    if doc.body_kind != "html":
+    if not doc.starts_with_html:
         # A Markdown body is already Markdown: only the judged links are unwrapped, unless it
         # carries raw HTML, which never reaches the output: then the body is rendered by the
         # CommonMark reader and converted back like any HTML.

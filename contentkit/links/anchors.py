@@ -33,7 +33,6 @@ _MD_LINK = re.compile(
         (?:\s+(?P<title>"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)""",
     re.X,
 )
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 
 
 @dataclass
@@ -62,23 +61,9 @@ class _Link:
 
 
 def _code_ranges(doc: Document) -> list[tuple[int, int]]:
-    """Offsets of code blocks and code spans in a Markdown body: links there are code."""
-    if doc.body_kind != "markdown":
-        return []
-    ranges: list[tuple[int, int]] = []
-    base_line = doc.position(doc.body_start)[0]
-    for tok in doc.markdown_tokens:
-        if tok.type in ("fence", "code_block") and tok.map:
-            a = doc.offset_of(base_line + tok.map[0], 1)
-            b = doc.offset_of(base_line + tok.map[1], 1) if tok.map[1] else len(doc.text)
-            ranges.append((a, b))
-    ranges.sort()
-    spans = list(ranges)
-    for m in _INLINE_CODE.finditer(doc.text, doc.body_start):
-        if not _inside(spans, m.start()):
-            ranges.append((m.start(), m.end()))
-    ranges.sort()
-    return ranges
+    """Code and template expressions (the document's one CommonMark parse): links there are
+    code, or the generator's, not the author's."""
+    return doc.opaque
 
 
 def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
@@ -151,11 +136,12 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
         link.closed = False
     if doc.body_kind == "markdown":
         tag_spans = [(a, b) for a, b, _ in markup]  # in source order, never overlapping
+        html_blocks = doc.markdown.html_blocks  # raw HTML: no Markdown link in there
         for m in _MD_LINK.finditer(doc.text, doc.body_start):
             if code and _inside(code, m.start()):
                 continue
-            if _inside(tag_spans, m.start()):
-                continue  # inside a tag's attribute value
+            if _inside(tag_spans, m.start()) or (html_blocks and _inside(html_blocks, m.start())):
+                continue  # inside a tag's attribute value, or in an HTML block
             href = m.group("href")
             if href.startswith("<") and href.endswith(">"):
                 href = href[1:-1]
@@ -177,7 +163,7 @@ def _links_and_plain_text(doc: Document) -> tuple[list[_Link], str]:
     text starts at the plain text's length at its opening tag and ends at its length at the
     tag that closes it.
     """
-    if doc.body_kind == "markdown":
+    if doc.body_kind == "markdown" and not doc.markdown.html_only:
         found, markup = _find_links(doc)
         return found, _plain_text(doc, found, markup)
     text = doc.text

@@ -7,6 +7,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from contentkit.links.anchors import _Link
+from contentkit.markdown import has_template
 
 _PROJECT_DETAILS_ID = re.compile(r"/projectDetails/(\d+)(?:[/?#]|$)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -23,6 +24,8 @@ def _href_problem(href: str | None, kind: str) -> str | None:
     value = href.strip()
     if not value:
         return "the link's href is empty"
+    if "{" in value and has_template(value):
+        return None  # a template expression: the generator writes the URL, not the author
     scheme = _SCHEME.match(value)
     if scheme and scheme.group(1).lower() in ("javascript", "vbscript", "data"):
         return f"the link's href is a {scheme.group(1).lower()}: URL, not a place to go"
