@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contentkit import config as config_mod
 from contentkit.config import Settings, load_settings
 from contentkit.diagnostics import Diagnostic
 from contentkit.document import (
@@ -250,63 +249,31 @@ def guarded_read(
         return LintResult(shown, [internal_error_diagnostic(shown, exc)])
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
+def discover(
+    paths: Sequence[str | os.PathLike[str]], *, force_exclude: bool = False
+) -> Iterator[Path]:
     """Files to lint under ``paths``: folders are walked with each folder's include/exclude
-    globs; a file named directly is always linted, whatever its extension."""
-    return map(Path, discover_paths(paths))
+    globs, ``.gitignore``/``.ignore`` files and the site generator's contract (templates,
+    partials and repository documents are not posts); a file named directly is always
+    linted, whatever its extension, unless ``force_exclude`` and an exclusion says no."""
+    return map(Path, discover_paths(paths, force_exclude=force_exclude))
 
 
-def discover_paths(paths: Sequence[str | os.PathLike[str]]) -> Iterator[str]:
+def discover_paths(
+    paths: Sequence[str | os.PathLike[str]], *, force_exclude: bool = False
+) -> Iterator[str]:
     """:func:`discover`, as path strings: making a Path object per file cost a warm run over
     a big site more than looking its findings up in the cache."""
+    from contentkit.discovery import is_excluded_file, walk
+
     for raw in paths:
         p = Path(raw)
         if not p.is_dir():
+            if force_exclude and is_excluded_file(str(p), load_settings(p)):
+                continue
             yield str(p)
             continue
-        settings = load_settings(p)
-        yield from _walk(p, settings)
-
-
-def _walk(root: Path, settings: Settings) -> Iterator[str]:
-    """Files under ``root`` in the order of their path strings (so output sorted per file in
-    discovery order is sorted overall), skipping excluded folders without entering them."""
-    base = config_mod.relative_path(str(root), settings.root)
-    excluded = config_mod.glob_matcher(tuple(settings.exclude))
-    if any(excluded.match(part) for part in base.split("/") if part):
-        return
-    yield from _walk_folder(str(root), "" if base == "." else base + "/", settings)
-
-
-def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[str]:
-    # Strings and os.scandir, not Path objects: this runs once per file of the corpus.
-    try:
-        with os.scandir(folder) as it:
-            entries = [(e.name + "/" if _is_dir(e) else e.name, e) for e in it]
-    except OSError:
-        return
-    entries.sort(key=lambda pair: pair[0])
-    excluded = config_mod.glob_matcher(tuple(settings.exclude))
-    included = config_mod.glob_matcher(tuple(settings.include))
-    # Paths spelled as pathlib spells them ("a.md", not "./a.md"), as users see them reported.
-    prefix = "" if folder == "." else folder if folder.endswith("/") else folder + "/"
-    for key, entry in entries:
-        name = entry.name
-        # The folders above were checked already: only this name and the whole path are new.
-        if excluded.match(name) or excluded.match(rel + name):
-            continue
-        if key.endswith("/"):
-            if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                yield from _walk_folder(prefix + name, rel + name + "/", settings)
-        elif included.match(name):
-            yield prefix + name
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
+        yield from walk(str(p), load_settings(p))
 
 
 def lint_paths(

@@ -155,6 +155,8 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
             ctx = rule_mod.RuleContext(options, settings, shared)
         shown = 0
         for diag in rule.check(doc, ctx):
+            if diag.fix is not None and edits_opaque(doc, diag.fix):
+                diag.fix = None  # a fix never edits code or a template expression
             position(doc, diag)
             hit = covering.first(diag) if covering is not None else None
             if hit is not None:
@@ -210,6 +212,16 @@ def _capped(doc: Document, rule: rule_mod.Rule, diag: Diagnostic) -> Diagnostic:
     )
     position(doc, summary)
     return summary
+
+
+def edits_opaque(doc: Document, fix: Fix) -> bool:
+    """Whether an edit of ``fix`` changes text inside code (a code span, a fenced or indented
+    block) or a template expression: shown as written, or replaced by the generator, never ours
+    to change, whichever rule proposes it."""
+    from contentkit.markdown import intersects
+
+    opaque = doc.opaque
+    return bool(opaque) and any(intersects(opaque, e.start, e.end) for e in fix.edits)
 
 
 def _unused_suppressions(
