@@ -13,8 +13,9 @@ and its children (``wait4``), the exit code and the first line of output. The ti
 judged on CPU time: on a shared machine the wall time measures the neighbours too.
 The limits (issue 16): every run finishes within 5 s and 500 MB with a clear finding or
 error, and never a traceback. A run that breaks one is
-marked FAIL, and is killed at ``--timeout`` seconds (or at ``--memory-cap`` of address space),
-so one pathology cannot take the machine down. The script exits 1 when any run failed.
+marked FAIL, and is stopped at ``--cpu-limit`` CPU seconds (SIGXCPU, exit -24), ``--timeout``
+wall seconds or ``--memory-cap`` of address space, so one pathology cannot take the machine
+down. The script exits 1 when any run failed.
 """
 
 from __future__ import annotations
@@ -41,12 +42,17 @@ COMMANDS = {
 }
 
 
-def _limit(cap_mb: int) -> None:
+def _limit(cap_mb: int, cpu_s: float) -> None:
     cap = cap_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # Stopped by CPU time, not wall time: on a shared machine a run may wait for a core.
+    cpu = max(1, int(cpu_s + 0.999))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
-def run(cmd: list[str], timeout: float, cap_mb: int) -> tuple[float, float, float, int, str, str]:
+def run(
+    cmd: list[str], timeout: float, cap_mb: int, cpu_s: float = 60.0
+) -> tuple[float, float, float, int, str, str]:
     """(wall seconds, CPU seconds, peak RSS in MB, exit code, stdout, stderr) of one CLI run."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -55,7 +61,7 @@ def run(cmd: list[str], timeout: float, cap_mb: int) -> tuple[float, float, floa
             stdout=out,
             stderr=err,
             env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
-            preexec_fn=lambda: _limit(cap_mb),
+            preexec_fn=lambda: _limit(cap_mb, cpu_s),
             start_new_session=True,
         )
         deadline = start + timeout
@@ -112,7 +118,8 @@ def main() -> int:
     ap.add_argument("--only", default="", help="comma-separated words; shapes containing one")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--commands", default="lint,convert", help=f"of {','.join(COMMANDS)}")
-    ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--timeout", type=float, default=120.0, help="wall seconds per run")
+    ap.add_argument("--cpu-limit", type=float, default=6.0, help="CPU seconds per run")
     ap.add_argument("--memory-cap", type=int, default=2500, help="MB of address space per run")
     ap.add_argument("--profile", metavar="SHAPE", help="cProfile lint and convert of one shape")
     args = ap.parse_args()
@@ -146,7 +153,9 @@ def main() -> int:
             post.write_bytes(data)
             for kind in args.commands.split(","):
                 cmd = [*exe, *COMMANDS[kind], str(post)]
-                wall, cpu, rss, code, stdout, stderr = run(cmd, args.timeout, args.memory_cap)
+                wall, cpu, rss, code, stdout, stderr = run(
+                    cmd, args.timeout, args.memory_cap, args.cpu_limit
+                )
                 if code == -9 and wall >= args.timeout:
                     cpu = max(cpu, wall)  # killed at the timeout: over the limit either way
                 problems = judge(cpu, rss, code, stdout, stderr, shape.refused, kind)
