@@ -15,9 +15,10 @@ from operator import itemgetter, sub
 
 MAX_NESTING = 10_000
 
-# An opening or closing tag's name ("div", "/div"). Attributes and the closing ">" do not
-# change the depth.
-_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)")
+# An opening or closing tag's name ("div", "/div"), of a tag that ends with ">" before the
+# next "<" (text such as "<http://a" or "a<b" opens nothing). Linear: "[^<>]*" stops at the
+# next "<" or ">", so each character is looked at from one tag start only.
+_TAG = re.compile(r"<(/?[a-z][a-z0-9-]*)(?=[\s/>])[^<>]*>")
 _VOID = (
     "area base br col embed hr img input link meta param source track wbr basefont bgsound "
     "frame keygen"
