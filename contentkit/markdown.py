@@ -97,6 +97,9 @@ class BodyParse:
     html_inline: list[Span] = field(default_factory=list)
     code: list[Span] = field(default_factory=list)
     inlines: list[InlineSource] = field(default_factory=list)
+    # The body was not read: reading it would cost more than MAX_MARKDOWN_WORK (see below).
+    work: int = 0
+    skipped: bool = False
 
     @property
     def html_only(self) -> bool:
@@ -109,8 +112,25 @@ class BodyParse:
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 
 
+# markdown-it-py spends its time on line ends and on the characters that may start inline
+# markup or a template expression (each costs it 5 to 20 microseconds); everything else is
+# skipped in bulk. A body that holds more of them than this (some 2 MB of real Markdown, far
+# more than any post) is not read: its reading alone could take seconds. The rule
+# markdown-too-complex (MD002) says so.
+MAX_MARKDOWN_WORK = 250_000
+_COSTLY = "*_[]`<!~&\\{}"
+
+
+def markdown_work(text: str, start: int = 0) -> int:
+    """What reading ``text[start:]`` costs markdown-it, in units of MAX_MARKDOWN_WORK."""
+    return 2 * text.count("\n", start) + sum(text.count(c, start) for c in _COSTLY)
+
+
 def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
     """Parse ``text[body_start:]`` once; ``line_starts`` are the raw text's line offsets."""
+    work = markdown_work(text, body_start)
+    if work > MAX_MARKDOWN_WORK:
+        return BodyParse([], work=work, skipped=True)
     tokens = parser().parse(text[body_start:])
     parse = BodyParse(tokens)
     first = bisect.bisect_right(line_starts, body_start) - 1  # 0-based line of the body

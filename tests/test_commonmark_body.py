@@ -301,3 +301,15 @@ def test_long_and_repetitive_inputs_are_read_in_one_pass() -> None:
     text = "".join(parts)
     found = [(p.start, p.side) for p in unrendered_emphasis(text, [])]
     assert found == _pairs_as_before(text) and found
+
+
+def test_a_body_too_large_to_read_is_reported_once_not_read() -> None:
+    from contentkit.markdown import MAX_MARKDOWN_WORK
+
+    text = "---\ntitle: T\n---\n" + "**a" * (MAX_MARKDOWN_WORK // 2) + "<b>\n"
+    found = findings(text)
+    assert [(line, code) for line, code, _ in found] == [(4, "MD002")]
+    assert "were not checked" in found[0][2]
+    # Just under the limit the body is read, and its HTML checked.
+    small = "---\ntitle: T\n---\n" + "a\n" * 1000 + "<b>x\n"
+    assert [code for _, code, _ in findings(small)] == ["HT104"]
