@@ -100,12 +100,15 @@ class BodyParse:
     # The body was not read: reading it would cost more than MAX_MARKDOWN_WORK (see below).
     work: int = 0
     skipped: bool = False
+    # Read without markdown-it: every block is an HTML block (a feed's raw-HTML body).
+    all_html: bool = False
 
     @property
     def html_only(self) -> bool:
         """Whether the body is nothing but HTML blocks (a feed post's raw-HTML body)."""
-        return bool(self.html_blocks) and all(
-            t.type == "html_block" for t in self.tokens if t.level == 0
+        return self.all_html or (
+            bool(self.html_blocks)
+            and all(t.type == "html_block" for t in self.tokens if t.level == 0)
         )
 
 
@@ -131,6 +134,12 @@ def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
     work = markdown_work(text, body_start)
     if work > MAX_MARKDOWN_WORK:
         return BodyParse([], work=work, skipped=True)
+    if text.startswith("<", body_start) or text[body_start : body_start + 4].lstrip().startswith(
+        "<"
+    ):
+        blocks = _html_blocks_only(text, body_start, line_starts)
+        if blocks is not None:
+            return BodyParse([], html_blocks=blocks, all_html=True)
     tokens = parser().parse(text[body_start:])
     parse = BodyParse(tokens)
     first = bisect.bisect_right(line_starts, body_start) - 1  # 0-based line of the body
@@ -163,6 +172,50 @@ def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
         previous = tok
     parse.code.sort()
     return parse
+
+
+def _html_blocks_only(text: str, body_start: int, line_starts: list[int]) -> list[Span] | None:
+    """The HTML blocks of a body that is nothing else, as markdown-it would find them (its own
+    start and end conditions, CommonMark 4.6), or None as soon as a block is anything else.
+
+    A feed post's body is one run of HTML blocks: read this way it costs a look at each line,
+    not a whole CommonMark parse."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    first = bisect.bisect_right(line_starts, body_start) - 1
+    n = len(line_starts)
+    end_of_text = len(text)
+
+    def line_at(k: int) -> str:
+        start = body_start if k == first else line_starts[k]
+        end = line_starts[k + 1] if k + 1 < n else end_of_text
+        return text[start:end].rstrip("\r\n")
+
+    blocks: list[Span] = []
+    k = first
+    while k < n:
+        line = line_at(k)
+        if not line.strip():
+            k += 1
+            continue
+        lead = len(line) - len(line.lstrip(" "))
+        if lead > 3 or "\t" in line[: lead + 1]:
+            return None  # an indented code block (or a tab markdown-it would expand)
+        rest = line[lead:]
+        closer = next((c for o, c, _ in HTML_SEQUENCES if o.search(rest)), None)
+        if closer is None:
+            return None  # a paragraph, a heading, a list…: Markdown, read by markdown-it
+        start = body_start if k == first else line_starts[k]
+        if closer.pattern == "^$":  # ends before the next blank line
+            k += 1
+            while k < n and line_at(k).strip():
+                k += 1
+        else:  # ends on the line holding its closer
+            while k < n and not closer.search(line_at(k)):
+                k += 1
+            k += 1
+        blocks.append((start, line_starts[k] if k < n else end_of_text))
+    return blocks
 
 
 def _locate(
