@@ -178,44 +178,46 @@ def _html_blocks_only(text: str, body_start: int, line_starts: list[int]) -> lis
     """The HTML blocks of a body that is nothing else, as markdown-it would find them (its own
     start and end conditions, CommonMark 4.6), or None as soon as a block is anything else.
 
-    A feed post's body is one run of HTML blocks: read this way it costs a look at each line,
+    A feed post's body is one run of HTML blocks: read this way it costs a search per block,
     not a whole CommonMark parse."""
     from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-    first = bisect.bisect_right(line_starts, body_start) - 1
-    n = len(line_starts)
     end_of_text = len(text)
-
-    def line_at(k: int) -> str:
-        start = body_start if k == first else line_starts[k]
-        end = line_starts[k + 1] if k + 1 < n else end_of_text
-        return text[start:end].rstrip("\r\n")
-
     blocks: list[Span] = []
-    k = first
-    while k < n:
-        line = line_at(k)
-        if not line.strip():
-            k += 1
-            continue
-        lead = len(line) - len(line.lstrip(" "))
-        if lead > 3 or "\t" in line[: lead + 1]:
+    pos = body_start
+    while True:
+        m = _NONBLANK.search(text, pos)  # the first line of the next block
+        if m is None:
+            return blocks
+        start = m.start()
+        lead = m.end() - start
+        if lead > 3 or "\t" in text[start : m.end()]:
             return None  # an indented code block (or a tab markdown-it would expand)
-        rest = line[lead:]
+        line_end = text.find("\n", start)
+        line_end = end_of_text if line_end < 0 else line_end
+        rest = text[m.end() : line_end].rstrip("\r")
         closer = next((c for o, c, _ in HTML_SEQUENCES if o.search(rest)), None)
         if closer is None:
             return None  # a paragraph, a heading, a list…: Markdown, read by markdown-it
-        start = body_start if k == first else line_starts[k]
         if closer.pattern == "^$":  # ends before the next blank line
-            k += 1
-            while k < n and line_at(k).strip():
-                k += 1
+            blank = _BLANK_LINE.search(text, line_end)
+            end = end_of_text if blank is None else blank.start() + 1
         else:  # ends on the line holding its closer
-            while k < n and not closer.search(line_at(k)):
-                k += 1
-            k += 1
-        blocks.append((start, line_starts[k] if k < n else end_of_text))
-    return blocks
+            found = closer.search(text, start)
+            if found is None:
+                end = end_of_text
+            else:
+                after = text.find("\n", found.start())  # (no closer holds a line end)
+                end = end_of_text if after < 0 else after + 1
+        blocks.append((start, end))
+        pos = end
+        if pos >= end_of_text:
+            return blocks
+
+
+# The start of a line that is not blank, its indentation matched; a blank line after a line end.
+_NONBLANK = re.compile(r"(?m)^[ \t]*(?=[^\s])")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|\r|\Z)")
 
 
 def _locate(
