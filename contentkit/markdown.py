@@ -125,7 +125,10 @@ _COSTLY = "*_[]`<!~&\\{}"
 
 
 def markdown_work(text: str, start: int = 0) -> int:
-    """What reading ``text[start:]`` costs markdown-it, in units of MAX_MARKDOWN_WORK."""
+    """What reading ``text[start:]`` costs markdown-it, in units of MAX_MARKDOWN_WORK (0 for
+    a text too short to reach the limit whatever it holds)."""
+    if 2 * (len(text) - start) <= MAX_MARKDOWN_WORK:
+        return 0  # (it costs at most 2 a character: a post of ordinary size needs no count)
     return 2 * text.count("\n", start) + sum(text.count(c, start) for c in _COSTLY)
 
 
