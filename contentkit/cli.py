@@ -453,9 +453,11 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code or name.")]) -
     fixtext = {"safe": "safe fix available", "unsafe": "unsafe fix (needs --unsafe-fixes)"}
     typer.echo(f"Fix: {fixtext.get(rule.fix_applicability or '', 'none')}")
     if rule.options:
-        typer.echo("Options (defaults):")
+        from contentkit.config import option_name, toml_value
+
+        typer.echo(f"Options (defaults), under [tool.contentkit.rules.{rule.name}]:")
         for k, v in rule.options.items():
-            typer.echo(f"  {k} = {v!r}")
+            typer.echo(f"  {option_name(k)} = {toml_value(v)}")
     typer.echo("")
     typer.echo(rule.documentation())
 

@@ -89,7 +89,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        # cleandoc, not dedent: a docstring's first line has no indent, the rest has.
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def examples(cls) -> Iterator[tuple[str, str, dict[str, Any]]]:
