@@ -98,11 +98,21 @@ def ordered_map(
     window = jobs * 3  # chunks in flight: enough to keep every worker busy, no more
     with _context().Pool(jobs, _worker_start, (initializer, initargs)) as pool:
         pending: deque[Any] = deque()
-        while chunk := list(islice(source, chunksize)):
-            pending.append(pool.apply_async(func, (chunk,)))
-            while len(pending) >= window:
+        try:
+            while chunk := list(islice(source, chunksize)):
+                pending.append(pool.apply_async(func, (chunk,)))
+                while len(pending) >= window:
+                    yield from pending.popleft().get()
+            while pending:
                 yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+        except Exception:
+            # An error here (a bad config met while finding the next files) or in a chunk:
+            # let the chunks in flight finish before the pool goes. Pool.terminate() kills
+            # workers that may hold the task queue's lock, and then waits for it forever.
+            for result in pending:
+                result.wait()
+            pool.close()
+            pool.join()
+            raise
         pool.close()
         pool.join()
