@@ -47,7 +47,7 @@ def load(paths: list[Path]) -> list[Document]:
             docs.append(Document.from_text(p.read_text("utf-8"), str(p), body_kind="html"))
         else:
             doc = read_document(p)
-            if doc.body_kind == "html":
+            if doc.starts_with_html:  # convert reads such a body as HTML
                 docs.append(doc)
     return docs
 

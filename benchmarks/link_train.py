@@ -127,7 +127,7 @@ def main() -> int:
         gs.append(r["file"])
         info.append(r)
     x, y, groups = np.array(xs), np.array(ys), np.array(gs)
-    # Latin-script cuts are spurious whatever the weights say (links.py decides them so).
+    # Latin-script cuts are spurious whatever the weights say (contentkit.links decides them so).
     forced = np.array([feats[(r["file"], int(r["index"]))].get("latin_cut", 0.0) for r in info]) > 0
     print(
         f"{len(y)} anchors ({int(y.sum())} spurious) from {len(set(gs))} posts, "

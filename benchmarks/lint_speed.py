@@ -41,9 +41,10 @@ WARM_UP = 10  # posts linted before timing: imports, dictionary, config, paid on
 
 
 def _forget() -> None:
-    from contentkit import html_scan, links
+    from contentkit import html_scan
+    from contentkit.links import segmentation
 
-    links._SEG_MEMO.clear()
+    segmentation._SEG_MEMO.clear()
     html_scan._ATTR_MEMO.clear()
 
 

@@ -18,13 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contentkit import config as config_mod
 from contentkit.config import Settings, load_settings
 from contentkit.diagnostics import Diagnostic
-from contentkit.document import Document, encode, read_document
+from contentkit.document import (
+    Document,
+    document_from_bytes,
+    encode,
+    read_document,
+    read_post_bytes,
+)
 from contentkit.engine import fix_document, lint_document
 from contentkit.errors import ContentkitError, InputError
-from contentkit.files import write_atomic
+from contentkit.files import FileChanged, FileState, NotWritten, remove_stale_temps, write_atomic
 
 if TYPE_CHECKING:
     from contentkit.cache import RenderedFindings
@@ -150,8 +155,12 @@ def lint_file(
     shown = display_path or str(path)
     if settings is None:
         settings = load_settings(Path(path))
+    writing = fix and write
+    state: list[FileState] = []
+    if writing:
+        clean_folder_once(os.path.dirname(os.path.abspath(path)))
     try:
-        doc = guarded_read(path, shown, settings)
+        doc = guarded_read(path, shown, settings, state if writing else None)
     except InputError as exc:
         return LintResult(shown, [input_error_diagnostic(exc)])
     if isinstance(doc, LintResult):
@@ -165,11 +174,41 @@ def lint_file(
         except UnicodeEncodeError as exc:
             # A fix brought in a character the file's encoding cannot hold: keep the file.
             return _unwritten(doc, settings, f"{exc.reason} in {doc.encoding}")
+        tree = None if settings.follow_symlinks else _tree(path, settings)
         try:
-            write_atomic(path, data)
+            write_atomic(
+                path,
+                data,
+                expected=state[0] if state else None,
+                keep_read_only=True,
+                tree=tree,
+            )
+        except (FileChanged, NotWritten) as exc:
+            return _unwritten(doc, settings, str(exc))
         except OSError as exc:
             return _unwritten(doc, settings, str(exc.strerror or exc))
     return result
+
+
+_CLEANED: set[str] = set()
+
+
+def clean_folder_once(folder: str) -> None:
+    """Leftover temporary files of a killed fix run are removed by the next one that writes
+    in their folder (once per process and folder)."""
+    if folder not in _CLEANED:
+        if len(_CLEANED) > 65_536:
+            _CLEANED.clear()
+        _CLEANED.add(folder)
+        remove_stale_temps(folder)
+
+
+def _tree(path: str | os.PathLike[str], settings: Settings) -> Path:
+    """The folder a fix may write in through a symbolic link: the project root of the
+    config, else the folder the link itself is in."""
+    if settings.source is not None:
+        return settings.root
+    return Path(os.path.abspath(path)).parent
 
 
 def _unwritten(doc: Document, settings: Settings, why: str) -> LintResult:
@@ -181,76 +220,60 @@ def _unwritten(doc: Document, settings: Settings, why: str) -> LintResult:
 
 
 def guarded_read(
-    p: str | os.PathLike[str], shown: str, settings: Settings
+    p: str | os.PathLike[str],
+    shown: str,
+    settings: Settings,
+    state: list[FileState] | None = None,
 ) -> Document | LintResult:
-    """The Document of ``p``, or a LintResult with a CK003 finding when reading it crashed."""
+    """The Document of ``p``, or a LintResult with a CK003 finding when reading it crashed.
+
+    With ``state``, what the file was when read is appended to it (for a safe rewrite).
+    """
     try:
-        return read_document(
-            p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
-        )
+        if state is None:
+            return read_document(
+                p, display_path=shown, encoding=settings.encoding, max_bytes=settings.max_file_size
+            )
+        try:
+            # Before the read: a change between the two shows as a newer mtime at the rewrite.
+            before = os.stat(p)
+        except OSError:
+            before = None
+        data = read_post_bytes(p, shown, settings.max_file_size)
+        if before is not None:
+            state.append(FileState.of(before, data))
+        return document_from_bytes(data, shown, encoding=settings.encoding)
     except (ContentkitError, KeyboardInterrupt):
         raise
     except (Exception, RecursionError, MemoryError) as exc:
         return LintResult(shown, [internal_error_diagnostic(shown, exc)])
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
+def discover(
+    paths: Sequence[str | os.PathLike[str]], *, force_exclude: bool = False
+) -> Iterator[Path]:
     """Files to lint under ``paths``: folders are walked with each folder's include/exclude
-    globs; a file named directly is always linted, whatever its extension."""
-    return map(Path, discover_paths(paths))
+    globs, ``.gitignore``/``.ignore`` files and the site generator's contract (templates,
+    partials and repository documents are not posts); a file named directly is always
+    linted, whatever its extension, unless ``force_exclude`` and an exclusion says no."""
+    return map(Path, discover_paths(paths, force_exclude=force_exclude))
 
 
-def discover_paths(paths: Sequence[str | os.PathLike[str]]) -> Iterator[str]:
+def discover_paths(
+    paths: Sequence[str | os.PathLike[str]], *, force_exclude: bool = False
+) -> Iterator[str]:
     """:func:`discover`, as path strings: making a Path object per file cost a warm run over
     a big site more than looking its findings up in the cache."""
+    from contentkit.discovery import is_excluded_file, walk
+
     for raw in paths:
         p = Path(raw)
         if not p.is_dir():
+            if force_exclude and is_excluded_file(str(p), load_settings(p)):
+                continue
             yield str(p)
             continue
-        settings = load_settings(p)
-        yield from _walk(p, settings)
-
-
-def _walk(root: Path, settings: Settings) -> Iterator[str]:
-    """Files under ``root`` in the order of their path strings (so output sorted per file in
-    discovery order is sorted overall), skipping excluded folders without entering them."""
-    base = config_mod.relative_path(str(root), settings.root)
-    excluded = config_mod.glob_matcher(tuple(settings.exclude))
-    if any(excluded.match(part) for part in base.split("/") if part):
-        return
-    yield from _walk_folder(str(root), "" if base == "." else base + "/", settings)
-
-
-def _walk_folder(folder: str, rel: str, settings: Settings) -> Iterator[str]:
-    # Strings and os.scandir, not Path objects: this runs once per file of the corpus.
-    try:
-        with os.scandir(folder) as it:
-            entries = [(e.name + "/" if _is_dir(e) else e.name, e) for e in it]
-    except OSError:
-        return
-    entries.sort(key=lambda pair: pair[0])
-    excluded = config_mod.glob_matcher(tuple(settings.exclude))
-    included = config_mod.glob_matcher(tuple(settings.include))
-    # Paths spelled as pathlib spells them ("a.md", not "./a.md"), as users see them reported.
-    prefix = "" if folder == "." else folder if folder.endswith("/") else folder + "/"
-    for key, entry in entries:
-        name = entry.name
-        # The folders above were checked already: only this name and the whole path are new.
-        if excluded.match(name) or excluded.match(rel + name):
-            continue
-        if key.endswith("/"):
-            if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                yield from _walk_folder(prefix + name, rel + name + "/", settings)
-        elif included.match(name):
-            yield prefix + name
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
+        yield from walk(str(p), load_settings(p))
 
 
 def lint_paths(

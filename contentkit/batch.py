@@ -19,6 +19,7 @@ from typing import Any
 
 from contentkit.api import (
     LintResult,
+    clean_folder_once,
     guarded,
     input_error_diagnostic,
     internal_error_diagnostic,
@@ -144,6 +145,10 @@ def lint_chunk(paths: list[str]) -> list[LintResult]:
     job = _State.job
     now = time.time_ns()
     items = [_Item(p, p, settings_for(p)) for p in paths]
+    if job.fix and job.write:
+        # Temporary files a killed fix run left go now, even in folders with nothing to fix.
+        for parent in {os.path.dirname(os.path.abspath(p)) for p in paths}:
+            clean_folder_once(parent)
     payloads: dict[bytes, bytes] = {}
     rendered: dict[bytes, RenderedFindings] = {}
     if job.use_cache:

@@ -153,7 +153,7 @@ def settings_fingerprint(settings: Settings) -> str:
     """Everything in ``settings`` that can change a post's findings, hashed."""
     schema = settings.schema
     schema_digest = ""
-    if schema != "hexo":
+    if schema not in ("hexo", "hexo-strict") and not schema.startswith("site:"):
         try:
             schema_digest = hashlib.blake2b(Path(schema).read_bytes(), digest_size=16).hexdigest()
         except OSError:
@@ -172,9 +172,21 @@ def settings_fingerprint(settings: Settings) -> str:
         "unsafe_fixes": settings.unsafe_fixes,
         "rule_options": settings.rule_options,
         "enabled": sorted(settings.enabled_codes()),
+        # The site's generator, and whether its posts are expected to have front matter.
+        "site": _site_state(settings),
     }
     text = json.dumps(state, sort_keys=True, default=repr, ensure_ascii=False)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _site_state(settings: Settings) -> list[object] | None:
+    site = settings.site
+    if site is None:
+        return None
+    from contentkit.site import habitually_front_matter
+
+    habit = site.preset.front_matter == "inferred" and habitually_front_matter(site.root)
+    return [site.name, site.root, list(site.content_dirs), list(site.excluded), habit]
 
 
 def entry_key(fingerprint: str, path: str, data: bytes) -> bytes:

@@ -30,18 +30,44 @@ app = typer.Typer(
     name="contentkit",
     help="Lint and convert Markdown/HTML posts with front matter.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
-def use_color(stream: object = sys.stdout) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+def use_color(stream: object = sys.stdout, choice: str | None = None) -> bool:
+    """``--color always|never|auto``; with auto (the default) colour when FORCE_COLOR is set
+    (https://force-color.org), never when NO_COLOR is (https://no-color.org), else only on a
+    terminal."""
+    if choice not in (None, "auto", "always", "never"):
+        raise ValueError(f"--color must be always, never or auto, not {choice!r}")
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     if os.environ.get("NO_COLOR"):
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def _show_files(targets: list[str], config: Path | None, force_exclude: bool) -> None:
+    from contentkit.api import discover_paths
+    from contentkit.config import load_settings as settings_for
+
+    try:
+        for target in targets:
+            if not Path(target).exists():
+                fail(f"{target}: no such file or directory")
+            for path in discover_paths([target], force_exclude=force_exclude):
+                site = settings_for(Path(path), config_file=config).site
+                label = f"  ({site.preset.label})" if site is not None else ""
+                typer.echo(f"{path}{label}")
+    except ContentkitError as exc:
+        fail(exc)
 
 
 def fail(exc: ContentkitError | str, code: int = 2) -> NoReturn:
@@ -89,6 +115,12 @@ def lint(
     fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place.")] = False,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes (with --fix/--diff).")
+    ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Let --fix write through links to files outside the project."
+        ),
     ] = False,
     diff: Annotated[
         bool, typer.Option("--diff", help="Print fixes as a unified diff; write nothing.")
@@ -153,8 +185,30 @@ def lint(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also print files, jobs and cache use.")
     ] = False,
+    show_files: Annotated[
+        bool,
+        typer.Option(
+            "--show-files",
+            help="Print the posts that would be linted (with their generator) and exit.",
+        ),
+    ] = False,
+    force_exclude: Annotated[
+        bool,
+        typer.Option(
+            "--force-exclude",
+            help="Skip files named on the command line too when excludes, .gitignore or "
+            "the site's generator say they are not posts.",
+        ),
+    ] = False,
+    color: Annotated[
+        str | None,
+        typer.Option("--color", help="always, never or auto (default; FORCE_COLOR, NO_COLOR)."),
+    ] = None,
 ) -> None:
     """Lint posts: front matter, links, HTML hygiene."""
+    if show_files:
+        _show_files(paths or ["."], config, force_exclude)
+        return
     if output_format not in FORMATS:
         fail(f"unknown output format {output_format!r} (choose from {', '.join(FORMATS)})")
     overrides = {
@@ -165,6 +219,7 @@ def lint(
         "encoding": encoding,
         "max_file_size": max_file_size,
         "unsafe_fixes": unsafe_fixes,
+        "follow_symlinks": follow_symlinks,
     }
     targets = paths or ["."]
     # With `--fix -`, stdout carries the fixed post; the findings go to stderr, as ruff does.
@@ -172,9 +227,12 @@ def lint(
     sink: TextIO = (
         io.StringIO() if output_file is not None else (sys.stderr if to_stderr else sys.stdout)
     )
-    color = use_color(sink) and output_file is None
+    try:
+        colored = use_color(sink, color) and output_file is None
+    except ValueError as exc:
+        fail(str(exc))
     report = StreamingReport(
-        output_format, ReportOptions(color=color, show_source=show_source), sink
+        output_format, ReportOptions(color=colored, show_source=show_source), sink
     )
     errors: list[ContentkitError] = []
     started = time.perf_counter()
@@ -199,6 +257,7 @@ def lint(
             keep_text=diff,
             rendered_ok=report.prints_rendered and not (fix or diff or write_baseline or baseline),
             cache_dir=cache_dir,
+            force_exclude=force_exclude,
         ):
             if result.error is not None:
                 errors.append(result.error)
@@ -315,13 +374,15 @@ def init(
     from contentkit.init_config import init_config
 
     try:
-        written = init_config(folder, file)
+        written, detected = init_config(folder, file)
     except ContentkitError as exc:
         fail(exc)
     except OSError as exc:
         fail(f"{exc.filename or folder}: cannot write: {exc.strerror}")
     table = " [tool.contentkit]" if written.name == "pyproject.toml" else ""
-    typer.echo(f"Wrote a starter config to {written}{table}; `contentkit lint` will use it.")
+    typer.echo(
+        f"Wrote a starter config to {written}{table} ({detected}); `contentkit lint` will use it."
+    )
 
 
 @app.command()

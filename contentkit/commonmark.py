@@ -27,6 +27,7 @@ __all__ = [
     "can_close",
     "can_open",
     "char_reference",
+    "code_span_ranges",
     "flanking",
     "is_punctuation",
     "is_whitespace",
@@ -269,69 +270,119 @@ class EmphasisProblem:
     end: int
     marker: str
     side: str  # "open" or "close"
-    fix_at: int  # offset of the character to write as a reference
+    fix_at: int  # offset of the character that spoils the run
     fix_char: str
+    opener: tuple[int, int] = (0, 0)  # the pair of runs meant as one emphasis
+    closer: tuple[int, int] = (0, 0)
 
 
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _DELIMS = re.compile(r"(?<!\\)(\*+|_+)")
 
 
-def unrendered_emphasis(text: str) -> list[EmphasisProblem]:
+def code_span_ranges(text: str) -> list[tuple[int, int]]:
+    """Code spans of one inline run (CommonMark 6.1), in one pass: a backtick run opens a span
+    closed by the next run of the same length; one with no such run is literal."""
+    runs: list[tuple[int, int]] = []
+    i = text.find("`")
+    while i >= 0:
+        j = i + 1
+        while j < len(text) and text[j] == "`":
+            j += 1
+        runs.append((i, j))
+        i = text.find("`", j)
+    # For each run, the next run of the same length (from the right, one pass).
+    following: list[int] = [-1] * len(runs)
+    last: dict[int, int] = {}
+    for k in range(len(runs) - 1, -1, -1):
+        n = runs[k][1] - runs[k][0]
+        following[k] = last.get(n, -1)
+        last[n] = k
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < len(runs):
+        close = following[k]
+        if close < 0:
+            k += 1
+            continue
+        spans.append((runs[k][0], runs[close][1]))
+        k = close + 1
+    return spans
+
+
+def unrendered_emphasis(
+    text: str, code: list[tuple[int, int]] | None = None
+) -> list[EmphasisProblem]:
     """Emphasis in one paragraph of Markdown that the reader will not render, with the fix.
 
     Looks for a pair of equal runs (``**…**``) where one side flanks and the other fails only
     because punctuation inside meets a letter outside — the CJK case, where no space is written.
+    ``code`` are the paragraph's code spans (markdown-it's, when the caller has them).
+
+    Each run pairs with the first later run of the same characters that could close it, as
+    the earliest open run goes first: one pass, with a queue of open runs per delimiter.
     """
-    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
-    runs: list[tuple[int, int, str, bool, bool]] = []
+    if code is None:
+        code = code_span_ranges(text) if "`" in text else []
+    masked = text
+    if code:
+        parts: list[str] = []
+        pos = 0
+        for s, e in code:
+            parts.append(text[pos:s])
+            parts.append(" " * (e - s))
+            pos = e
+        parts.append(text[pos:])
+        masked = "".join(parts)
+    problems: list[EmphasisProblem] = []
+    waiting: dict[str, list[tuple[int, int, bool, str]]] = {}  # run -> open runs, oldest first
+    heads: dict[str, int] = {}  # run -> index of the oldest open run still waiting
+    blank = masked.find("\n\n")
     for m in _DELIMS.finditer(masked):
         s, e = m.start(), m.end()
+        if 0 <= blank < s:
+            waiting.clear()  # a blank line ends the paragraph: nothing pairs across it
+            heads.clear()
+            blank = masked.find("\n\n", s)
+        run = m.group(1)
+        marker = run[0]
         before = masked[s - 1] if s else ""
         after = masked[e] if e < len(masked) else ""
-        marker = m.group(1)[0]
-        runs.append(
-            (s, e, m.group(1), can_open(marker, before, after), can_close(marker, before, after))
-        )
-    problems: list[EmphasisProblem] = []
-    used: set[int] = set()
-    for k, (s, e, run, op, _cl) in enumerate(runs):
-        if k in used:
+        op = can_open(marker, before, after)
+        cl = can_close(marker, before, after)
+        queue = waiting.get(run)
+        head = heads.get(run, 0)
+        if queue and head < len(queue) and (cl or (is_punctuation(before) and _plain(after))):
+            s1, e1, op1, before1 = queue[head]
+            heads[run] = head + 1
+            _judge(masked, problems, run, (s1, e1, op1, before1), (s, e, cl, after))
             continue
-        before = masked[s - 1] if s else ""
-        after = masked[e] if e < len(masked) else ""
         # an opener that fails only because of punctuation after it and a letter before it
-        wants_open = op or (not is_whitespace(after) and is_punctuation(after) and _plain(before))
-        if not wants_open:
-            continue
-        for k2 in range(k + 1, len(runs)):
-            s2, e2, run2, _op2, cl2 = runs[k2]
-            if run2 != run or k2 in used:
-                continue
-            if "\n\n" in masked[e:s2]:
-                break
-            b2 = masked[s2 - 1] if s2 else ""
-            a2 = masked[e2] if e2 < len(masked) else ""
-            wants_close = cl2 or (is_punctuation(b2) and _plain(a2))
-            if not wants_close:
-                continue
-            if op and cl2:
-                used.update((k, k2))
-                break
-            inner = masked[e:s2]
-            if not inner.strip() or inner[0].isspace() or inner[-1].isspace():
-                used.update((k, k2))
-                break
-            # Only where a wide (CJK) character meets the delimiter: in Latin text the same
-            # shapes are code-like (``std::{os*, fs*}``, ``[x][stream-_write]``), not emphasis.
-            spoiler = before if not op else a2
-            if not _wide(spoiler):
-                used.update((k, k2))
-                break
-            if not op:
-                problems.append(EmphasisProblem(s, e, run, "open", s - 1, before))
-            if not cl2:
-                problems.append(EmphasisProblem(s2, e2, run2, "close", e2, a2))
-            used.update((k, k2))
-            break
+        if op or (not is_whitespace(after) and is_punctuation(after) and _plain(before)):
+            waiting.setdefault(run, []).append((s, e, op, before))
     return problems
+
+
+def _judge(
+    masked: str,
+    problems: list[EmphasisProblem],
+    run: str,
+    opener: tuple[int, int, bool, str],
+    closer: tuple[int, int, bool, str],
+) -> None:
+    s, e, op, before = opener
+    s2, e2, cl2, a2 = closer
+    if op and cl2:
+        return
+    inner = masked[e:s2]
+    if not inner.strip() or inner[0].isspace() or inner[-1].isspace():
+        return
+    # Only where a wide (CJK) character meets the delimiter: in Latin text the same
+    # shapes are code-like (``std::{os*, fs*}``, ``[x][stream-_write]``), not emphasis.
+    spoiler = before if not op else a2
+    if not _wide(spoiler):
+        return
+    pair = {"opener": (s, e), "closer": (s2, e2)}
+    if not op:
+        problems.append(EmphasisProblem(s, e, run, "open", s - 1, before, **pair))
+    if not cl2:
+        problems.append(EmphasisProblem(s2, e2, run, "close", e2, a2, **pair))

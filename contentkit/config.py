@@ -12,13 +12,22 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from contentkit import rule as rule_mod
 from contentkit.errors import ConfigError
+from contentkit.site import (
+    GENERATORS,
+    PRESETS,
+    SITE_SCHEMA_PREFIX,
+    Site,
+    find_site,
+    plain_site,
+    repository_root,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,13 +62,20 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "include": ((list,), "a list of file-name globs"),
     "exclude": ((list,), "a list of path globs"),
     "extend-exclude": ((list,), "a list of path globs"),
-    "schema": ((str,), '"hexo", "hexo-strict" or the path of a JSON Schema file'),
+    "schema": (
+        (str,),
+        '"hexo", "hexo-strict" or the path of a JSON Schema file (default: the generator\'s)',
+    ),
+    "generator": ((str,), '"auto" or one of: ' + ", ".join(GENERATORS)),
+    "respect-gitignore": ((bool,), "true or false"),
+    "force-include": ((list,), "a list of path globs that are posts whatever the generator"),
     "encoding": ((str,), "an encoding name such as gb18030"),
     "max-file-size": ((int,), "a number of bytes"),
     "unsafe-fixes": ((bool,), "true or false"),
     "rules": ((dict,), "a table of rule-name = {option = value}"),
     "cache-dir": ((str,), "a folder path"),
     "jobs": ((int,), "a number of worker processes"),
+    "follow-symlinks": ((bool,), "true or false"),
 }
 
 
@@ -79,10 +95,20 @@ class Settings:
     encoding: str | None = None
     max_file_size: int = 10 * 1024 * 1024
     unsafe_fixes: bool = False
+    # --fix writes through a symbolic link to a file outside the project (files.write_atomic).
+    follow_symlinks: bool = False
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     cache_dir: str | None = None
     jobs: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    # "auto": each file's generator is the one of the nearest site root above it.
+    generator: str = "auto"
+    schema_given: bool = False
+    respect_gitignore: bool = True
+    force_include: list[str] = field(default_factory=list)
+    # The site the files under these settings belong to (None: not looked up, as for
+    # settings made from a table in code; then the schema alone decides).
+    site: Site | None = None
 
     @property
     def where(self) -> str:
@@ -124,7 +150,9 @@ class Settings:
         return opts
 
     def is_excluded(self, path: Path) -> bool:
-        rel = relative_path(str(path), self.root)
+        return self.is_excluded_rel(relative_path(str(path), self.root))
+
+    def is_excluded_rel(self, rel: str) -> bool:
         matcher = glob_matcher(tuple(self.exclude))
         # A pattern matches any one component of the path, or the whole relative path.
         if any(matcher.match(part) for part in rel.split("/") if part):
@@ -217,7 +245,19 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
     if "exclude" in table:
         s.exclude = _check_list_of_str(table["exclude"], "exclude", path)
     s.exclude += _check_list_of_str(table.get("extend-exclude", []), "extend-exclude", path)
+    if "generator" in table:
+        if table["generator"] != "auto" and table["generator"] not in PRESETS:
+            known = ", ".join(GENERATORS)
+            raise ConfigError(
+                f"'generator' in {where} must be \"auto\" or one of: {known}, "
+                f"not {table['generator']!r}",
+                where,
+            )
+        s.generator = table["generator"]
+    s.respect_gitignore = table.get("respect-gitignore", True)
+    s.force_include = _check_list_of_str(table.get("force-include", []), "force-include", path)
     if "schema" in table:
+        s.schema_given = True
         schema = table["schema"]
         if schema not in ("hexo", "hexo-strict"):
             schema_path = Path(schema)
@@ -232,6 +272,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
     if s.max_file_size < 0:
         raise ConfigError(f"'max-file-size' in {where} must be 0 (no limit) or more", where)
     s.unsafe_fixes = bool(table.get("unsafe-fixes", False))
+    s.follow_symlinks = bool(table.get("follow-symlinks", False))
     s.cache_dir = table.get("cache-dir")
     s.jobs = table.get("jobs")
     for rule_key, opts in dict(table.get("rules", {})).items():
@@ -284,28 +325,63 @@ def load_settings(
     config_file: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Settings for ``target``: nearest config file (or ``config_file``), then CLI overrides."""
+    """Settings for ``target``: nearest config file (or ``config_file``), then CLI overrides,
+    then the site ``target`` belongs to (its generator's preset, see contentkit.site)."""
+    start = (target or Path.cwd()).resolve()
+    directory = start if start.is_dir() else start.parent
     if config_file is None:
-        start = (target or Path.cwd()).resolve()
-        directory = start if start.is_dir() else start.parent
         config_file = find_config_file(directory)
     frozen = tuple(sorted((k, _freeze(v)) for k, v in (overrides or {}).items()))
     key = (config_file.resolve() if config_file else None, frozen)
-    cached = _SETTINGS_CACHE.get(key)
-    if cached is not None:
-        return cached
-    table: dict[str, Any] = {}
-    root = Path.cwd()
-    if config_file is not None:
-        if not config_file.is_file():
-            raise ConfigError("config file not found", str(config_file))
-        table = dict(read_config_file(config_file) or {})
-        root = config_file.resolve().parent
-    settings = settings_from_table(table, config_file, root)
-    if overrides:
-        _apply_overrides(settings, overrides)
-    _SETTINGS_CACHE[key] = settings
-    return settings
+    base = _SETTINGS_CACHE.get(key)
+    if base is None:
+        table: dict[str, Any] = {}
+        root = Path.cwd()
+        if config_file is not None:
+            if not config_file.is_file():
+                raise ConfigError("config file not found", str(config_file))
+            table = dict(read_config_file(config_file) or {})
+            root = config_file.resolve().parent
+        base = settings_from_table(table, config_file, root)
+        if overrides:
+            _apply_overrides(base, overrides)
+        _SETTINGS_CACHE[key] = base
+    return with_site(base, str(directory))
+
+
+_SITE_SETTINGS: dict[tuple[int, str, str], Settings] = {}
+
+
+def site_of(folder: str, settings: Settings) -> Site:
+    """The site ``folder`` belongs to under ``settings``' ``generator``."""
+    found = find_site(folder)
+    if settings.generator == "auto":
+        if found is not None:
+            return found
+        top = repository_root(folder)
+        if top is None and settings.source is not None:
+            top = str(settings.root)
+        return plain_site(top or folder)
+    if found is not None and found.name == settings.generator:
+        return found
+    preset = PRESETS[settings.generator]
+    return Site(str(settings.root.resolve()), preset, preset.content_dirs)
+
+
+def with_site(base: Settings, folder: str) -> Settings:
+    """``base`` for the files of ``folder``: with its site, and the site's schema unless the
+    config or command line named one."""
+    site = site_of(folder, base)
+    key = (id(base), site.root, site.name)
+    found = _SITE_SETTINGS.get(key)
+    if found is None:
+        schema = base.schema if base.schema_given else SITE_SCHEMA_PREFIX + site.preset.name
+        chosen = {*base.select, *base.extend_select}
+        quiet = [c for c in site.preset.ignore if c not in chosen]
+        found = _SITE_SETTINGS[key] = replace(
+            base, site=site, schema=schema, ignore=[*base.ignore, *quiet]
+        )
+    return found
 
 
 def _freeze(value: Any) -> Any:
@@ -324,12 +400,15 @@ def _apply_overrides(s: Settings, overrides: Mapping[str, Any]) -> None:
     s.extend_select = s.extend_select + list(overrides.get("extend_select") or [])
     if overrides.get("schema"):
         s.schema = str(overrides["schema"])
+        s.schema_given = True
     if overrides.get("encoding"):
         s.encoding = check_encoding(str(overrides["encoding"]), "--encoding")
     if overrides.get("max_file_size") is not None:
         s.max_file_size = int(str(overrides["max_file_size"]))
     if overrides.get("unsafe_fixes"):
         s.unsafe_fixes = True
+    if overrides.get("follow_symlinks"):
+        s.follow_symlinks = True
     s.enabled_codes()
 
 

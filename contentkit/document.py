@@ -23,8 +23,9 @@ from contentkit import html_scan
 from contentkit.errors import InputError
 
 if TYPE_CHECKING:
-    from lxml import html as lxml_html
     from markdown_it.token import Token
+
+    from contentkit.markdown import BodyParse, Span
 
 BodyKind = Literal["html", "markdown"]
 
@@ -32,7 +33,8 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_BODY_IS_HTML = re.compile(r"\s*<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|!--)")
+# How convert still tells a feed's raw-HTML body (its first character a tag) from Markdown.
+_STARTS_WITH_TAG = re.compile(r"\s*<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|!--)")
 
 
 @dataclass
@@ -72,10 +74,9 @@ class Document:
             doc.front_matter = fm
             doc.body_start = fm.end
         if body_kind is None:
-            if _has_html_suffix(path) or _BODY_IS_HTML.match(text, doc.body_start):
-                body_kind = "html"
-            else:
-                body_kind = "markdown"
+            # A Markdown body is CommonMark whatever its first line is (a Hexo post opening
+            # with <!--more-->, a feed's raw HTML): its HTML is what CommonMark reads as HTML.
+            body_kind = "html" if _has_html_suffix(path) else "markdown"
         doc.body_kind = body_kind
         return doc
 
@@ -116,9 +117,60 @@ class Document:
         fm = self.front_matter
         return fm.data if fm is not None and fm.error is None else {}
 
+    @property
+    def starts_with_html(self) -> bool:
+        """Whether the body's first character (spaces aside) opens a tag or a comment."""
+        return self.body_kind == "html" or bool(_STARTS_WITH_TAG.match(self.text, self.body_start))
+
+    @cached_property
+    def markdown(self) -> BodyParse:
+        """The body as a CommonMark reader sees it, parsed once and shared by every rule (an
+        HTML body: one HTML island, no code)."""
+        from contentkit.markdown import BodyParse, read_body
+
+        if self.body_kind != "markdown":
+            return BodyParse([], html_blocks=[(self.body_start, len(self.text))])
+        return read_body(self.masked_text, self.body_start, self._line_starts)
+
+    @cached_property
+    def masked_text(self) -> str:
+        """The text with each template expression blanked out (same length, same lines).
+
+        A generator replaces its template tags before the Markdown reader or a browser sees
+        the page, so ``<a href="{{ "/x/" | relative_url }}">`` is one tag with one href: it is
+        read, as markup, from this text; what it says is taken from ``text`` at the same
+        offsets.
+        """
+        from contentkit.markdown import blank_out
+
+        return blank_out(self.text, self.templates) if self.templates else self.text
+
+    @cached_property
+    def templates(self) -> list[Span]:
+        """Template expressions (``{{ }}``, ``{% %}``, ``{# #}``, Hugo shortcodes) anywhere in
+        the file: opaque, as a site generator replaces them before any reader sees them."""
+        from contentkit.markdown import template_spans
+
+        return template_spans(self.text)
+
+    @cached_property
+    def code(self) -> list[Span]:
+        """Code blocks and code spans of a Markdown body: text shown as code, never markup."""
+        return self.markdown.code
+
+    @cached_property
+    def opaque(self) -> list[Span]:
+        """Code and template expressions, joined: what no rule reads as markup, no fix edits."""
+        from contentkit.markdown import merge
+
+        if not self.templates:
+            return self.code
+        return merge([*self.code, *self.templates])
+
     @cached_property
     def html_tags(self) -> list[html_scan.Tag]:
-        """Tags of an HTML body (or the raw HTML inside a Markdown body), scanned once."""
+        """Tags as written in the HTML islands (an HTML body, or the HTML blocks and inline
+        HTML of a Markdown body), scanned once; none from inside a template expression."""
         return self._scan[0]
 
     @cached_property
@@ -127,27 +179,32 @@ class Document:
 
     @cached_property
     def _scan(self) -> tuple[list[html_scan.Tag], list[html_scan.Comment]]:
-        return html_scan.scan(self.text, self.body_start)
+        text = self.masked_text
+        if self.body_kind != "markdown":
+            tags, comments = html_scan.scan(text, self.body_start)
+        else:
+            body = self.markdown
+            islands = body.html_blocks
+            if body.html_inline:
+                islands = sorted([*islands, *body.html_inline])
+            tags, comments = [], []
+            for start, end in islands:
+                found, notes = html_scan.scan(text, start, end)
+                tags.extend(found)
+                comments.extend(notes)
+        if text is not self.text:
+            from contentkit.markdown import intersects
 
-    @cached_property
-    def html_tree(self) -> lxml_html.HtmlElement:
-        """The body parsed by lxml, once, for rules that want a tree."""
-        from lxml import etree
-        from lxml import html as lxml_html
+            # A tag holding a template expression: its attribute values as written.
+            for tag in tags:
+                if intersects(self.templates, tag.start, tag.end):
+                    tag.attrs, tag.attr_names = html_scan.attrs_as_written(self.text, text, tag)
+        return tags, comments
 
-        body = self.body if self.body_kind == "html" else ""
-        parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=False)
-        try:
-            return lxml_html.fragment_fromstring(body, create_parent="div", parser=parser)
-        except (etree.ParserError, ValueError):
-            return lxml_html.fragment_fromstring("", create_parent="div")
-
-    @cached_property
+    @property
     def markdown_tokens(self) -> list[Token]:
         """markdown-it block tokens of a Markdown body (``map`` lines are relative to the body)."""
-        from contentkit.markdown import parser
-
-        return parser().parse(self.body) if self.body_kind == "markdown" else []
+        return self.markdown.tokens
 
     @property
     def body_first_line(self) -> int:

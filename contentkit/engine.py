@@ -12,6 +12,7 @@ from contentkit import rule as rule_mod
 from contentkit.config import Settings
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
+from contentkit.limits import nesting_message, nesting_too_deep
 
 # ``<!-- contentkit-disable-next-line FM010, spurious-link -->`` in a body, or the same words
 # after ``#`` in YAML front matter. No selector means every rule.
@@ -21,6 +22,10 @@ _SUPPRESSION = re.compile(
     re.M,
 )
 MAX_FIX_PASSES = 10
+# At most this many findings of one rule in one file are reported, then one summary finding
+# of that rule says the rest was not shown: a post with a million defects stays a report a
+# person can read, and linting it costs what reading it does (README, "Limits").
+MAX_FINDINGS_PER_RULE = 100
 
 
 @dataclass
@@ -128,34 +133,95 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     if post_ignores:
         ignored = rule_mod.expand(post_ignores, f"{doc.path} front matter")
         plan = tuple((cls, options) for cls, options in plan if cls.code not in ignored)
+    too_deep = nesting_too_deep(doc.text, doc.body_start)
+    if too_deep is not None:
+        # Reported in place of every rule, none of which could walk the post in bounded time.
+        deep = Diagnostic(
+            "CK005", "nesting-too-deep", nesting_message(), doc.path, too_deep, too_deep
+        )
+        position(doc, deep)
+        return LintOutcome([deep])
     rules = [cls() for cls, _options in plan]
     shared: dict[str, object] = {}
-    found: list[Diagnostic] = []
+    suppressions = find_suppressions(doc)
+    covering = _SuppressionIndex(suppressions) if suppressions else None
+    kept: list[Diagnostic] = []
+    capped_line: int | None = None  # the first line past which some rule stopped reporting
     ctx: rule_mod.RuleContext | None = None
     for rule, (_cls, options) in zip(rules, plan, strict=True):
         if doc.body_kind not in rule.body_kinds:
             continue
         if ctx is None or ctx.options is not options:
             ctx = rule_mod.RuleContext(options, settings, shared)
+        shown = 0
         for diag in rule.check(doc, ctx):
+            if diag.fix is not None and edits_opaque(doc, diag.fix):
+                diag.fix = None  # a fix never edits code or a template expression
             position(doc, diag)
-            found.append(diag)
-    suppressions = find_suppressions(doc)
-    if not suppressions:
-        found.sort(key=Diagnostic.sort_key)
-        return LintOutcome(found, suppressions)
-    kept: list[Diagnostic] = []
-    for diag in found:
-        hit = next((s for s in suppressions if s.covers(diag)), None)
-        if hit is not None:
-            hit.used = True
-            hit.suppressed.append(diag.code)
-        else:
+            hit = covering.first(diag) if covering is not None else None
+            if hit is not None:
+                hit.used = True
+                hit.suppressed.append(diag.code)
+                continue
+            if shown == MAX_FINDINGS_PER_RULE:
+                # The cap counts what would be shown, so suppressed findings never use it up.
+                kept.append(_capped(doc, rule, diag))
+                if capped_line is None or diag.line < capped_line:
+                    capped_line = diag.line
+                break
+            shown += 1
             kept.append(diag)
     if suppressions:
-        kept.extend(_unused_suppressions(doc, suppressions, rules))
+        # A suppression reaching past a cap may hide findings that were never produced: it
+        # is not judged unused on this run.
+        judged = [s for s in suppressions if capped_line is None or s.last_line < capped_line]
+        kept.extend(_unused_suppressions(doc, judged, rules))
     kept.sort(key=Diagnostic.sort_key)
     return LintOutcome(kept, suppressions)
+
+
+class _SuppressionIndex:
+    """The suppressions that may cover a line, found without trying each one: a post can
+    hold as many suppression comments as findings."""
+
+    def __init__(self, suppressions: list[Suppression]) -> None:
+        self.by_line: dict[int, list[Suppression]] = {}
+        self.ranges: list[Suppression] = []
+        for s in suppressions:
+            if s.last_line - s.first_line > 8:
+                self.ranges.append(s)
+            else:
+                for line in range(s.first_line, s.last_line + 1):
+                    self.by_line.setdefault(line, []).append(s)
+
+    def first(self, diag: Diagnostic) -> Suppression | None:
+        # In comment order, as a scan of every suppression would find it.
+        near = self.by_line.get(diag.line, [])
+        candidates = sorted([*near, *self.ranges], key=lambda s: s.start) if near else self.ranges
+        return next((s for s in candidates if s.covers(diag)), None)
+
+
+def _capped(doc: Document, rule: rule_mod.Rule, diag: Diagnostic) -> Diagnostic:
+    """The summary finding that stands for the findings of ``rule`` beyond the cap."""
+    summary = rule.diagnostic(
+        doc,
+        diag.start,
+        diag.start,
+        f"more than {MAX_FINDINGS_PER_RULE} {rule.code} findings in this file: the first "
+        f"{MAX_FINDINGS_PER_RULE} are shown, fix them and lint again to see the rest",
+    )
+    position(doc, summary)
+    return summary
+
+
+def edits_opaque(doc: Document, fix: Fix) -> bool:
+    """Whether an edit of ``fix`` changes text inside code (a code span, a fenced or indented
+    block) or a template expression: shown as written, or replaced by the generator, never ours
+    to change, whichever rule proposes it."""
+    from contentkit.markdown import intersects
+
+    opaque = doc.opaque
+    return bool(opaque) and any(intersects(opaque, e.start, e.end) for e in fix.edits)
 
 
 def _unused_suppressions(

@@ -105,6 +105,22 @@ def parse_attrs(source: str) -> tuple[dict[str, str], list[str]]:
     return dict(known[0]), list(known[1])
 
 
+def attrs_as_written(text: str, read: str, tag: Tag) -> tuple[dict[str, str], list[str]]:
+    """The attributes of ``tag``, found in ``read`` (``text`` with its template expressions
+    blanked out) but with their values as ``text`` has them at the same offsets."""
+    attrs: dict[str, str] = {}
+    names: list[str] = []
+    start = tag.start + 1 + len(tag.name)
+    for m in _ATTR.finditer(read, start, tag.end - 1):
+        name = m.group(1).lower()
+        names.append(name)
+        if name not in attrs:
+            group = next((g for g in (2, 3, 4) if m.start(g) >= 0), None)
+            raw = text[m.start(group) : m.end(group)] if group is not None else ""
+            attrs[name] = html.unescape(raw) if "&" in raw else raw
+    return attrs, names
+
+
 def scan(text: str, start: int = 0, end: int | None = None) -> tuple[list[Tag], list[Comment]]:
     """Tags and comments of ``text[start:end]`` in source order, offsets into ``text``."""
     if end is None:

@@ -1,12 +1,327 @@
-"""The one CommonMark reader contentkit trusts: markdown-it-py, CommonMark plus GFM tables."""
+"""The one CommonMark reader contentkit trusts (markdown-it-py, CommonMark plus GFM tables and
+strikethrough), and the one parse of a post's body that every rule shares.
+
+A Markdown body is read once per document (:func:`read_body`). What a rule needs from it is
+kept as offsets into the raw text:
+
+* the HTML islands: HTML blocks and inline HTML, the only places where tags are markup;
+* the code regions: fenced and indented code blocks and code spans, which are never HTML,
+  never links and never edited;
+* the template expressions (``{{ … }}``, ``{% … %}``, ``{# … #}``, Hugo shortcodes
+  ``{{< … >}}`` and ``{{% … %}}``), opaque for the same reasons;
+* each inline run's source (a paragraph, heading or table cell, container prefixes removed)
+  with the way back from its characters to the raw text.
+
+Every step is linear in the input: markdown-it is, and no region is searched for twice.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+Span = tuple[int, int]
+
+_POSITIONED = ("backticks", "html_inline")
+
+
+def _keep_span(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """``rule`` that also writes the source span of the token it makes into ``token.meta``:
+    markdown-it's inline tokens carry no position, and a rule needs to know where a code span
+    or a tag is in the file."""
+
+    def positioned(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent and len(state.tokens) > count:
+            state.tokens[-1].meta["span"] = (start, state.pos)
+        return found
+
+    return positioned
 
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # Imported here: a warm (cached) run imports this module but parses nothing.
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for name in _POSITIONED:
+        rules = md.inline.ruler.__rules__
+        original = next(r.fn for r in rules if r.name == name)
+        md.inline.ruler.at(name, _keep_span(original))
+    return md
+
+
+@dataclass
+class InlineSource:
+    """The source markdown-it gives one inline run, and where each of its lines is in the file."""
+
+    token: Token
+    content: str
+    line_starts: list[int]  # offset in ``content`` of each of its lines
+    raw_starts: list[int]  # offset in the raw text of the same character
+
+    def raw(self, i: int) -> int:
+        """Offset in the raw text of ``content[i]`` (``i == len(content)``: just past it)."""
+        k = bisect.bisect_right(self.line_starts, i) - 1
+        return self.raw_starts[k] + i - self.line_starts[k]
+
+    def raw_span(self, start: int, end: int) -> Span:
+        return self.raw(start), (self.raw(end - 1) + 1 if end > start else self.raw(start))
+
+    def spans(self, kind: str) -> Iterator[tuple[Token, int, int]]:
+        """(token, start, end) in ``content`` of each top-level child of type ``kind``."""
+        for child in self.token.children or ():
+            if child.type == kind:
+                span = child.meta.get("span")
+                if span is not None:
+                    yield child, span[0], span[1]
+
+
+@dataclass
+class BodyParse:
+    """One Markdown body as a CommonMark reader sees it; every span is sorted and in raw offsets."""
+
+    tokens: list[Token]
+    html_blocks: list[Span] = field(default_factory=list)
+    html_inline: list[Span] = field(default_factory=list)
+    code: list[Span] = field(default_factory=list)
+    inlines: list[InlineSource] = field(default_factory=list)
+
+    @property
+    def html_only(self) -> bool:
+        """Whether the body is nothing but HTML blocks (a feed post's raw-HTML body)."""
+        return bool(self.html_blocks) and all(
+            t.type == "html_block" for t in self.tokens if t.level == 0
+        )
+
+
+_CODE_BLOCKS = frozenset({"fence", "code_block"})
+
+
+def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
+    """Parse ``text[body_start:]`` once; ``line_starts`` are the raw text's line offsets."""
+    tokens = parser().parse(text[body_start:])
+    parse = BodyParse(tokens)
+    first = bisect.bisect_right(line_starts, body_start) - 1  # 0-based line of the body
+    n_lines, end_of_text = len(line_starts), len(text)
+
+    def line_offset(body_line: int) -> int:
+        line = first + body_line
+        if line == first:
+            return body_start
+        return line_starts[line] if line < n_lines else end_of_text
+
+    # Table cells share their row's line: the next cell is searched for after the previous.
+    cell_cursor: dict[int, int] = {}
+    previous: Token | None = None
+    for tok in tokens:
+        kind = tok.type
+        if kind in _CODE_BLOCKS or kind == "html_block":
+            if tok.map:
+                span = (line_offset(tok.map[0]), line_offset(tok.map[1]))
+                (parse.code if kind in _CODE_BLOCKS else parse.html_blocks).append(span)
+        elif kind == "inline" and tok.map and tok.content:
+            in_cell = previous is not None and previous.type in ("th_open", "td_open")
+            source = _locate(tok, first, text, line_starts, cell_cursor if in_cell else None)
+            if source is not None:
+                parse.inlines.append(source)
+                for _, s, e in source.spans("code_inline"):
+                    parse.code.append(source.raw_span(s, e))
+                for _, s, e in source.spans("html_inline"):
+                    parse.html_inline.append(source.raw_span(s, e))
+        previous = tok
+    parse.code.sort()
+    return parse
+
+
+def _locate(
+    tok: Token,
+    first: int,
+    text: str,
+    line_starts: list[int],
+    cell_cursor: dict[int, int] | None,
+) -> InlineSource | None:
+    """Where each line of an inline run's source is in the raw text, or None if one is not
+    found (a tab that markdown-it expanded into spaces): the run is then skipped, never
+    misplaced.
+
+    markdown-it writes line k of the run as line k of its block, container prefixes and leading
+    spaces removed, so each line is looked for in one source line only: linear.
+    """
+    content = tok.content
+    assert tok.map is not None
+    line = first + tok.map[0]
+    n_lines = len(line_starts)
+    line_begins: list[int] = []
+    raw_begins: list[int] = []
+    at = 0
+    for piece in content.split("\n"):
+        if line >= n_lines:
+            return None
+        start = line_starts[line]
+        end = line_starts[line + 1] if line + 1 < n_lines else len(text)
+        while end > start and text[end - 1] in "\r\n":
+            end -= 1
+        stripped = piece.strip()
+        lead = len(piece) - len(piece.lstrip())
+        if not stripped:
+            found = start + lead
+        elif cell_cursor is not None:
+            found = text.find(stripped, cell_cursor.get(line, start), end)
+            if found >= 0:
+                cell_cursor[line] = found + len(stripped)
+        else:
+            # The line's text ends the source line (trailing spaces aside): the last match.
+            found = text.rfind(stripped, start, end)
+        if found < 0:
+            return None
+        line_begins.append(at)
+        raw_begins.append(found - lead)
+        at += len(piece) + 1
+        line += 1
+    return InlineSource(tok, content, line_begins, raw_begins)
+
+
+# ---- template expressions ---------------------------------------------------------------------
+
+# Opener -> closer, longest openers first: ``{{<`` is a shortcode, not ``{{`` then ``<``.
+_TEMPLATE_DELIMITERS = (
+    ("{{<", ">}}"),
+    ("{{%", "%}}"),
+    ("{{", "}}"),
+    ("{%", "%}"),
+    ("{#", "#}"),
+)
+# A template tag is short: an opener whose closer is further away than this is not one (a
+# ``{{`` in prose, a ``{#id}`` heading attribute), and the text between stays text.
+_TEMPLATE_MAX = 2000
+
+
+def template_spans(text: str, start: int = 0) -> list[Span]:
+    """Sorted, non-overlapping spans of the template expressions in ``text[start:]``.
+
+    Linear: each kind of closer is searched for once per closer found (the next one is
+    remembered), never again from every opener.
+    """
+    if "{" not in text:
+        return []
+    spans: list[Span] = []
+    next_closer: dict[str, int] = {}
+    pos = text.find("{", start)
+    while pos >= 0:
+        for opener, closer in _TEMPLATE_DELIMITERS:
+            if not text.startswith(opener, pos):
+                continue
+            if opener == "{#" and text[pos + 2 : pos + 3] not in (" ", "-", "\n", "\t"):
+                continue  # ``{#id}`` is a heading attribute, not a comment
+            after = pos + len(opener)
+            at = next_closer.get(closer, -2)
+            if at < after and at != -1:
+                at = text.find(closer, after)
+                next_closer[closer] = at
+            if at < 0 or at - pos > _TEMPLATE_MAX:
+                continue
+            end = at + len(closer)
+            spans.append((pos, end))
+            pos = end - 1
+            break
+        pos = text.find("{", pos + 1)
+    return spans
+
+
+def blank_out(text: str, spans: list[Span]) -> str:
+    """``text`` as a reader sees it once the generator has replaced its template expressions.
+
+    Same length and same line breaks. Expressions alone on their line, or an attribute value
+    (after ``=``), become ``x``s: a line stays a line (a blank one would end an HTML block), a
+    value a value. Anywhere else (between attributes, ``<li{% if %} class="x"{% endif %}>``;
+    in prose) they become spaces.
+    """
+    n = len(text)
+    count = len(spans)
+    # Whether only spaces, or expressions themselves alone so far, lie between each span and
+    # the start (then: the end) of its line: one pass each way.
+    line_before = [False] * count
+    for k, (s, _) in enumerate(spans):
+        i = s
+        while i > 0 and text[i - 1] in " \t":
+            i -= 1
+        line_before[k] = (
+            i == 0
+            or text[i - 1] in "\r\n"
+            or (k > 0 and spans[k - 1][1] == i and line_before[k - 1])
+        )
+    line_after = [False] * count
+    for k in range(count - 1, -1, -1):
+        j = spans[k][1]
+        while j < n and text[j] in " \t":
+            j += 1
+        line_after[k] = (
+            j == n
+            or text[j] in "\r\n"
+            or (k + 1 < count and spans[k + 1][0] == j and line_after[k + 1])
+        )
+    out: list[str] = []
+    pos = 0
+    for k, (s, e) in enumerate(spans):
+        out.append(text[pos:s])
+        i = s
+        while i > 0 and text[i - 1] in " \t":
+            i -= 1
+        value = i > 0 and text[i - 1] == "="
+        alone = line_before[k] and line_after[k]
+        out.append(_BLANK.sub("x" if alone or value else " ", text[s:e]))
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_BLANK = re.compile(r"[^\r\n]")
+
+
+def has_template(value: str) -> bool:
+    """Whether an attribute value or URL holds a template expression (it is then no URL)."""
+    return "{" in value and bool(template_spans(value))
+
+
+def inside(spans: list[Span], offset: int) -> bool:
+    """Whether ``offset`` falls in one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_right(spans, (offset, _END)) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
+def intersects(spans: list[Span], start: int, end: int) -> bool:
+    """Whether the edit of ``[start, end)`` changes text inside one of the sorted spans (an
+    insertion, ``start == end``, only if it falls strictly inside)."""
+    i = bisect.bisect_right(spans, (start, _END)) - 1
+    if i >= 0:
+        s, e = spans[i]
+        if (start < e) if end > start else (s < start < e):
+            return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
+_END = 1 << 62
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Sorted spans with the overlapping ones joined."""
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out

@@ -34,6 +34,7 @@ def lint_targets(
     keep_text: bool = True,
     cache_dir: str | None = None,
     rendered_ok: bool = False,
+    force_exclude: bool = False,
 ) -> Iterator[LintResult]:
     """Lint every target (file, folder or '-'), each file with its nearest config.
 
@@ -56,7 +57,9 @@ def lint_targets(
             run.append(item)
             continue
         if run:
-            paths = chain.from_iterable(discover_paths([t]) for t in run)
+            paths = chain.from_iterable(
+                discover_paths([t], force_exclude=force_exclude) for t in run
+            )
             yield from lint_paths_parallel(paths, job, jobs)
             run = []
         if item == "-":

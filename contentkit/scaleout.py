@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,8 @@ class Converted:
     shown: str
     output: str | None = None
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # path:line:column: lines for stderr
+    dropped: list[str] = field(default_factory=list)  # one line per element left out
 
 
 # ---- the per-post function, the same on every engine --------------------------------------
@@ -71,7 +73,9 @@ def convert_bytes(shown: str, data: bytes, options: ConvertOptions) -> Converted
         conv = convert_document(
             doc, project_links=options.project_links, normalize_dates=options.normalize_dates
         )
-        return Converted(shown, conv.render(options.to))
+        notes = conv.notes()
+        n = len(conv.warnings)
+        return Converted(shown, conv.render(options.to), warnings=notes[:n], dropped=notes[n:])
     except ContentkitError as exc:
         return Converted(shown, error=str(exc))
     except Exception as exc:  # a converter bug on one post must not stop a million-post run

@@ -24,7 +24,21 @@ _COMMENT = re.compile(r"(?P<open><!--|#)\s*contentkit-(?P<verb>[a-z-]+)")
 
 
 def _codes(selector: str) -> set[str]:
-    return {c for c, r in rule_mod.registered_rules().items() if rule_mod.matches(r, selector)}
+    # Memoized per registry: a post may repeat one selector in a hundred thousand comments.
+    registry = rule_mod.registered_rules()
+    memo = _CODES_MEMO.get(id(registry))
+    if memo is None:
+        _CODES_MEMO.clear()
+        memo = _CODES_MEMO[id(registry)] = {}
+    found = memo.get(selector)
+    if found is None:
+        found = {c for c, r in registry.items() if rule_mod.matches(r, selector)}
+        if len(memo) < 4096:
+            memo[selector] = found
+    return set(found)
+
+
+_CODES_MEMO: dict[int, dict[str, set[str]]] = {}
 
 
 def _names_self(selector: str) -> bool:
@@ -117,15 +131,9 @@ def find_unused(doc: Document, suppressions: list[Suppression], ran: set[str]) -
         found.append(diag)
     # A comment that names CK002 itself hides CK002 findings, like any other suppression.
     kept_diags: list[Diagnostic] = []
+    naming_self = [s for s in suppressions if any(_names_self(sel) for sel in s.selectors)]
     for diag in found:
-        hit = next(
-            (
-                s
-                for s in suppressions
-                if any(_names_self(sel) for sel in s.selectors) and s.covers(diag)
-            ),
-            None,
-        )
+        hit = next((s for s in naming_self if s.covers(diag)), None)
         if hit is None:
             kept_diags.append(diag)
         else:

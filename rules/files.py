@@ -42,6 +42,23 @@ class InternalError(Rule):
         return ()  # reported by the engine when linting the file raised
 
 
+class NestingTooDeep(Rule):
+    """HTML nested deeper than contentkit follows (10,000 elements).
+
+    The engine reports it in place of every other rule, at the first tag past the limit, and
+    ``convert`` refuses the post with the same message: walking a tree that deep costs time
+    and memory for every level, and no real post needs it. Usually markup pasted without its
+    closing tags (``<div>`` after ``<div>``).
+    """
+
+    code = "CK005"
+    name = "nesting-too-deep"
+    summary = "HTML nested more than 10,000 elements deep"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        return ()  # reported by the engine, before any rule walks the post
+
+
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _SHOWN = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 
@@ -96,4 +113,4 @@ class MixedNewlines(Rule):
         )
 
 
-RULES = [UnreadableFile, InternalError, MixedNewlines]
+RULES = [UnreadableFile, InternalError, MixedNewlines, NestingTooDeep]

@@ -18,6 +18,7 @@ from contentkit.errors import ConfigError
 from contentkit.fastschema import certainly_valid
 from contentkit.front_matter import KeyEntry, to_json_compatible
 from contentkit.rule import Rule, RuleContext
+from contentkit.site import SITE_SCHEMA_PREFIX, front_matter_expected, preset_schema
 
 
 def _opening(doc: Document) -> tuple[int, int]:
@@ -33,7 +34,11 @@ class MissingFrontMatter(Rule):
 
     Static site generators read a post's title, date and layout from a block at the very
     top of the file, between ``---`` lines (YAML), ``+++`` lines (TOML), or a JSON object.
-    Without it the post is not a post.
+    Whether a file without one is a problem depends on the site's generator: Zola refuses
+    such a page, Jekyll copies a post or collection document without one as a static file;
+    Hexo, Hugo, Eleventy, MkDocs, VitePress, Docusaurus and Astro need none. In a folder no
+    generator claims, a block is expected when most of the folder's Markdown files have one
+    (a folder of posts), and never in a notes repository where none has.
 
     Fail::
 
@@ -54,10 +59,20 @@ class MissingFrontMatter(Rule):
     summary = "The post has no front matter block"
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
-        if doc.front_matter is None:
-            yield self.diagnostic(
-                doc, 0, 0, "no front matter: expected a '---' block on the first line"
-            )
+        if doc.front_matter is not None:
+            return
+        site = ctx.settings.site
+        message = "no front matter: expected a '---' block on the first line"
+        if site is not None:
+            expected = front_matter_expected(site, doc.path)
+            if not expected:
+                return
+            if site.preset.front_matter != "inferred":
+                message = (
+                    f"no front matter: {site.preset.label} reads this file as a page only "
+                    f"with {site.preset.opener}"
+                )
+        yield self.diagnostic(doc, 0, 0, message)
 
 
 class FrontMatterNotAtStart(Rule):
@@ -216,6 +231,8 @@ BUILTIN_SCHEMAS = ("hexo", "hexo-strict")
 
 @lru_cache(maxsize=16)
 def load_schema(name: str) -> dict[str, Any]:
+    if name.startswith(SITE_SCHEMA_PREFIX):
+        return preset_schema(name.removeprefix(SITE_SCHEMA_PREFIX))
     if name in BUILTIN_SCHEMAS:
         text = resources.files("contentkit").joinpath("schemas/hexo.json").read_text("utf-8")
         schema = dict(json.loads(text))
@@ -266,12 +283,16 @@ def schema_findings(doc: Document, ctx: RuleContext) -> list[tuple[str, int, int
         validator = _validator(schema_name)
         out: list[tuple[str, int, int, str]] = []
         open_start, open_end = _opening(doc)
+        missing: set[str] = set()
         for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
             kind = _KIND_BY_VALIDATOR.get(str(error.validator), "other")
             path = list(error.absolute_path)
             if kind == "required" and not path:
+                # jsonschema reports each missing key as its own error, each carrying the
+                # whole list: one finding per key, once.
                 for key in error.validator_value:
-                    if key not in instance:
+                    if key not in instance and key not in missing:
+                        missing.add(key)
                         out.append(
                             ("required", open_start, open_end, f"required key '{key}' is missing")
                         )
@@ -297,11 +318,85 @@ def schema_findings(doc: Document, ctx: RuleContext) -> list[tuple[str, int, int
                 got = _json_type(error.instance)
                 out.append(("type", s, e, f"{label} must be {expected}, not {got}"))
             else:
-                out.append(("other", s, e, f"{label}: {error.message}"))
+                out.append(("other", s, e, f"{label} {schema_error_in_words(error)}"))
         return out
 
     result: list[tuple[str, int, int, str]] = ctx.memo("front-matter-schema", compute)
     return result
+
+
+_ARTICLE = {"string": "a string", "integer": "an integer", "number": "a number",
+            "boolean": "true or false", "null": "empty", "object": "a table of keys",
+            "array": "a list"}  # fmt: skip
+
+
+_PLURAL = {"a string": "strings", "an integer": "integers", "a number": "numbers",
+           "true or false": "booleans", "a table of keys": "tables"}  # fmt: skip
+
+
+def _kinds(schema: Any) -> list[str]:
+    """What values ``schema`` accepts, in words: ["a string", "a list of strings"]."""
+    if not isinstance(schema, dict):
+        return []
+    out: list[str] = []
+    for key in ("anyOf", "oneOf"):
+        for sub in schema.get(key, []):
+            out.extend(k for k in _kinds(sub) if k not in out)
+    types = schema.get("type")
+    for t in [types] if isinstance(types, str) else types or []:
+        if t == "array" and isinstance(schema.get("items"), dict):
+            inner = [_PLURAL.get(k, "lists") for k in _kinds(schema["items"]) if k != "empty"]
+            inner = list(dict.fromkeys(inner))
+            out.append("a list of " + _or(inner) if inner else "a list")
+        else:
+            out.append(_ARTICLE.get(t, str(t)))
+    if "enum" in schema:
+        out.append("one of " + ", ".join(json.dumps(v, ensure_ascii=False) for v in schema["enum"]))
+    if "const" in schema:
+        out.append(json.dumps(schema["const"], ensure_ascii=False))
+    return out
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def schema_error_in_words(error: Any) -> str:
+    """A jsonschema error as a sentence about the value, with JSON spellings, not reprs."""
+    value = error.instance
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    rule, limit = str(error.validator), error.validator_value
+    if rule in ("anyOf", "oneOf"):
+        kinds = _kinds(error.schema)
+        if kinds:
+            return f"must be {_or(kinds)}, not {_ARTICLE[_json_type(value)]} ({shown})"
+    if rule == "enum":
+        choices = ", ".join(json.dumps(v, ensure_ascii=False) for v in limit)
+        return f"must be one of {choices}, not {shown}"
+    if rule == "const":
+        return f"must be {json.dumps(limit, ensure_ascii=False)}, not {shown}"
+    if rule == "minLength":
+        return "must not be empty" if limit == 1 else f"must be at least {limit} characters long"
+    if rule == "maxLength":
+        return f"must be at most {limit} characters long, not {len(value)}"
+    if rule == "pattern":
+        return f"must match the pattern {limit}, not {shown}"
+    if rule in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "maximum": "at most",
+                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}  # fmt: skip
+        return f"must be {words[rule]} {limit}, not {shown}"
+    if rule == "minItems":
+        return "must not be an empty list" if limit == 1 else f"must hold at least {limit} items"
+    if rule == "maxItems":
+        return f"must hold at most {limit} items, not {len(value)}"
+    if rule == "uniqueItems":
+        return "must not repeat an item"
+    if rule == "format":
+        return f"must be a valid {limit}, not {shown}"
+    message = str(error.message)
+    return f"is not valid: {message.replace(repr(value), shown)}"
 
 
 def _json_type(value: Any) -> str:
@@ -542,13 +637,24 @@ def _parsed_date(value: str, ctx: RuleContext) -> tuple[dt.datetime | dt.date | 
     return found
 
 
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def templated(value: Any) -> bool:
+    """Whether ``value`` holds a template expression (``{{ .Date }}``, ``{% link x %}``,
+    ``{{< ref "a" >}}``): what the generator fills in, never invalid, never fixed."""
+    return isinstance(value, str) and _TEMPLATE.search(value) is not None
+
+
 def _date_entries(doc: Document, keys: list[str]) -> Iterator[tuple[KeyEntry, Any]]:
     fm = doc.front_matter
     if fm is None or fm.error is not None:
         return
     for entry in fm.entries:
         if entry.name in keys:
-            yield entry, fm.data.get(entry.name)
+            value = fm.data.get(entry.name)
+            if not templated(value):
+                yield entry, value
 
 
 def _unquoted(entry: KeyEntry) -> tuple[str, str]:
@@ -606,6 +712,16 @@ class InvalidDate(Rule):
             )
 
 
+def _documented_layout(value: str, layouts: tuple[str, ...]) -> bool:
+    for layout in layouts:
+        try:
+            dt.datetime.strptime(value.strip(), layout)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
 class NonIsoDate(Rule):
     """A date that parses but is not written in ISO 8601.
 
@@ -614,8 +730,9 @@ class NonIsoDate(Rule):
     and leaves the rest of the line alone. It is safe for RFC 2822 and year-first layouts;
     for layouts where day and month could be swapped the fix is unsafe.
 
-    Option ``allow_space_separator`` (default true) accepts ``2021-04-29 04:02:14``, the
-    layout Hexo writes itself (RFC 3339 allows the space).
+    Option ``allow-space-separator`` (default true) accepts ``2021-04-29 04:02:14``, the
+    layout Hexo writes itself (RFC 3339 allows the space). In a Hexo site the year-first
+    layouts Hexo's own documentation shows (``2013/7/13 20:46:25``) are accepted too.
 
     Fail::
 
@@ -643,8 +760,12 @@ class NonIsoDate(Rule):
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         allow_space = bool(ctx.options["allow_space_separator"])
+        site = ctx.settings.site
+        layouts = site.preset.date_layouts if site is not None else ()
         for entry, value in _date_entries(doc, list(ctx.options["keys"])):
             quote, literal = _unquoted(entry)
+            if layouts and isinstance(value, str) and _documented_layout(value, layouts):
+                continue
             if isinstance(value, dt.date):
                 # YAML already read it as a timestamp, so it is ISO-like; check the separator.
                 m = _ISO_DATE.match(literal.strip())
@@ -692,7 +813,9 @@ class InvalidUrl(Rule):
     """A URL-valued key is not an absolute http(s) URL.
 
     Themes put these values straight into ``<img src>``; an empty value, a relative path
-    or a URL with spaces shows as a broken image.
+    or a URL with spaces shows as a broken image. In a site whose generator is known (Hugo
+    page bundles, Jekyll, Hexo...) relative and site-absolute paths are resolved by the
+    generator and are fine, and so is a key left without a value.
 
     Fail::
 
@@ -734,22 +857,33 @@ class InvalidUrl(Rule):
         if fm is None or fm.error is not None:
             return
         keys = set(ctx.options["keys"])
+        site = ctx.settings.site
+        relative_ok = site is not None and site.preset.relative_urls
         for entry in fm.entries:
             if entry.name not in keys:
                 continue
             value = fm.data.get(entry.name)
             values = value if isinstance(value, list) else [value]
             for item in values:
-                problem = url_problem(item)
+                if templated(item):
+                    continue
+                problem = url_problem(item, relative_ok=relative_ok)
                 if problem:
                     yield self.diagnostic(
                         doc, entry.value_start, entry.value_end, f"'{entry.name}' {problem}"
                     )
 
 
-def url_problem(value: Any) -> str | None:
+def url_problem(value: Any, *, relative_ok: bool = False) -> str | None:
+    """What is wrong with a URL-valued key, or None. With ``relative_ok`` (a site whose
+    generator resolves paths: Hugo page bundles, Jekyll, Hexo) a relative or site-absolute
+    path is fine, and so is a key left empty (`cover:`, as scaffolds write it)."""
     if value is None:
-        return "is empty"
+        return None if relative_ok else "is empty"
+    if relative_ok and isinstance(value, str) and value.strip():
+        parts = urlsplit(value.strip())
+        if not parts.scheme and not value.strip().startswith("//"):
+            return None
     if not isinstance(value, str):
         return f"must be a URL, not {_json_type(value)}"
     text = value.strip()

@@ -7,7 +7,6 @@ written and point at the tag itself.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,58 +18,11 @@ from contentkit.rule import Rule, RuleContext
 
 # ---- shared analyses --------------------------------------------------------------------------
 
-_FENCE_TYPES = frozenset({"fence", "code_block"})
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-
-
-def _code_spans(doc: Document) -> list[tuple[int, int]]:
-    """Offsets of code (fenced or indented blocks, inline code spans) in a Markdown body.
-
-    A ``<script>`` shown inside code is an example, not markup, and must not be reported.
-    """
-    if doc.body_kind != "markdown":
-        return []
-    spans: list[tuple[int, int]] = []
-    first = doc.body_first_line
-    for token in doc.markdown_tokens:
-        if token.map is None:
-            continue
-        start = doc.offset_of(first + token.map[0], 1)
-        end = doc.offset_of(first + token.map[1], 1) if token.map[1] else start
-        if token.map[1] + first > len(doc._line_starts):
-            end = len(doc.text)
-        if token.type in _FENCE_TYPES:
-            spans.append((start, end))
-        elif token.type == "inline":
-            for m in _CODE_SPAN.finditer(doc.text, start, end):
-                spans.append((m.start(), m.end()))
-    spans.sort()
-    return spans
-
-
-@dataclass
-class _Markup:
-    """Tags that are markup (outside code), shared by the rules of one document."""
-
-    tags: list[Tag]
-
 
 def markup_tags(doc: Document, ctx: RuleContext) -> list[Tag]:
-    def build() -> _Markup:
-        spans = _code_spans(doc)
-        if not spans:
-            return _Markup(list(doc.html_tags))
-        starts = [s for s, _ in spans]
-        kept = []
-        for tag in doc.html_tags:
-            i = bisect.bisect_right(starts, tag.start) - 1
-            if i >= 0 and spans[i][0] <= tag.start < spans[i][1]:
-                continue
-            kept.append(tag)
-        return _Markup(kept)
-
-    markup: _Markup = ctx.memo("html.markup_tags", build)
-    return markup.tags
+    """The tags that are markup: those of the HTML islands a CommonMark reader sees (never a
+    ``<script>`` shown in a code span or a fence, never one inside a template expression)."""
+    return doc.html_tags
 
 
 def _attr_span(doc: Document, tag: Tag, name: str) -> tuple[int, int]:
@@ -496,7 +448,9 @@ class UnclosedTag(Rule):
     The browser closes it at the end of the post, or wherever its repair rules decide, so
     everything after it (often the rest of the article) becomes bold, a link or a table cell.
     Elements whose end tag HTML lets you omit (``p``, ``li``, ``td``, ``tr``, ``option``…)
-    and void elements (``br``, ``img``…) are not reported. Only HTML bodies are checked.
+    and void elements (``br``, ``img``…) are not reported. In a Markdown body only its HTML
+    (HTML blocks and inline HTML, as CommonMark reads them) is checked: ``List<String>`` in
+    a code fence or a code span is code.
 
     Fail::
 
@@ -517,7 +471,6 @@ class UnclosedTag(Rule):
     code = "HT104"
     name = "unclosed-tag"
     summary = "An element that is never closed"
-    body_kinds = frozenset({"html"})
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         for problem in _structure(doc, ctx):
@@ -529,8 +482,8 @@ class MismatchedTag(Rule):
     """An end tag that closes nothing, or closes an element while another is still open inside.
 
     ``<b><i>text</b></i>`` and a stray ``</div>`` are repaired by the browser in ways that
-    differ from what the author meant (and between a browser and a converter). Only HTML
-    bodies are checked.
+    differ from what the author meant (and between a browser and a converter). In a Markdown
+    body only its HTML (HTML blocks and inline HTML) is checked.
 
     Fail::
 
@@ -550,7 +503,6 @@ class MismatchedTag(Rule):
     code = "HT105"
     name = "mismatched-tag"
     summary = "An end tag that closes nothing or crosses another element"
-    body_kinds = frozenset({"html"})
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         for problem in _structure(doc, ctx):

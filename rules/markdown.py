@@ -2,46 +2,94 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
 from contentkit.rule import Rule, RuleContext
 
+if TYPE_CHECKING:
+    from contentkit.commonmark import EmphasisProblem
+    from contentkit.markdown import InlineSource
 
-def _inline_sources(doc: Document) -> Iterator[tuple[str, list[int]]]:
-    """(inline source, offset in doc.text of each of its characters) for every inline run.
+# Opening and closing punctuation that belong together: ``**“名字”**`` becomes ``“**名字**”``.
+_PAIRED = {
+    "“": "”",
+    "‘": "’",
+    "「": "」",
+    "『": "』",
+    "《": "》",
+    "〈": "〉",
+    "（": "）",
+    "【": "】",
+    "〔": "〕",
+    '"': '"',
+    "'": "'",
+    "(": ")",
+    "[": "]",
+}
+_TAGS = {1: ("<em>", "</em>"), 2: ("<strong>", "</strong>"), 3: ("<em><strong>", "</strong></em>")}
 
-    markdown-it gives each paragraph, heading and table cell its inline source with the
-    container prefixes (``>``, list indentation) removed; each line of it is found again in its
-    source line so that positions point into the real file.
+
+def _rendered(source: str) -> tuple[str, int, int]:
+    """(visible text, emphasis count, strong count) of one inline run, as markdown-it reads it."""
+    from contentkit.markdown import parser
+
+    text: list[str] = []
+    em = strong = 0
+    for block in parser().parseInline(source):
+        for child in block.children or ():
+            kind = child.type
+            if kind in ("text", "code_inline", "image"):
+                text.append(child.content)
+            elif kind in ("softbreak", "hardbreak"):
+                text.append("\n")
+            elif kind == "em_open":
+                em += 1
+            elif kind == "strong_open":
+                strong += 1
+    return "".join(text), em, strong
+
+
+def _pair_fix(content: str, problem: EmphasisProblem, open_ok: bool, close_ok: bool) -> Fix | None:
+    """A readable fix for one unrendered pair, checked with markdown-it; None if none checks.
+
+    First choice: the punctuation that spoils a delimiter moves outside it (``**重要。**后文``
+    -> ``**重要**。后文``; a pair of quotes moves out together, ``“**名字**”``): plain Markdown, the
+    same visible text. Else the pair becomes ``<strong>``/``<em>``, which renders exactly as meant.
     """
-    base_line = doc.body_first_line
-    for tok in doc.markdown_tokens:
-        if tok.type != "inline" or not tok.map or not tok.content:
+    (s, e), (s2, e2) = problem.opener, problem.closer
+    run = content[s:e]
+    inner = content[e:s2]
+    want_text, _, _ = _rendered(content[:s] + inner + content[e2:])
+    _, em0, strong0 = _rendered(content)
+    more_em, more_strong = len(run) in (1, 3), len(run) in (2, 3)
+    candidates: list[tuple[str, str, str, str]] = []  # (before opener, opener, closer, after)
+    lead, trail = inner[0], inner[-1]
+    if _PAIRED.get(lead) == trail and len(inner) > 2:
+        candidates.append((lead, run, run, trail))
+    candidates.append(("" if open_ok else lead, run, run, "" if close_ok else trail))
+    if len(run) in _TAGS:
+        candidates.append(("", *_TAGS[len(run)], ""))
+    for pre, left, right, post in candidates:
+        core = inner[len(pre) : len(inner) - len(post)]
+        if not core.strip() or core[0].isspace() or core[-1].isspace():
             continue
-        first = base_line + tok.map[0]
-        last = base_line + tok.map[1] - 1
-        offsets: list[int] = []
-        search_from = first
-        for k, line in enumerate(tok.content.split("\n")):
-            stripped = line.strip()
-            found = -1
-            for n in range(search_from, last + 1):
-                col = doc.line_text(n).find(stripped) if stripped else 0
-                if col >= 0:
-                    found = doc.offset_of(n, 1) + col
-                    search_from = n + 1
-                    break
-            if found < 0:
-                offsets = []
-                break
-            lead = len(line) - len(line.lstrip())
-            offsets.extend(found - lead + i for i in range(len(line)))
-            if k < tok.content.count("\n"):
-                offsets.append(found - lead + len(line))  # the newline
-        if len(offsets) == len(tok.content):
-            yield tok.content, offsets
+        fixed = content[:s] + pre + left + core + right + post + content[e2:]
+        text, em1, strong1 = _rendered(fixed)
+        if text != want_text:
+            continue
+        if left == run and (em1 != em0 + more_em or strong1 != strong0 + more_strong):
+            continue
+        edits = ((s, e + len(pre), pre + left), (s2 - len(post), e2, right + post))
+        how = "Write the emphasis as inline HTML"
+        if left == run:
+            moved = "".join(dict.fromkeys(pre + post))
+            how = f"Move '{moved}' outside the '{run}'"
+        changed = tuple(Edit(a, b, t) for a, b, t in edits if content[a:b] != t)
+        return Fix(changed, "safe", how)
+    return None
 
 
 class CjkEmphasis(Rule):
@@ -53,23 +101,24 @@ class CjkEmphasis(Rule):
     CommonMark reader (markdown-it, GitHub, Hugo's goldmark). The same holds for an opening
     ``**`` between a letter and punctuation (``他说**“不要”**``).
 
-    The safe fix writes the letter next to the delimiter as a character reference
-    (``后`` -> ``&#21518;``): readers display the same character, and the delimiter now flanks.
-    Nothing visible changes except that the emphasis renders.
+    The safe fix moves the punctuation that spoils the delimiter outside it (a pair of quotes
+    or brackets moves out together): the text reads the same, and the emphasis renders. Where
+    that cannot work (bold punctuation alone, ``**？**``) the emphasis becomes ``<strong>``
+    (``<em>``) inline HTML. Every fix is checked with the CommonMark reader before it is offered.
 
     Fail::
 
         ---
         title: Hello
         ---
-        这很**重要。**后文继续。
+        这很**重要。**后文继续，**“直播一哥”**李佳琦。
 
     Pass::
 
         ---
         title: Hello
         ---
-        这很**重要。**&#21518;文继续。
+        这很**重要**。后文继续，“**直播一哥**”李佳琦。
     """
 
     code = "MD001"
@@ -81,30 +130,43 @@ class CjkEmphasis(Rule):
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
         # Imported here: every run loads every rule module to learn the codes, and a warm
         # (cached) run never checks a post, so it should not pay for markdown-it's import.
-        from contentkit.commonmark import char_reference, unrendered_emphasis
+        from contentkit.commonmark import unrendered_emphasis
 
-        for content, offsets in _inline_sources(doc):
+        for source in doc.markdown.inlines:
+            content = source.content
             if "*" not in content and "_" not in content:
                 continue
-            for problem in unrendered_emphasis(content):
-                start, end = offsets[problem.start], offsets[problem.end - 1] + 1
-                at = offsets[problem.fix_at]
-                ref = char_reference(problem.fix_char)
-                side = "close" if problem.side == "close" else "open"
-                where = "after" if side == "close" else "before"
-                yield self.diagnostic(
-                    doc,
-                    start,
-                    end,
-                    f"'{problem.marker}' cannot {side} emphasis here: CommonMark readers show "
-                    f"it as text because of the punctuation inside and "
-                    f"'{problem.fix_char}' {where} it",
-                    Fix(
-                        (Edit(at, at + len(problem.fix_char), ref),),
-                        "safe",
-                        f"Write '{problem.fix_char}' as {ref}",
-                    ),
-                )
+            code = [(s, e) for _, s, e in source.spans("code_inline")]
+            problems = unrendered_emphasis(content, code)
+            sides: dict[tuple[int, int], set[str]] = {}
+            for problem in problems:
+                sides.setdefault(problem.opener, set()).add(problem.side)
+            for problem in problems:
+                failing = sides[problem.opener]
+                fix = _pair_fix(content, problem, "open" not in failing, "close" not in failing)
+                yield self._diagnostic(doc, source, problem, fix)
+
+    def _diagnostic(
+        self, doc: Document, source: InlineSource, problem: EmphasisProblem, fix: Fix | None
+    ) -> Diagnostic:
+        start, end = source.raw_span(problem.start, problem.end)
+        side = "close" if problem.side == "close" else "open"
+        where = "after" if side == "close" else "before"
+        if fix is not None:
+            fix = Fix(
+                tuple(Edit(*source.raw_span(e.start, e.end), e.text) for e in fix.edits),
+                fix.applicability,
+                fix.message,
+            )
+        return self.diagnostic(
+            doc,
+            start,
+            end,
+            f"'{problem.marker}' cannot {side} emphasis here: CommonMark readers show "
+            f"it as text because of the punctuation inside and "
+            f"'{problem.fix_char}' {where} it",
+            fix,
+        )
 
 
 RULES = [CjkEmphasis]

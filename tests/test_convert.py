@@ -274,8 +274,10 @@ def test_cjk_emphasis_rule_and_fix(run_cli, tmp_path: Path) -> None:
     proc = run_cli("lint", "p.md", "--select", "MD001", "--fix")
     assert proc.returncode == 0, proc.stdout
     body = post.read_text("utf-8").split("---\n", 2)[2]
+    # The punctuation moves outside the delimiters (quotes together): plain, readable Markdown.
+    assert body == "这很**重要**。后文。\n\n> 他说“**不要**”好\n"
     out = render(body)
-    assert "<strong>重要。</strong>后文" in out and "<strong>“不要”</strong>好" in out
+    assert "<strong>重要</strong>。后文" in out and "“<strong>不要</strong>”好" in out
 
 
 def test_lazy_image_rule_and_fix(run_cli, tmp_path: Path) -> None:

@@ -85,8 +85,32 @@ def test_closed_json_schema_file_maps_errors_to_key_lines(tmp_path: Path) -> Non
     assert ("FM006", 1, 1, "required key 'author' is missing") in got
     assert ("FM008", 4, 1, "unknown key 'headimg' (the schema is closed)") in got
     assert ("FM007", 5, 7, "'tags[1]' must be string, not integer") in got
-    assert ("FM009", 5, 7, "'tags': ['a', 2, 'c'] is too long") in got
-    assert ("FM009", 6, 9, "'layout': 'weird' is not one of ['post', 'page']") in got
+    # In words, with JSON spellings: no Python reprs.
+    assert ("FM009", 5, 7, "'tags' must hold at most 2 items, not 3") in got
+    assert ("FM009", 6, 9, '\'layout\' must be one of "post", "page", not "weird"') in got
+    assert sum(code == "FM006" for code, *_ in got) == 1
+
+
+def test_one_finding_per_missing_key() -> None:
+    # jsonschema reports each missing key with the whole list: three keys, three findings.
+    schema_keys = {"title": "", "date": "", "author": ""}
+    got = findings("---\nlayout: post\n---\n", schema="hexo")
+    assert [m for c, _, _, m in got if c == "FM006"] == [
+        "required key 'title' is missing",
+        "required key 'date' is missing",
+    ]
+    assert schema_keys
+
+
+def test_any_of_errors_in_words(tmp_path: Path) -> None:
+    schema = {"properties": {"tags": {"anyOf": [{"type": "string"}, {"type": "array",
+              "items": {"type": "string"}}]}}}  # fmt: skip
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(schema))
+    got = findings("---\ntags:\n---\n", schema=str(path))
+    assert got == [
+        ("FM009", 2, 6, "'tags' must be a string or a list of strings, not empty (null)"),
+    ]
 
 
 def test_toml_front_matter_positions() -> None:

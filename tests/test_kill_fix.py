@@ -107,11 +107,13 @@ def test_killed_fix_run_leaves_every_file_whole(tmp_path: Path) -> None:
             assert states["fixed"] >= 1
 
         # And a new run over what the kill left finishes the job exactly like a clean run.
-        if round_no == ROUNDS - 1:
+        if round_no == ROUNDS - 1 or extra:
             proc = _fix(work)
             _, err = proc.communicate(timeout=600)
             assert err == b"" and proc.returncode == 0
             assert {n: (work / n).read_bytes() for n in names} == fixed
+            # The temporary files the kills left are gone too.
+            assert sorted(os.listdir(work)) == sorted(names)
 
     # The kills did land mid-way (not all before the start or after the end).
     assert mixed_rounds >= 1

@@ -14,8 +14,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contentkit import links
 from contentkit.document import Document
+from contentkit.links import anchors, context, evidence
 
 _HTML_PIECES = st.sampled_from(
     [
@@ -58,20 +58,20 @@ def test_one_pass_over_an_html_body_finds_what_the_markup_spans_give(pieces: lis
     text = "---\ntitle: t\n---\n" + "".join(pieces)
     fast_doc = Document.from_text(text, "post.md", body_kind="html")
     slow_doc = Document.from_text(text, "post.md", body_kind="html")
-    fast, fast_plain = links._links_and_plain_text(fast_doc)
-    slow, markup = links._find_links(slow_doc)
-    slow_plain = links._plain_text(slow_doc, slow, markup)
+    fast, fast_plain = anchors._links_and_plain_text(fast_doc)
+    slow, markup = anchors._find_links(slow_doc)
+    slow_plain = anchors._plain_text(slow_doc, slow, markup)
     assert fast_plain == slow_plain
     assert [vars(lk) for lk in fast] == [vars(lk) for lk in slow]
 
 
 # The context features as first written: a prefix tuple, a regex, Unicode categories.
 _LATIN_AFTER = re.compile(r"(?:\s?的)?\s?[A-Za-z]{2,}")
-_STOCK_CODE = links._STOCK_CODE
+_STOCK_CODE = context._STOCK_CODE
 
 
 def _latin_char(ch: str) -> bool:
-    if not ch or links._is_han(ch):
+    if not ch or evidence._is_han(ch):
         return False
     return unicodedata.category(ch)[0] in ("L", "N") or ch == "_"
 
@@ -85,8 +85,8 @@ def _plain_context(left: str, anchor: str, right: str) -> dict[str, float]:
     )
     latin = bool(anchor) and _latin_char(anchor[0]) and _latin_char(anchor[-1])
     return {
-        "follower": float(right_trimmed.startswith(links._FOLLOWERS)),
-        "leader": float(left_trimmed.endswith(links._LEADERS)),
+        "follower": float(right_trimmed.startswith(context._FOLLOWERS)),
+        "leader": float(left_trimmed.endswith(context._LEADERS)),
         "stock_code": float(bool(_STOCK_CODE.match(right))),
         "on_platform": float(left_trimmed.endswith("在") and right_trimmed.startswith("上")),
         "latin_follows": float(bool(_LATIN_AFTER.match(right))),
@@ -108,10 +108,10 @@ _CONTEXT_CHARS = (
 )
 def test_context_shortcuts_agree_with_the_plain_tests(left: str, anchor: str, right: str) -> None:
     plain = left + anchor + right
-    link = links._Link(0, 0, 0, 0, None, {}, "html", text=anchor)
+    link = anchors._Link(0, 0, 0, 0, None, {}, "html", text=anchor)
     link.plain_start, link.plain_end = len(left), len(left) + len(anchor)
-    ev = links.Evidence()
-    links._context_evidence(plain, link, left, right, [link], ev)
+    ev = evidence.Evidence()
+    context._context_evidence(plain, link, left, right, [link], ev)
     want = _plain_context(left, anchor, right)
     assert {k: ev.features[k] for k in want} == want
     assert ev.latin_cut == bool(want["latin_cut"])

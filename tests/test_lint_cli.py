@@ -131,6 +131,9 @@ def test_statistics(run_cli) -> None:
 
 def test_folder_discovery_globs_and_explicit_files(run_cli, tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("no front matter\n")
+    # A folder of posts that have front matter: one without is a finding (see test_sites.py
+    # for a notes folder where none has one).
+    (tmp_path / "p.md").write_text("---\ntitle: P\ndate: 2021-04-20\n---\n")
     (tmp_path / "b.txt").write_text("no front matter\n")
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "c.md").write_text("no front matter\n")

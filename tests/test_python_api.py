@@ -24,13 +24,18 @@ def test_lint_text_reports_and_fixes_without_writing() -> None:
 
 
 def test_an_html_file_name_makes_an_html_body() -> None:
-    """A body that does not start with a tag is HTML in a .html/.htm/.xhtml file (any case),
-    so the HTML-only rules read it; elsewhere it is Markdown."""
-    text = "---\ntitle: Hi\ndate: 2021-04-20\n---\nHello <b>world\n"
+    """A body is HTML in a .html/.htm/.xhtml file (any case); elsewhere it is Markdown, whose
+    HTML is what CommonMark reads as HTML (``<b`` in a code span is code)."""
+    from contentkit.document import Document
+
+    text = "---\ntitle: Hi\ndate: 2021-04-20\n---\nHello `<b>`world <i>x\n"
     for path in ("post.html", "a/POST.Htm", "post.xhtml", "x.htm.d/post.xhtml"):
-        assert [d.code for d in lint_text(text, path).diagnostics] == ["HT104"], path
+        assert Document.from_text(text, path).body_kind == "html", path
+        assert [d.code for d in lint_text(text, path).diagnostics] == ["HT104", "HT104"], path
     for path in ("post.md", "post.html.md", "post.htmlx", ".html", "post.htm/x.md", "<stdin>"):
-        assert lint_text(text, path).diagnostics == [], path
+        assert Document.from_text(text, path).body_kind == "markdown", path
+        found = [(d.code, d.column) for d in lint_text(text, path).diagnostics]
+        assert found == [("HT104", 18)], path
 
 
 def test_lint_file_and_lint_paths(tmp_path: Path) -> None:

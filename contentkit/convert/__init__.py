@@ -11,12 +11,14 @@ import dataclasses
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
+from contentkit.limits import nesting_message, nesting_too_deep
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 Target = Literal["markdown", "json", "jsonl"]
 ProjectLinks = Literal["keep", "clean", "strip"]
 TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
+_NEWLINES = re.compile(r"\r\n|\r|\n")
 PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
 
 __all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
@@ -41,12 +44,28 @@ class Conversion:
     verdicts: list[LinkVerdict] = field(default_factory=list)
     unwrapped: list[LinkVerdict] = field(default_factory=list)
     source_html: str = ""  # the body HTML after unwrapping, as converted
+    dropped: list[DroppedElement] = field(default_factory=list)  # left out, and where
+    warnings: list[str] = field(default_factory=list)  # e.g. a page that came out nearly empty
+
+    def notes(self) -> list[str]:
+        """``path:line:column: ...`` lines for stderr: the warnings, then each drop."""
+        path = self.document.path
+        out = [f"{path}:1:1: warning: {w}" for w in self.warnings]
+        for d in self.dropped:
+            what = f" ({d.text!r})" if d.text else (f" ({d.target})" if d.target else "")
+            out.append(f"{path}:{d.line}:{d.column}: dropped <{d.element}>: {d.reason}{what}")
+        return out
 
     def post(self) -> str:
-        """The whole post in Markdown: front matter, a blank line, the body."""
+        """The whole post in Markdown: front matter, a blank line, the body; with the line
+        endings of the post throughout (a CR-only or CRLF post stays one, never mixed)."""
         if not self.front_matter:
-            return self.markdown
-        return self.front_matter.rstrip("\n") + "\n\n" + self.markdown
+            text = self.markdown
+        else:
+            text = self.front_matter.rstrip("\r\n") + "\n\n" + self.markdown
+        if "\r" in text or self.document.newline != "\n":
+            text = _NEWLINES.sub(self.document.newline, text)
+        return text
 
     def to_json(self) -> dict[str, Any]:
         from contentkit.convert.jsonout import post_object
@@ -63,6 +82,54 @@ class Conversion:
         return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+@dataclass(frozen=True)
+class DroppedElement:
+    """An element the Markdown leaves out: a script, an inline ``data:`` image, a hidden block."""
+
+    element: str
+    reason: str
+    line: int  # where its start tag is in the post (1-based); 0 if it could not be found
+    column: int
+    text: str = ""  # the start of the text it held, if a browser would have shown it
+    target: str = ""  # its src/href, shortened
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+# Below this share of a page's visible text, a conversion is "nearly nothing": a warning.
+NEARLY_EMPTY_SHARE = 0.1
+NEARLY_EMPTY_MIN_CHARS = 200  # visible characters a page needs before the share is judged
+
+
+def _html_to_markdown(
+    doc: Document, html: str, to_post: Callable[[int], int] | None
+) -> tuple[str, list[DroppedElement], list[str]]:
+    """Convert HTML; what was dropped is located in the post by ``to_post`` (None: not)."""
+    from contentkit.convert.markdown import converter, locate_tags
+
+    conv = converter()
+    markdown = conv.convert(html)
+    dropped: list[DroppedElement] = []
+    if conv.dropped:
+        wanted = {(d.element, d.ordinal) for d in conv.dropped}
+        found = locate_tags(html, wanted) if to_post is not None else {}
+        for d in conv.dropped:
+            at = found.get((d.element, d.ordinal))
+            line, column = doc.position(to_post(at)) if to_post and at is not None else (0, 0)
+            dropped.append(DroppedElement(d.element, d.reason, line, column, d.text, d.target))
+    warnings: list[str] = []
+    visible = conv.visible_chars
+    if visible >= NEARLY_EMPTY_MIN_CHARS:
+        kept = sum(1 for ch in markdown if ch.isalnum())
+        if kept < NEARLY_EMPTY_SHARE * visible:
+            warnings.append(
+                f"converted to nearly nothing: {kept} letters and digits kept of a page that "
+                f"shows about {visible} characters"
+            )
+    return markdown, dropped, warnings
+
+
 def _verdicts(doc: Document, options: Mapping[str, Any] | None) -> list[LinkVerdict]:
     # Imported here: `contentkit lint` loads this package (for the convert command's options)
     # and should not pay for the link judge's import unless it judges links.
@@ -74,6 +141,20 @@ def _verdicts(doc: Document, options: Mapping[str, Any] | None) -> list[LinkVerd
         return judge_links(doc, options)
     except NotImplementedError:  # judgement not installed: every link is kept as written
         return []
+
+
+def links_to_unwrap(
+    doc: Document, project_links: str, options: Mapping[str, Any] | None
+) -> tuple[list[LinkVerdict], list[LinkVerdict]]:
+    """(every judged link, the ones to unwrap): the one place convert asks for verdicts."""
+    if project_links == "keep":
+        return [], []
+    verdicts = _verdicts(doc, options)
+    if project_links == "strip":
+        return verdicts, [v for v in verdicts if v.is_project_link]
+    # clean: only auto-inserted anchors are cleaned: an author's own link stays, even a broken
+    # one (the converter still drops unsafe targets).
+    return verdicts, [v for v in verdicts if v.is_project_link and v.verdict != "legit"]
 
 
 def _unwrap(text: str, start: int, links: list[LinkVerdict]) -> str:
@@ -118,7 +199,6 @@ def convert_document(
     link_options: Mapping[str, Any] | None = None,  # None: contentkit.links.DEFAULT_OPTIONS
 ) -> Conversion:
     """Convert a parsed post. HTML bodies become Markdown; Markdown bodies pass through."""
-    from contentkit.convert.markdown import html_to_markdown
 
     if project_links not in PROJECT_LINK_MODES:
         raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
@@ -129,21 +209,23 @@ def convert_document(
         raise ConvertError(
             "front matter opened here is never closed; not converted", doc.path, line, column
         )
+    if fm is not None and fm.error is not None and "<" not in doc.text[fm.start : fm.end]:
+        # Front matter lint refuses (a custom or Python tag, an alias bomb) is refused here too,
+        # with lint's message: never a record with empty metadata, nor the block copied raw.
+        line, column = doc.position(fm.error.offset)
+        raise ConvertError(f"{fm.error.message}; not converted", doc.path, line, column)
+    too_deep = nesting_too_deep(doc.text, doc.body_start)
+    if too_deep is not None:
+        # Checked before any tree walk (the converter's walk recurses once per level).
+        line, column = doc.position(too_deep)
+        raise ConvertError(nesting_message(), doc.path, line, column)
     if fm is not None and fm.error is not None and "<" in doc.text[fm.start : fm.end]:
         # A block we cannot read that holds markup is not copied raw: it is converted as body.
         doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
     front = _front_matter(doc, normalize_dates)
-    verdicts = _verdicts(doc, link_options) if project_links != "keep" else []
-    if project_links == "strip":
-        unwrapped = [v for v in verdicts if v.is_project_link]
-    elif project_links == "clean":
-        # Only auto-inserted anchors are cleaned: an author's own link stays, even a broken one
-        # (the converter still drops unsafe targets).
-        unwrapped = [v for v in verdicts if v.is_project_link and v.verdict != "legit"]
-    else:
-        unwrapped = []
+    verdicts, unwrapped = links_to_unwrap(doc, project_links, link_options)
     body = _unwrap(doc.text, doc.body_start, unwrapped) if unwrapped else doc.body
-    if doc.body_kind != "html":
+    if not doc.starts_with_html:
         # A Markdown body is already Markdown: only the judged links are unwrapped, unless it
         # carries raw HTML, which never reaches the output: then the body is rendered by the
         # CommonMark reader and converted back like any HTML.
@@ -157,9 +239,38 @@ def convert_document(
             env: dict[str, Any] = {}
             tokens = md.parse(markdown, env)
             if _has_raw_html(tokens):
-                markdown = html_to_markdown(md.renderer.render(tokens, md.options, env))
+                # (positions are the rendering's, not the post's: drops are listed, not located)
+                markdown, dropped, warnings = _html_to_markdown(
+                    doc, md.renderer.render(tokens, md.options, env), None
+                )
+                return Conversion(
+                    doc, markdown, front, verdicts, unwrapped, body, dropped, warnings
+                )
         return Conversion(doc, markdown, front, verdicts, unwrapped, body)
-    return Conversion(doc, html_to_markdown(body), front, verdicts, unwrapped, body)
+    if unwrapped:
+        to_post = _post_offset(doc, unwrapped)
+    else:
+        start = doc.body_start
+        to_post = lambda offset: start + offset  # noqa: E731
+    markdown, dropped, warnings = _html_to_markdown(doc, body, to_post)
+    return Conversion(doc, markdown, front, verdicts, unwrapped, body, dropped, warnings)
+
+
+def _post_offset(doc: Document, links: list[LinkVerdict]) -> Callable[[int], int]:
+    """Map an offset in the unwrapped body back to the post (the tags cut out added back)."""
+    cuts = sorted([(v.start, v.open_end) for v in links] + [(v.close_start, v.end) for v in links])
+
+    def to_post(offset: int) -> int:
+        pos = doc.body_start + offset
+        for a, b in cuts:
+            if a < doc.body_start:
+                continue
+            if a > pos:
+                break
+            pos += b - a
+        return pos
+
+    return to_post
 
 
 def _has_raw_html(tokens: list[Token]) -> bool:

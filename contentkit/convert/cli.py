@@ -175,6 +175,12 @@ def convert_command(
             "--scheduler", help="Dask scheduler address for --engine dask (tcp://host:8786)."
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List on stderr each element left out, and where it was."
+        ),
+    ] = False,
 ) -> None:
     """Convert HTML posts to Markdown (front matter kept) or to JSON."""
     from contentkit.convert import PROJECT_LINK_MODES, TARGETS, convert_document
@@ -230,6 +236,8 @@ def convert_command(
                         doc, project_links=project_links, normalize_dates=normalize_dates
                     )
                     output = conv.render(to)
+                    notes = conv.notes()
+                    warnings, dropped = notes[: len(conv.warnings)], notes[len(conv.warnings) :]
                 except ContentkitError as exc:
                     typer.echo(f"contentkit: error: {exc}", err=True)
                     failed += 1
@@ -241,6 +249,13 @@ def convert_command(
                     failed += 1
                     continue
                 output = result.output
+                warnings, dropped = result.warnings, result.dropped
+            # A warning is not a failure (the exit code stays 0): the output is still written.
+            for line in warnings:
+                typer.echo(line, err=True)
+            if verbose:
+                for line in dropped:
+                    typer.echo(line, err=True)
             if job.out is None:
                 sys.stdout.write(output)
             elif to == "jsonl":

@@ -27,6 +27,7 @@ from contentkit.convert.html import (
     UNSAFE_SCHEMES,
     image_source,
     is_hidden,
+    is_layout_table,
     safe_url,
     style_emphasis,
     url_scheme,
@@ -66,9 +67,8 @@ def _layout_tables(root: Any) -> set[Any]:
     layout = set()
     for table in root.iter("table"):
         cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
-        if len(cells) <= 1 or any(
-            any(d.tag in LAYOUT_CONTENT for d in c.iterdescendants()) for c in cells
-        ):
+        tags = {d.tag for c in cells for d in c.iterdescendants()}
+        if is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & BLOCK)):
             layout.add(table)
     return layout
 

@@ -29,7 +29,8 @@ INVISIBLE = frozenset(
         "link",
         "base",
         "svg",
-        "math",
+        "annotation",  # MathML's source (TeX): the rendered formula is what shows
+        "annotation-xml",
         "canvas",
         "audio",
         "video",
@@ -38,8 +39,6 @@ INVISIBLE = frozenset(
         "param",
         "input",
         "select",
-        "textarea",
-        "button",
         "dialog",
     }
 )
@@ -107,6 +106,9 @@ LAZY_SRC_ATTRS = (
 )
 LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset")
 UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+# Table parts: outside any <table> a browser shows them as plain blocks (scraped pages).
+TABLE_PARTS = frozenset({"td", "th", "tr", "thead", "tbody", "tfoot", "caption", "colgroup"})
+TEX_ENCODINGS = frozenset({"application/x-tex", "application/x-latex", "text/x-tex"})
 
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CTRL = re.compile(r"[\x00-\x20\x7f]+")
@@ -114,6 +116,17 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _PLACEHOLDER = re.compile(
     r"placeholder|blank|spacer|loading|lazy|transparent|pixel|grey\.|gray\.|default\.", re.I
 )
+
+
+def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:
+    """Does a table with this many cells of its own lay out a page rather than hold data?
+
+    A cell holding a heading, a list, a quote or another table cannot be a GFM cell; a single
+    cell is data (a one-cell table shows a box) unless it wraps blocks, as a page frame does.
+    """
+    if cells == 0 or layout_content:
+        return True
+    return cells == 1 and any_block
 
 
 def is_hidden(attrs: Mapping[str, object]) -> bool:

@@ -214,6 +214,8 @@ def post_object(conv: Conversion) -> dict[str, Any]:
         "links": links,
         "judged_links": judged,
         "images": images,
+        "dropped": [d.to_json() for d in conv.dropped],
+        "warnings": list(conv.warnings),
         "counts": {
             "characters": len(text),
             "characters_no_spaces": sum(1 for ch in text if not ch.isspace()),
@@ -222,6 +224,7 @@ def post_object(conv: Conversion) -> dict[str, Any]:
             "blocks": len(body_blocks),
             "links": len(links),
             "images": len(images),
+            "dropped": len(conv.dropped),
         },
     }
 

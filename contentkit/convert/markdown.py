@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -32,15 +33,20 @@ from contentkit.convert.html import (
     HEADINGS,
     INVISIBLE,
     LAYOUT_CONTENT,
+    TABLE_PARTS,
+    TEX_ENCODINGS,
     image_source,
     is_hidden,
+    is_layout_table,
     safe_url,
     style_emphasis,
+    url_scheme,
 )
 from contentkit.convert.soup import parse as parse_html
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
+BLANK_LINE = "\ufddc"  # an empty line of code: kept through the collapsing of blank lines
 _NONCHAR = re.compile("[\ufdd0-\ufdef]")
 _NO_FN = object()  # "no conversion function looked up yet" (None means "there is none")
 
@@ -92,6 +98,38 @@ def _is_ws(ch: str) -> bool:
     return ch in " \t\n\r\f\u00a0" or (ch != "" and cm.is_whitespace(ch))
 
 
+# Never visible in a browser: dropping them loses nothing a reader saw (no text is reported).
+_NOT_SHOWN = frozenset(
+    {
+        "script",
+        "style",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "template",
+        "noscript",
+        "param",
+        "source",
+        "track",
+        "annotation",
+        "annotation-xml",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """An element left out of the Markdown: the ``ordinal``-th ``element`` of the page."""
+
+    element: str
+    reason: str
+    ordinal: int
+    text: str = ""  # the start of the text it held, if a browser would have shown any
+    target: str = ""  # its src/href, shortened
+
+
 class ArticleConverter(MarkdownConverter):
     """markdownify's converter with CommonMark-faithful escaping, emphasis, lists and tables."""
 
@@ -114,6 +152,8 @@ class ArticleConverter(MarkdownConverter):
         self._alt_list: set[int] = set()
         self._tag_sets: dict[tuple[frozenset[str], str], frozenset[str]] = {}
         self._conv_fns: dict[str, Any] = {}
+        self.dropped: list[Dropped] = []
+        self.visible_chars = 0  # text characters a browser shows, as read before converting
 
     # ---- entry point ------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -130,6 +170,8 @@ class ArticleConverter(MarkdownConverter):
         self._li_number.clear()
         self._alt_list.clear()
         self._tag_sets.clear()
+        self.dropped = []
+        self.visible_chars = 0
         self.prepare(soup)
         text: str = self.process_tag(soup, parent_tags=frozenset())
         return finish(text)
@@ -143,19 +185,42 @@ class ArticleConverter(MarkdownConverter):
         lists: list[Tag] = []
         tables: list[Tag] = []
         code: list[Tag] = []  # code-like elements in document order
-        # (element, depth, block nesting)
-        stack: list[tuple[Tag, int, int]] = [(soup, 0, 0)]
+        math: list[Tag] = []
+        seen: dict[str, int] = {}  # elements met so far by name: where a drop is in the source
+        # (element, depth, block nesting, inside a <table>, mode: 0 walk, 1 drop, 2 math, 3 deep)
+        stack: list[tuple[Tag, int, int, bool, int]] = [(soup, 0, 0, False, 0)]
         while stack:
-            el, depth, nesting = stack.pop()
+            el, depth, nesting, in_table, mode = stack.pop()
             name = el.name
+            ordinal = seen[name] = seen.get(name, 0) + 1
+            if mode:
+                if mode == 1:
+                    self._record_drop(el, ordinal)
+                    drop.append(el)
+                else:
+                    (math if mode == 2 else too_deep).append(el)
+                # Elements inside are counted too, in document order, for the drops after them.
+                for d in el.descendants:
+                    if type(d) is Tag:
+                        seen[d.name] = seen.get(d.name, 0) + 1
+                continue
+            if name in TABLE_PARTS and not in_table:
+                # A stray cell or row (scraped pages): a browser shows its content as a block.
+                el.name = name = "div"
             if "style" in el.attrs and name not in ("strong", "b", "em", "i", "[document]"):
                 self._css_emphasis(el, push)
             if name == "img":
-                self._prepare_img(el)
+                src = el.attrs.get("src")
+                if not self._prepare_img(el):
+                    self._record_drop(el, ordinal, "image without a safe source", src)
             elif name in _CODE_LIKE:
                 code.append(el)
             elif name in _PUSH_DOWN:
                 push.append(el)
+                if name == "a":
+                    href = el.attrs.get("href")
+                    if isinstance(href, str) and safe_url(href) is None:
+                        self._record_drop(el, ordinal, "link target not safe (text kept)")
             elif name in ("ul", "ol"):
                 lists.append(el)
             elif name == "table":
@@ -166,27 +231,34 @@ class ArticleConverter(MarkdownConverter):
                 fig = el.find_parent("figure")
                 if fig is not None:
                     _caption_as_alt(el, fig.find("img"))
+            child_in_table = in_table or name == "table"
             for child in reversed(el.contents):
                 if not isinstance(child, Tag):
+                    if type(child) is NavigableString and child != "\n":
+                        self.visible_chars += len(child)
                     continue
                 cname = child.name
-                # (is_hidden needs attributes: most elements have none)
-                if cname in INVISIBLE or (child.attrs and is_hidden(child.attrs)):
-                    drop.append(child)
-                    continue
                 child_nesting = nesting + (cname in _NESTING)
-                if depth + 1 >= MAX_DEPTH or child_nesting > MAX_BLOCK_NESTING:
-                    too_deep.append(child)
-                    continue
-                stack.append((child, depth + 1, child_nesting))
+                if cname == "math":
+                    mode = 2
+                # (is_hidden needs attributes: most elements have none)
+                elif cname in INVISIBLE or (child.attrs and is_hidden(child.attrs)):
+                    mode = 1
+                elif depth + 1 >= MAX_DEPTH or child_nesting > MAX_BLOCK_NESTING:
+                    mode = 3
+                else:
+                    mode = 0
+                stack.append((child, depth + 1, child_nesting, child_in_table, mode))
         for el in drop:
             el.decompose()
+        for el in math:
+            _math_as_text(el)
         for el in too_deep:
             self._flatten(el)
         for table in tables:
             if table.parent is not None and _is_layout_table(table):
-                parts = table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th", "caption"])
-                for part in [table, *(p for p in parts if p.find_parent("table") is table)]:
+                parts = [p for p in _own_parts(table) if p.name in _TABLE_LAYOUT_PARTS]
+                for part in [table, *parts]:
                     part.name = "div"
         self._push_down(push)
         # The reshaping above neither makes nor renames code elements, nor reorders them: the
@@ -199,7 +271,7 @@ class ArticleConverter(MarkdownConverter):
             if prev is not None and prev.name == lst.name and id(prev) not in self._alt_list:
                 self._alt_list.add(id(lst))
             n = 0
-            for li in lst.find_all("li", recursive=False):
+            for li in (c for c in lst.contents if type(c) is Tag and c.name == "li"):
                 self._li_number[id(li)] = n
                 n += 1
 
@@ -233,7 +305,7 @@ class ArticleConverter(MarkdownConverter):
                     continue
                 if node.name in ("img", "br"):
                     if node.name == "img":
-                        self._prepare_img(node)
+                        self._prepare_img(node)  # (its drop, if any, is not located here)
                     items.append(node)
                     continue
                 if node.name in BLOCK:
@@ -247,12 +319,40 @@ class ArticleConverter(MarkdownConverter):
             top.append(item)
 
     @staticmethod
-    def _prepare_img(img: Tag) -> None:
+    def _prepare_img(img: Tag) -> bool:
+        """Point the image at its real source; False if it has none that may be written."""
         src = image_source(img.get)
         if src is None:
             img.attrs.pop("src", None)
-        else:
-            img["src"] = src
+            return False
+        img["src"] = src
+        return True
+
+    def _record_drop(
+        self, el: Tag, ordinal: int, reason: str | None = None, src: object = None
+    ) -> None:
+        """Note what is left out of the Markdown, and where (the n-th element of its name)."""
+        if reason is None:
+            if el.name in INVISIBLE:
+                reason = "not shown" if el.name in _NOT_SHOWN else "not convertible"
+            else:
+                reason = "hidden"
+        text = ""
+        if el.name == "img":
+            text = _WS.sub(" ", str(el.get("alt") or "")).strip()
+        elif el.name not in _NOT_SHOWN:
+            text = _WS.sub(" ", el.get_text()).strip()
+            if reason == "not convertible":
+                # shown by a browser but not written: it counts in what the page showed
+                self.visible_chars += len(text)
+        target = ""
+        for value in (src, *(el.attrs.get(a) for a in ("src", "href", "data"))):
+            if isinstance(value, str) and value.strip():
+                target = value.strip()
+                if url_scheme(target) == "data":
+                    target = target[: target.find(",") + 1 or 40] + "…"
+                break
+        self.dropped.append(Dropped(el.name, reason, ordinal, text[:80], target[:200]))
 
     def _push_down(self, inlines: list[Tag]) -> None:
         """``<a><h2>T</h2></a>`` -> ``<h2><a>T</a></h2>``: Markdown links hold no blocks."""
@@ -439,8 +539,9 @@ class ArticleConverter(MarkdownConverter):
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
-        if not body:
-            return prefix + suffix
+        if not body and (prefix or suffix or "_inline" in parent_tags):
+            return prefix + suffix  # a link of nothing but spaces: the spaces
+        # (an empty link is kept: it shows nothing, but its target is the author's)
         return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
@@ -460,7 +561,7 @@ class ArticleConverter(MarkdownConverter):
     def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
         if "pre" in parent_tags or "_noformat" in parent_tags:
             return text
-        if el.find(_CODE_SPLITTERS) is not None:
+        if el.contents and _has_tag(el, _CODE_SPLITTERS):
             return _code_segments(el, parent_tags)
         return _code_span(text)
 
@@ -476,13 +577,14 @@ class ArticleConverter(MarkdownConverter):
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
-        return f"\n\n{text}\n\n" if text else ""
+        # (an empty block still ends the line before it: "a<p></p>b" shows two lines)
+        return f"\n\n{text}\n\n" if text else "\n\n"
 
     def convert_div(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
-        return f"\n\n{text}\n\n" if text else ""
+        return f"\n\n{text}\n\n" if text else "\n\n"
 
     convert_article = convert_div
     convert_section = convert_div
@@ -522,7 +624,7 @@ class ArticleConverter(MarkdownConverter):
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
         if not text:
-            return ""
+            return "\n\n"
         # A closing run of '#' would be eaten as the heading's closing sequence.
         text = _TRAILING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
@@ -531,10 +633,15 @@ class ArticleConverter(MarkdownConverter):
         return "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
-        text = _clean(text).strip("\n")
-        if not text.strip():
-            return ""
+        text = _clean(text)
+        # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
+        first = el.contents[0] if el.contents else None
+        if isinstance(first, NavigableString) and first.startswith("\n") and text[:1] == "\n":
+            text = text[1:]
+        text = text[:-1] if text.endswith("\n") else text
         if "pre" in parent_tags:  # the outer <pre>'s fence holds this text as it is
+            return text
+        if not text.strip() and ("_noformat" in parent_tags or "_inline" in parent_tags):
             return text
         if "_noformat" in parent_tags:  # inside <code>, whose one span holds this text
             return f" {_WS.sub(' ', text)} "
@@ -542,6 +649,11 @@ class ArticleConverter(MarkdownConverter):
             return self.convert_code(el, _WS.sub(" ", text), set())
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
+        if not text:  # an empty code block is still a block
+            return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
+        if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
+            # Blank lines are code: held by a placeholder so that no pass collapses them.
+            text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n"
 
     def convert_list(self, el: Any, text: str, parent_tags: Any) -> str:
@@ -571,6 +683,9 @@ class ArticleConverter(MarkdownConverter):
             bullet = "* " if alt else "- "
         if not text:
             return bullet.rstrip() + "\n"
+        if text == "---" or text.startswith("---\n"):
+            # "- ---" is itself a rule, not an item holding one: a rule of another character.
+            text = ("- - -" if bullet[0] == "*" else "* * *") + text[3:]
         pad = " " * len(bullet)
         lines = text.split("\n")
         body = "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
@@ -592,18 +707,29 @@ class ArticleConverter(MarkdownConverter):
 
     def convert_table(self, el: Any, text: str, parent_tags: Any) -> str:
         rows: list[tuple[list[str], bool]] = []
-        for tr in el.find_all("tr"):
-            if tr.find_parent("table") is not el:
+        for tr in _own_parts(el):
+            if tr.name != "tr":
                 continue
             cells: list[str] = []
             header = tr.parent is not None and tr.parent.name == "thead"
             all_th = True
-            for cell in tr.find_all(["td", "th"], recursive=False):
+            for cell in tr.contents:
+                if type(cell) is not Tag or cell.name not in ("td", "th"):
+                    continue
                 value, is_th, colspan = self._cells.pop(id(cell), ("", False, 1))
                 all_th = all_th and is_th
                 cells.extend([value] + [""] * (colspan - 1))
             if cells:
                 rows.append((cells, header or all_th))
+        if self._cells:
+            # Cells outside any row of this table (<table><td>, or a wrapper inside <tr>): kept,
+            # one row per parent.
+            loose: dict[int, list[str]] = {}
+            for cell in _own_parts(el):
+                if id(cell) in self._cells:
+                    value, _, colspan = self._cells.pop(id(cell))
+                    loose.setdefault(id(cell.parent), []).extend([value] + [""] * (colspan - 1))
+            rows.extend((cells, False) for cells in loose.values())
         caption = _strip_block(text)
         if not rows:
             return f"\n\n{caption}\n\n" if caption else ""
@@ -630,7 +756,7 @@ _CODE_SPAN = re.compile("\ufdda([^\ufdda\ufddb]*)\ufddb")
 
 
 def _code_span(text: str) -> str:
-    if not text.strip(" "):
+    if not text:
         return text
     if "\n" in text:
         # A reader shows a line end inside a code span as a space, and a blank line (a list
@@ -645,8 +771,9 @@ _NEWLINES = re.compile(r"\n+")
 def _fenced(text: str) -> str:
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
-    # A space pad keeps a leading/trailing backtick (or space) from being read as the fence.
-    if longest or (text[0] == " " and text[-1] == " "):
+    # A space pad keeps a leading/trailing backtick (or space) from being read as the fence;
+    # a span of nothing but spaces is shown as it is (a reader strips none).
+    if longest or (text[0] == " " and text[-1] == " " and text.strip(" ")):
         text = f" {text} "
     return f"{fence}{text}{fence}"
 
@@ -659,7 +786,8 @@ _SPAN_MARKERS = {
     "del": (cm.DEL_OPEN, ("del", "s", "strike")),
     "s": (cm.DEL_OPEN, ("del", "s", "strike")),
 }
-_CODE_SPLITTERS = ["a", "img", *_SPAN_MARKERS]
+_CODE_SPLITTERS = frozenset(["a", "img", *_SPAN_MARKERS])
+_TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 
 
 def _code_segments(code: Tag, parent_tags: set[str]) -> str:
@@ -738,6 +866,51 @@ def _merge_adjacent_code(elements: list[Tag]) -> None:
             nxt = el.next_sibling
 
 
+_MATH_TOKEN_EDGE = re.compile(r"\w")
+
+
+def _math_as_text(math: Tag) -> None:
+    """``<math>`` as a reader can read it: ``$TeX$`` from the page's own TeX annotation, else the
+    formula's text (its tokens joined as rendered; a space only between two words)."""
+    tex = None
+    for ann in math.find_all("annotation"):
+        if (
+            str(ann.get("encoding") or "").strip().lower() in TEX_ENCODINGS
+            and ann.get_text().strip()
+        ):
+            tex = _WS.sub(" ", ann.get_text()).strip()
+            break
+    block = str(math.get("display") or "").lower() == "block"
+    if tex is not None:
+        text = f"$${tex}$$" if block else f"${tex}$"
+    else:
+        parts: list[str] = []
+        stack: list[Any] = list(reversed(math.contents))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Tag):
+                if node.name not in INVISIBLE:
+                    stack.extend(reversed(node.contents))
+            elif type(node) is NavigableString and node.strip():
+                piece = _WS.sub(" ", node).strip()
+                if (
+                    parts
+                    and _MATH_TOKEN_EDGE.match(piece[0])
+                    and _MATH_TOKEN_EDGE.match(parts[-1][-1])
+                ):
+                    parts.append(" ")
+                parts.append(piece)
+        text = "".join(parts)
+    if block:
+        wrap = Tag(name="div")
+        wrap.append(NavigableString(text))
+        math.replace_with(wrap)
+    elif text:
+        math.replace_with(NavigableString(text))
+    else:
+        math.decompose()
+
+
 def _row(cells: list[str], width: int) -> str:
     cells = cells + [""] * (width - len(cells))
     return "| " + " | ".join(cells) + " |"
@@ -766,11 +939,43 @@ def _previous_block(el: Tag) -> Tag | None:
     return None
 
 
+def _tags_below(el: Tag, stop: str | None = None) -> Iterable[Tag]:
+    """The elements under ``el`` in document order, not entering ``stop`` elements (which are
+    given). A plain walk: bs4's find_all builds a matcher per call, most of a page's time."""
+    stack = list(reversed(el.contents))
+    while stack:
+        node = stack.pop()
+        if type(node) is Tag:
+            yield node
+            if node.name != stop and node.contents:
+                stack.extend(reversed(node.contents))
+
+
+def _has_tag(el: Tag, names: frozenset[str]) -> bool:
+    return any(t.name in names for t in _tags_below(el))
+
+
+def _own_parts(table: Tag) -> Iterable[Tag]:
+    """The elements of ``table`` that are not inside a table nested in it."""
+    return _tags_below(table, stop="table")
+
+
 def _is_layout_table(table: Tag) -> bool:
-    cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
-    if len(cells) <= 1:
-        return True
-    return any(c.find(LAYOUT_CONTENT) is not None for c in cells)
+    """A table that lays out a page rather than holding data (html.is_layout_table)."""
+    cells = 0
+    layout = block = False
+    for part in _own_parts(table):
+        name = part.name
+        if name in ("td", "th"):
+            cells += 1
+            for t in _tags_below(part):
+                if t.name in LAYOUT_CONTENT:
+                    layout = True
+                    break
+                block = block or t.name in BLOCK
+            if layout:
+                return True
+    return is_layout_table(cells, layout, block)
 
 
 def _caption_as_alt(caption: Tag, img: Tag | None = None) -> None:
@@ -813,14 +1018,41 @@ def _chomp(text: str) -> tuple[str, str, str]:
     return text[:i], text[i:j], text[j:]
 
 
-_DEST_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
-_DEST_RE = re.compile(r"[ ()<>\\\x00-\x1f\x7f]")
+_DEST_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DEST_PLAIN_UNSAFE = re.compile(r"[ \x00-\x1f\x7f<>]")
+_DEST_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|$)")
+
+
+def _balanced(url: str) -> bool:
+    depth = 0
+    for ch in url:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def link_destination(url: str) -> str:
-    """A URL as a Markdown link destination: spaces, parentheses and brackets percent-encoded."""
-    url = _clean(url).strip()
-    return _DEST_RE.sub(lambda m: _DEST_ESCAPES.get(m.group(0), f"%{ord(m.group(0)):02X}"), url)
+    """A URL as a Markdown link destination that a reader gives back byte for byte.
+
+    Written as it is where CommonMark allows (balanced parentheses included); a URL with spaces
+    or unbalanced parentheses goes in ``<...>``. Only what would be read as syntax is escaped:
+    a backslash before punctuation, ``&`` that starts an entity, ``<``/``>``; line breaks and
+    other control characters (which a browser would not keep as they are) are percent-encoded.
+    """
+    url = _clean(url).strip(" \t\n\r\f")
+    if "\\" in url:
+        url = _DEST_BACKSLASH.sub(r"\\\\", url)
+    if "&" in url:
+        url = _ENTITY_LIKE.sub(lambda m: "\\" + m.group(0), url)
+    if ("(" not in url and ")" not in url) or _balanced(url):
+        if not _DEST_PLAIN_UNSAFE.search(url):
+            return url
+    url = _DEST_CONTROL.sub(lambda m: f"%{ord(m.group(0)):02X}", url)
+    return "<" + url.replace("<", "\\<").replace(">", "\\>") + ">"
 
 
 def escape_text(
@@ -949,10 +1181,16 @@ def finish(text: str) -> str:
     if BREAK in text:
         text = _resolve_breaks(text)
     text = cm.resolve_emphasis(text)
-    text = text.strip("\n")
+    text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
+    if BLANK_LINE in text:
+        text = _INDENTED_BLANK.sub("", text)
     return text + "\n" if text else ""
+
+
+# A code line that was empty, after a container's indentation (kept: "> " is needed in a quote)
+_INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
 
 
 def _dismantle(soup: Any) -> None:
@@ -975,11 +1213,47 @@ def _dismantle(soup: Any) -> None:
 _local = threading.local()
 
 
-def html_to_markdown(html: str) -> str:
-    """Convert an HTML fragment or page to Markdown."""
+def converter() -> ArticleConverter:
+    """This thread's converter (its ``dropped`` and ``visible_chars`` are of its last page)."""
     # Making a converter costs markdownify's option merging (a dir() of two classes) and an
     # empty conversion-function cache: one converter per thread does it once.
     conv = getattr(_local, "converter", None)
     if conv is None:
         conv = _local.converter = ArticleConverter()
-    return conv.convert(html)
+    return conv
+
+
+def html_to_markdown(html: str) -> str:
+    """Convert an HTML fragment or page to Markdown."""
+    return converter().convert(html)
+
+
+# Start tags, comments, and the raw text of elements whose content is not markup.
+_TAG_SCAN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<([A-Za-z][^\s/>\x00]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*", re.S
+)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext", "iframe"})
+
+
+def locate_tags(html: str, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """Offsets in ``html`` of the n-th start tag of each (name, n), as the parser met them."""
+    found: dict[tuple[str, int], int] = {}
+    seen: dict[str, int] = {}
+    low = ""
+    pos = 0
+    while len(found) < len(wanted):
+        m = _TAG_SCAN.search(html, pos)
+        if m is None:
+            break
+        pos = m.end()
+        if m.group(1) is None:
+            continue
+        name = m.group(1).lower()
+        n = seen[name] = seen.get(name, 0) + 1
+        if (name, n) in wanted:
+            found[(name, n)] = m.start()
+        if name in _RAW_TEXT:
+            low = low or html.lower()
+            end = low.find("</" + name, pos)
+            pos = len(html) if end < 0 else end
+    return found

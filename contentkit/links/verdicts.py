@@ -1,0 +1,215 @@
+"""The judgement: evidence gathered and weighed for every link of a post."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from contentkit.document import Document
+from contentkit.links.anchors import _is_project_link, _Link, _links_and_plain_text
+from contentkit.links.broken import _broken_reason
+from contentkit.links.context import _context_evidence, _elsewhere_evidence
+from contentkit.links.evidence import SEG_WINDOW, Evidence, _has_han, _window
+from contentkit.links.model import load_model, spurious_probability
+from contentkit.links.segmentation import (
+    _SEG_MEMO,
+    _SEG_MEMO_LIMIT,
+    _dictionary_for,
+    _segmentation_evidence,
+    _Words,
+    pos_class,
+)
+
+Verdict = Literal["legit", "spurious", "broken"]
+
+
+@dataclass
+class LinkVerdict:
+    start: int  # offset of '<a' (HTML) or '[' (Markdown)
+    open_end: int  # offset just past the opening tag '>' (HTML) or the '[' (Markdown)
+    close_start: int  # offset of '</a>' (HTML) or of '](' (Markdown); == end if unclosed
+    end: int  # offset just past '</a>' (HTML) or the ')' (Markdown)
+    text: str  # the visible link text
+    href: str | None
+    verdict: Verdict
+    reason: str  # why, in words a reader understands
+    # How safe unwrapping is: "safe" (cuts through a word, broken), "unsafe" (a judgement
+    # about ordinary words), None (legit: nothing to fix).
+    fix: Literal["safe", "unsafe"] | None
+    is_project_link: bool  # an auto-linker anchor (36kr's a.project-link and the like)
+
+
+DEFAULT_OPTIONS: Mapping[str, Any] = {"allow": [], "deny": []}
+
+
+def gather_evidence(
+    plain: str,
+    link: _Link,
+    neighbours: list[_Link],
+    words: _Words | None = None,
+    memo: dict[str, tuple[list[int], list[int]]] | None = None,
+) -> Evidence:
+    ev = Evidence()
+    context = link.context
+    if context is None:
+        context = link.context = _window(plain, link.plain_start, link.plain_end)
+    left, right = context
+    _context_evidence(plain, link, left, right, neighbours, ev)
+    anchor = link.text
+    han = link.han
+    if han is None:
+        han = link.han = _has_han(anchor)
+    if han:
+        seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
+        key = (seg_left, anchor, seg_right)
+        known = _SEG_MEMO.get(key)
+        if known is None:
+            window = seg_left + anchor + seg_right
+            if words is None or window not in words.windows:
+                words = _dictionary_for([window])
+            known = _SEG_MEMO[key] = _segmentation_evidence(seg_left, anchor, seg_right, words)
+        known.apply(ev)
+    else:
+        ev.features["anchor_pos_none"] = 1.0
+    _elsewhere_evidence(plain, link, ev, {} if memo is None else memo)
+    return ev
+
+
+_POS_WORDS = {
+    "verb": "an ordinary verb",
+    "adv": "an ordinary adverb",
+    "adj": "an ordinary adjective",
+    "num": "a number or measure word",
+    "pron": "a pronoun",
+    "func": "a function word",
+    "noun": "an ordinary noun",
+    "idiom": "a set phrase",
+}
+
+
+def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "unsafe"]]:
+    text = link.text
+    f = ev.features
+    if ev.latin_cut and ev.cut_word and ev.cut_word != text:
+        return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
+    cut = ev.cut_word and ev.cut_word != text and f.get("max_cut_cost", 0) >= 0.5
+    if cut:
+        return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
+    if ev.swallowed and f.get("edge_function_char", 0) > 0:
+        what = "pronoun" if ev.swallowed_kind == "pron" else "function word"
+        return f"'{text}' swallows the {what} '{ev.swallowed}' of the sentence", "unsafe"
+    if f.get("case_mismatch"):
+        name = link.attrs.get("data-name", "")
+        why = f"'{text}' matches the linked name '{name}' only when letter case is ignored"
+        return why, "unsafe"
+    pc = pos_class(ev.anchor_tag) if ev.anchor_tag else None
+    if ev.anchor_tag in ("vn", "an"):  # jieba's verbal and adjectival nouns
+        pc = "verb" if ev.anchor_tag == "vn" and f.get("prev_pos_adv") else "other"
+    if pc == "other":
+        return f"'{text}' is an everyday word here, not the name of a company or product", "unsafe"
+    if pc in _POS_WORDS:
+        return f"'{text}' is {_POS_WORDS[pc]} here, not the name of a company or product", "unsafe"
+    return f"'{text}' is used in its ordinary sense here, not as the name it links to", "unsafe"
+
+
+def _name_matches(link: _Link, names: list[str]) -> bool:
+    wanted = {n.casefold() for n in names}
+    return link.text.casefold() in wanted or link.attrs.get("data-name", "").casefold() in wanted
+
+
+# ---------------------------------------------------------------------------------------
+# The judgement
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Analysis:
+    """Everything judged about one document's links (features kept for training)."""
+
+    links: list[_Link]
+    plain: str
+    evidence: dict[int, Evidence]  # by index into links, for auto-linker anchors
+    verdicts: list[LinkVerdict]
+
+
+def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Analysis:
+    allow = [str(x) for x in options.get("allow", [])]
+    deny = [str(x) for x in options.get("deny", [])]
+    text, body = doc.text, doc.body_start
+    if text.find("<a", body) < 0 and text.find("](", body) < 0:
+        return Analysis([], "", {}, [])  # the common fast path: no link at all
+    links, plain = _links_and_plain_text(doc)
+    if not links:
+        return Analysis([], "", {}, [])
+    for lk in links:
+        lk.is_project = _is_project_link(lk)
+    evidence: dict[int, Evidence] = {}
+    verdicts: list[LinkVerdict] = []
+    words: _Words | None = None
+    occurrences: dict[str, tuple[list[int], list[int]]] = {}
+    judged = [lk for lk in links if lk.is_project]
+    for lk in judged:
+        lk.han = _has_han(lk.text)
+    han = [lk for lk in judged if lk.han]
+    if han:
+        # One dictionary query for all windows of the post; nothing at all for posts
+        # without Chinese auto-links (the dictionary is never opened for them).
+        # Windows segmented before need no dictionary: only the others are looked up. The
+        # memo is emptied here, never while a post is judged, so a window found in it now is
+        # still there when its link is judged.
+        if len(_SEG_MEMO) >= _SEG_MEMO_LIMIT:
+            _SEG_MEMO.clear()
+        windows = []
+        for lk in han:
+            left, right = lk.context = _window(plain, lk.plain_start, lk.plain_end)
+            seg_left, seg_right = left[-SEG_WINDOW:], right[:SEG_WINDOW]
+            if (seg_left, lk.text, seg_right) not in _SEG_MEMO:
+                windows.append(seg_left + lk.text + seg_right)
+        if windows:
+            words = _dictionary_for(windows)
+    for i, lk in enumerate(links):
+        verdict: Verdict = "legit"
+        reason = ""
+        fix: Literal["safe", "unsafe"] | None = None
+        broken = _broken_reason(lk)
+        if broken:
+            verdict, reason = "broken", broken
+            fix = "safe" if lk.text.strip() and lk.closed and not lk.nested else "unsafe"
+            if lk.nested:
+                fix = None  # unwrapping one of two nested anchors is a choice for the author
+        elif lk.is_project and deny and _name_matches(lk, deny):
+            verdict, reason, fix = "spurious", f"'{lk.text}' is on the deny list", "safe"
+        elif lk.is_project and allow and _name_matches(lk, allow):
+            verdict, reason = "legit", f"'{lk.text}' is on the allow list"
+        elif lk.is_project:
+            # Neighbours: the auto-links just before and after this one in the post.
+            neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
+            ev = gather_evidence(plain, lk, neighbours, words, occurrences)
+            evidence[i] = ev
+            p = spurious_probability(ev.features)
+            if p >= load_model().threshold or ev.latin_cut:
+                verdict = "spurious"
+                reason, fix = _spurious_reason(lk, ev)
+            else:
+                reason = f"'{lk.text}' reads as the name it links to"
+        verdicts.append(
+            LinkVerdict(
+                lk.start,
+                lk.open_end,
+                lk.close_start,
+                lk.end,
+                lk.text,
+                lk.href,
+                verdict,
+                reason,
+                fix,
+                lk.is_project,
+            )
+        )
+    return Analysis(links, plain, evidence, verdicts)
+
+
+def judge_links(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> list[LinkVerdict]:
+    """Every inline link of ``doc`` with its verdict, in source order."""
+    return analyse(doc, options).verdicts

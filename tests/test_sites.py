@@ -1,0 +1,258 @@
+"""Generators known, not guessed: each fixture under fixtures/sites/ is shaped like a real site
+of one generator; the CLI runs on a copy, as a user runs it from the site's root."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+SITES = FIXTURES / "sites"
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+
+    return copy
+
+
+def shown_files(run_cli, folder: Path, *args: str) -> list[str]:
+    proc = run_cli("lint", "--show-files", *args, cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    return [line.split("  (")[0] for line in proc.stdout.splitlines()]
+
+
+def findings(run_cli, folder: Path, *args: str) -> list[tuple[str, str, str]]:
+    proc = run_cli("lint", ".", "--no-cache", "--output-format", "json", *args, cwd=folder)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [(d["path"], d["code"], d["message"]) for d in json.loads(proc.stdout)]
+
+
+FRONT_MATTER = ("FM",)
+
+
+def fm_findings(run_cli, folder: Path) -> list[tuple[str, str, str]]:
+    return [f for f in findings(run_cli, folder) if f[1].startswith(FRONT_MATTER)]
+
+
+EXPECTED_POSTS = {
+    "hexo": [
+        "source/_drafts/草稿.md",
+        "source/_posts/hello-world.md",
+        "source/_posts/java-泛型.md",
+        "source/_posts/旧文章.md",
+        "source/about/index.md",
+    ],
+    "jekyll": [
+        "_docs/contributing.md",
+        "_docs/installation.md",
+        "_posts/2021-04-20-welcome-to-jekyll.md",
+        "_posts/2021-05-01-release.md",
+        "about.md",
+        "index.md",
+    ],
+    "hugo": [
+        "content/_index.md",
+        "content/about.md",
+        "content/posts/bundle/index.md",
+        "content/posts/my-first-post.md",
+    ],
+    "zola": [
+        "content/_index.md",
+        "content/blog/first.md",
+        "content/blog/forgot.md",
+        "content/blog/second.md",
+    ],
+    "vitepress": ["docs/guide/intro.md", "docs/index.md"],
+    "mkdocs": ["docs/README.md", "docs/guide/setup.md", "docs/index.md"],
+    "docusaurus": ["blog/2021-08-26-welcome.md", "docs/intro.md", "src/pages/markdown-page.md"],
+    "astro": ["src/content/blog/first-post.md", "src/pages/about.md"],
+    "eleventy": ["index.md", "posts/first.md"],
+    "markdown": ["笔记/README.md", "笔记/第一章.md", "笔记/第二章.md"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_POSTS))
+def test_only_posts_are_linted(run_cli, site, name: str) -> None:
+    # Templates, partials, theme folders, build output, ignored files, files the site's own
+    # config excludes and repository documents are not posts.
+    assert shown_files(run_cli, site(name), ".") == EXPECTED_POSTS[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("hexo", "Hexo"),
+        ("jekyll", "Jekyll"),
+        ("hugo", "Hugo"),
+        ("zola", "Zola"),
+        ("mkdocs", "MkDocs"),
+        ("docusaurus", "Docusaurus"),
+        ("astro", "Astro"),
+        ("eleventy", "Eleventy"),
+    ],
+)
+def test_init_writes_the_detected_generator(run_cli, site, name: str, label: str) -> None:
+    folder = site(name)
+    proc = run_cli("init", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    assert f"detected {label}" in proc.stdout
+    assert f'generator = "{name}"' in (folder / "contentkit.toml").read_text()
+    # The written config lints the same files as no config at all.
+    assert shown_files(run_cli, folder, ".") == EXPECTED_POSTS[name]
+
+
+def test_init_in_a_repository_whose_site_is_in_a_subfolder(run_cli, site) -> None:
+    folder = site("vitepress")
+    proc = run_cli("init", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    assert "VitePress (docs/)" in proc.stdout
+    assert 'generator = "auto"' in (folder / "contentkit.toml").read_text()
+    assert shown_files(run_cli, folder, ".") == EXPECTED_POSTS["vitepress"]
+
+
+def test_hexo_stock_posts_are_fine_and_real_problems_still_found(run_cli, site) -> None:
+    # No date (Hexo takes the file's), empty `tags:` as `hexo new` writes it, the layout
+    # Hexo's own docs show (2013/7/13 20:46:25): none of that is a finding. A blank line
+    # before the front matter and an RFC 2822 date still are.
+    assert fm_findings(run_cli, site("hexo")) == [
+        (
+            "source/_posts/旧文章.md",
+            "FM002",
+            "front matter starts on line 2, after blank line; Jekyll and Hugo only read it on "
+            "line 1",
+        ),
+        (
+            "source/_posts/旧文章.md",
+            "FM011",
+            "'date' is not ISO 8601: 'Tue, 20 Apr 2021 02:55:35 GMT' "
+            "(ISO 8601: 2021-04-20T02:55:35Z)",
+        ),
+    ]
+
+
+def test_jekyll_posts_take_their_date_from_the_file_name(run_cli, site) -> None:
+    # No `date` anywhere, pages without front matter: fine. A post without front matter is
+    # copied as a static file by Jekyll: that one is a finding.
+    assert fm_findings(run_cli, site("jekyll")) == [
+        (
+            "_posts/2021-05-01-release.md",
+            "FM001",
+            "no front matter: Jekyll reads this file as a page only with a '---' block on "
+            "line 1 (without one it is copied as a static file)",
+        )
+    ]
+
+
+def test_hugo_needs_no_front_matter_and_reads_toml_and_json(run_cli, site) -> None:
+    assert fm_findings(run_cli, site("hugo")) == []
+
+
+def test_zola_pages_need_front_matter(run_cli, site) -> None:
+    assert fm_findings(run_cli, site("zola")) == [
+        (
+            "content/blog/forgot.md",
+            "FM001",
+            "no front matter: Zola reads this file as a page only with a '+++' (TOML) or "
+            "'---' (YAML) block on the first line",
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", ["vitepress", "mkdocs", "docusaurus", "astro", "eleventy"])
+def test_docs_generators_need_no_front_matter(run_cli, site, name: str) -> None:
+    assert fm_findings(run_cli, site(name)) == []
+
+
+def test_plain_markdown_repository_has_no_front_matter_anywhere(run_cli, site) -> None:
+    folder = site("markdown")
+    assert fm_findings(run_cli, folder) == []
+
+
+def test_folder_of_posts_still_expects_front_matter(run_cli, tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"p{i}.md").write_text(f"---\ntitle: P{i}\ndate: 2021-04-20\n---\n")
+    (tmp_path / "lost.md").write_text("# lost its block\n")
+    got = fm_findings(run_cli, tmp_path)
+    assert got == [
+        ("lost.md", "FM001", "no front matter: expected a '---' block on the first line")
+    ]
+
+
+def test_templates_in_front_matter_values_are_not_invalid(run_cli, site) -> None:
+    # An archetype named on the command line is linted (explicit paths win), and its
+    # `date = '{{ .Date }}'` is a template expression, not an invalid date.
+    folder = site("hugo")
+    proc = run_cli("lint", "archetypes/default.md", "--no-cache", cwd=folder)
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout == "All checks passed (1 file).\n"
+
+
+def test_force_exclude_skips_explicit_files_that_are_not_posts(run_cli, site) -> None:
+    folder = site("hugo")
+    files = ["archetypes/default.md", "layouts/partials/head.html", "content/about.md"]
+    assert shown_files(run_cli, folder, *files) == files
+    assert shown_files(run_cli, folder, "--force-exclude", *files) == ["content/about.md"]
+
+
+def test_nested_gitignore_and_ignore_files(run_cli, tmp_path: Path) -> None:
+    post = "---\ntitle: T\ndate: 2021-04-20\n---\n"
+    for rel in [
+        "a.md",
+        "gen/x.md",
+        "notes/keep.md",
+        "notes/skip.md",
+        "notes/sub/deep.md",
+        "out/y.md",
+        "draft.md",
+    ]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(post)
+    (tmp_path / ".gitignore").write_text("gen/\n/out\n*.md\n!a.md\n!notes/\n")
+    # A nested .gitignore is read relative to its folder, and the nearer file wins.
+    (tmp_path / "notes" / ".gitignore").write_text("!keep.md\n!sub/\n!deep.md\n")
+    (tmp_path / ".ignore").write_text("!draft.md\n")
+    assert shown_files(run_cli, tmp_path, ".") == [
+        "a.md",
+        "draft.md",
+        "notes/keep.md",
+        "notes/sub/deep.md",
+    ]
+    (tmp_path / "contentkit.toml").write_text("respect-gitignore = false\n")
+    assert len(shown_files(run_cli, tmp_path, ".")) == 7
+
+
+def test_force_include_lints_what_the_generator_would_skip(run_cli, site) -> None:
+    folder = site("hugo")
+    (folder / "contentkit.toml").write_text('force-include = ["archetypes/*.md"]\n')
+    assert "archetypes/default.md" in shown_files(run_cli, folder, ".")
+
+
+def test_schema_messages_in_words_one_per_key(run_cli, site) -> None:
+    folder = site("hexo")
+    post = folder / "source" / "_posts" / "typed.md"
+    post.write_text("---\ntitle: T\ncomments: 'no'\ntags: {a: 1}\n---\n")
+    got = [f for f in fm_findings(run_cli, folder) if f[0].endswith("typed.md")]
+    assert got == [
+        ("source/_posts/typed.md", "FM007", "'comments' must be boolean or null, not string"),
+        (
+            "source/_posts/typed.md",
+            "FM009",
+            "'tags' must be empty, a string, a number or a list of strings, numbers or lists, "
+            'not a table of keys ({"a": 1})',
+        ),
+    ]
+
+
+def test_explicit_schema_still_wins_over_the_preset(run_cli, site) -> None:
+    folder = site("hexo")
+    (folder / "contentkit.toml").write_text('schema = "hexo"\n')
+    got = {(p, c) for p, c, _ in fm_findings(run_cli, folder)}
+    assert ("source/_posts/hello-world.md", "FM006") in got  # the built-in schema needs date
