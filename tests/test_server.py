@@ -543,3 +543,21 @@ async def test_config_and_baseline_are_honoured(client: LanguageClient, site: Pa
     )
     assert list(await published(client, path.as_uri(), 1)) == []
     await client.shutdown_session()
+
+
+@pytest.mark.parametrize("editor", ["neovim@v0.11.0", "emacs@v29.1", "neovim@v0.6.1"])
+async def test_real_editor_capabilities(client: LanguageClient, site: Path, editor: str) -> None:
+    """The capabilities real editors send (pytest-lsp's recordings): the encoding they get
+    is one they offered, and the findings are lint's in it."""
+    result = await start(client, site, editor=editor)
+    offered = client_capabilities(editor).general
+    encoding = str(result.capabilities.position_encoding)
+    assert encoding in ((offered and offered.position_encodings) or ["utf-16"])
+    path = site / HUGO_PAGE
+    text = path.read_text(encoding="utf-8")
+    diags = await open_post(client, path)
+    assert as_lint_json(text, diags, encoding) == lint_rows(lint_json(path, site))
+    fix_all = await actions(client, path, whole(text), ["source.fixAll"])
+    fixed = apply_edits(text, action_edits(fix_all[0]), encoding)
+    assert fixed.encode("utf-8") == lint_fix(path, site)
+    await client.shutdown_session()
