@@ -561,3 +561,59 @@ async def test_real_editor_capabilities(client: LanguageClient, site: Path, edit
     fixed = apply_edits(text, action_edits(fix_all[0]), encoding)
     assert fixed.encode("utf-8") == lint_fix(path, site)
     await client.shutdown_session()
+
+
+async def test_lines_split_as_lsp_splits_them(client: LanguageClient, tmp_path: Path) -> None:
+    """U+2028, form feeds and NEL are not line breaks in LSP (``str.splitlines`` would say
+    they are): edits after them land where the editor made them, CR-only lines count."""
+    await start(client, tmp_path, options={"debounce": 0})
+    path = tmp_path / "separators.md"
+    text = (
+        "---\r\ntitle: 'a\u2028b'\r\ndate: Tue, 20 Apr 2021 02:55:35 GMT\r\n---\r\n"
+        "x\x0cy\u0085z\r具有得天独厚的贸[易优](https://36kr.com/projectDetails/1)势。\r\n"
+    )
+    path.write_text(text, encoding="utf-8", newline="")
+    diags = await open_post(client, path, text)
+    assert as_lint_json(text, diags, "utf-16") == lint_rows(lint_json(path, tmp_path))
+    # Type after the form feed and NEL, on the line the editor sees as line 4 (0-based).
+    after = types.Position(4, 4)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(after, after), text="🎈")
+            ],
+        )
+    )
+    new = apply_edits(text, [types.TextEdit(types.Range(after, after), "🎈")])
+    assert "z🎈\r" not in new and "x\x0cy\u0085🎈z" in new
+    diags = await published(client, path.as_uri(), 2)
+    path.write_text(new, encoding="utf-8", newline="")
+    assert as_lint_json(new, diags, "utf-16") == lint_rows(lint_json(path, tmp_path))
+    await client.shutdown_session()
+
+
+async def test_broken_config_is_a_diagnostic_until_fixed(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "contentkit.toml").write_text("bogus-key = 1\n", encoding="utf-8")
+    post = tmp_path / "post.md"
+    text = "---\ntitle: t\ndate: Tue, 20 Apr 2021 02:55:35 GMT\n---\nbody\n"
+    post.write_text(text, encoding="utf-8")
+    await start(client, tmp_path)
+    diags = await open_post(client, post, text)
+    assert len(diags) == 1 and diags[0].code is None
+    assert diags[0].message.startswith("contentkit: error: ")
+    assert "bogus-key" in diags[0].message
+    assert await actions(client, post, whole(text)) == []
+    assert any(m.type == types.MessageType.Error for m in client.log_messages)
+    (tmp_path / "contentkit.toml").write_text("ignore = []\n", encoding="utf-8")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=(tmp_path / "contentkit.toml").as_uri())
+        )
+    )
+    diags = await published(client, post.as_uri(), 1)
+    assert as_lint_json(text, diags, "utf-16") == lint_rows(lint_json(post, tmp_path))
+    assert [d.code for d in diags] == ["FM011"]
+    await client.shutdown_session()

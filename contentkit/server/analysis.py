@@ -100,8 +100,7 @@ def settings_for(post: Post, root: str | None) -> Settings:
 
 def forget_settings() -> None:
     """Read config files afresh: one was created, edited or deleted."""
-    config_mod._SETTINGS_CACHE.clear()
-    config_mod.find_config_file.cache_clear()
+    config_mod.forget_settings()
 
 
 class Baselines:
@@ -370,6 +369,8 @@ def code_actions(
 ) -> list[types.CodeAction]:
     """Quick fixes and suppressions for the findings the range touches, and the fix-all."""
     out: list[types.CodeAction] = []
+    if linted.problem:  # nothing was linted: the one diagnostic says why
+        return out
     index = post.index
     lo, hi = index.offset(request.start), index.offset(request.end)
     unsafe = bool(linted.settings and linted.settings.unsafe_fixes)
@@ -428,12 +429,14 @@ def _link_verdicts(doc: Document, settings: Settings) -> list[tuple[Any, float |
     analysis = links.analyse(doc, options)
     out: list[tuple[Any, float | None]] = []
     for i, verdict in enumerate(analysis.verdicts):
+        # The verdict's own probability of "spurious" when it carries one, else the model's
+        # for the evidence the verdict was reached on.
+        p = getattr(verdict, "probability", None)
+        if p is None and (ev := analysis.evidence.get(i)) is not None:
+            p = links.spurious_probability(ev.features)
         confidence = getattr(verdict, "confidence", None)
-        if confidence is None:
-            ev = analysis.evidence.get(i)
-            if ev is not None:
-                p = links.spurious_probability(ev.features)
-                confidence = p if verdict.verdict == "spurious" else 1.0 - p
+        if confidence is None and p is not None:
+            confidence = p if verdict.verdict != "legit" else 1.0 - p
         out.append((verdict, confidence))
     return out
 
