@@ -139,7 +139,7 @@ def canon_blocks(el: Any, in_pre: bool = False) -> list[Any]:
 
 def _block(node: Any, tag: str) -> list[Any]:
     if tag == "pre":
-        return [("code", node.text_content())]
+        return [("code", _pre_text(node))]
     if tag == "hr":
         return [("hr",)]
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -423,6 +423,26 @@ class Measure:
 KINDS = ("words", "links", "images", "cells", "code")
 
 
+def _layout(table: Any) -> bool:
+    """A table that lays out a page (a browser shows no grid of data): not counted as cells."""
+    cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
+    tags = {d.tag for c in cells for d in c.iterdescendants()}
+    return is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & HTML_BLOCK))
+
+
+def _pre_text(pre: Any) -> str:
+    """A code block's text as shown: a <br> inside it is a line break."""
+    parts: list[str] = []
+    for event, el in etree.iterwalk(pre, events=("start", "end")):
+        if event == "start":
+            if el.tag == "br":
+                parts.append("\n")
+            parts.append(el.text or "")
+        elif el is not pre:
+            parts.append(el.tail or "")
+    return "".join(parts)
+
+
 def page_features(root: Any) -> dict[str, Counter[Any]]:
     def shown(el: Any) -> bool:
         return not _hidden_ancestor(el)
@@ -439,15 +459,16 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
         and not (i.get("src") or "").strip().startswith("data:")
         and shown(i)
     )
+    data_tables = {t for t in root.iter("table") if not _layout(t)}
     cells = Counter(
         _WS.sub(" ", c.text_content()).strip()
         for c in root.iter("td", "th")
-        if shown(c) and c.text_content().strip()
+        if shown(c)
+        and c.text_content().strip()
+        and next(c.iterancestors("table"), None) in data_tables
     )
     code = Counter(
-        p.text_content().strip("\n")
-        for p in root.iter("pre")
-        if shown(p) and p.text_content().strip()
+        _pre_text(p).strip("\n") for p in root.iter("pre") if shown(p) and p.text_content().strip()
     )
     return {
         "words": words(visible_text(root)),

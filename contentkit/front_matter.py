@@ -51,6 +51,11 @@ FrontMatterFormat = Literal["yaml", "toml", "json"]
 # A YAML alias may point at a large node many times over ("billion laughs"). Composition keeps
 # aliases as shared nodes, so we can count the expanded size before anything is constructed.
 MAX_EXPANDED_NODES = 100_000
+# Flow collections ('[', '{') nested deeper than this are refused before PyYAML sees them:
+# libyaml's composer recurses in C, past Python's recursion check, and 100,000 levels
+# overflow the C stack (a crash, not an error).
+MAX_FLOW_NESTING = 500
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_SCALAR_TAGS = frozenset(
@@ -315,7 +320,34 @@ def _codepoint(character: object) -> str:
     return f"U+{code:04X}"
 
 
+def _flow_too_deep(content: str) -> int | None:
+    """Offset of the bracket that nests flow collections past MAX_FLOW_NESTING, if any.
+
+    Brackets inside quoted strings are counted too: that can only over-count, and no real
+    front matter comes near the limit.
+    """
+    if content.count("[") + content.count("{") <= MAX_FLOW_NESTING:
+        return None  # the usual case, decided without a scan
+    depth = 0
+    for m in _FLOW_BRACKET.finditer(content):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_NESTING:
+                return m.start()
+        elif depth:
+            depth -= 1
+    return None
+
+
 def _parse_yaml(content: str, fm: FrontMatter) -> None:
+    deep = _flow_too_deep(content)
+    if deep is not None:
+        fm.error = FrontMatterError(
+            f"front matter nests lists or mappings more than {MAX_FLOW_NESTING} deep; "
+            "refusing to load",
+            fm.content_start + deep,
+        )
+        return
     loader = _loader_class()(content)
     try:
         node = loader.get_single_node()

@@ -241,3 +241,18 @@ def test_a_page_that_converts_to_nearly_nothing_is_a_warning(run_cli, tmp_path: 
     ok = tmp_path / "ok.html"
     ok.write_text(f"<p>{words}</p><script>x()</script>")
     assert run_cli("convert", "ok.html").stderr == ""
+
+
+def test_links_inside_a_code_block_keep_their_targets() -> None:
+    # API reference pages (gtk-doc, javadoc) link every type name inside <pre>.
+    src = (
+        '<pre class="programlisting">void\t<a href="#xsltFree">xsltFree</a>\t(<a '
+        'href="libxslt-xsltInternals.html#xsltStylesheetPtr">xsltStylesheetPtr</a> style);'
+        "<br/>\n</pre>"
+    )
+    md = html_to_markdown(src)
+    assert code_blocks(md) == ["void\txsltFree\t(xsltStylesheetPtr style);\n\n"]
+    assert tree(md).xpath("//a/@href") == [
+        "#xsltFree",
+        "libxslt-xsltInternals.html#xsltStylesheetPtr",
+    ]

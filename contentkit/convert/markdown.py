@@ -654,7 +654,7 @@ class ArticleConverter(MarkdownConverter):
         if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
             # Blank lines are code: held by a placeholder so that no pass collapses them.
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
-        return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n"
+        return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n" + _code_links(el)
 
     def convert_list(self, el: Any, text: str, parent_tags: Any) -> str:
         text = text.strip("\n")
@@ -835,6 +835,20 @@ def _code_segments(code: Tag, parent_tags: set[str]) -> str:
             buf.append(str(node))
     flush()
     return "".join(out)
+
+
+def _code_links(pre: Tag) -> str:
+    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
+    hold: listed in a line after it, in order, so that no target the page had is lost."""
+    links = []
+    for a in _tags_below(pre):
+        if a.name != "a":
+            continue
+        href = safe_url(str(a.get("href") or "") or None)
+        text = _WS.sub(" ", _clean(a.get_text())).strip()
+        if href is not None and text:
+            links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
+    return "\n\n" + " ".join(links) + "\n\n" if links else ""
 
 
 def _can_interrupt(lst: Tag) -> bool:
