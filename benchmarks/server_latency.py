@@ -123,12 +123,13 @@ def lint_each(posts: list[Path]) -> list[float]:
     return times
 
 
-def show(name: str, times: list[float]) -> None:
+def show(name: str, times: list[float], posts: list[Path]) -> None:
+    worst = posts[max(range(len(times)), key=times.__getitem__)]
     ms = sorted(t * 1000 for t in times)
     p90 = ms[min(len(ms) - 1, int(len(ms) * 0.9))]
     print(
         f"{name:<32} median {statistics.median(ms):8.1f} ms   p90 {p90:8.1f} ms   "
-        f"worst {ms[-1]:8.1f} ms   ({len(ms)} posts)"
+        f"worst {ms[-1]:8.1f} ms ({worst.name}, {worst.stat().st_size:,} bytes)"
     )
 
 
@@ -145,11 +146,11 @@ def main() -> None:
     opened, changed = asyncio.run(measure(posts, args.debounce))
     debounce = "server default" if args.debounce is None else f"{args.debounce:g} ms"
     print(f"contentkit server on {len(posts)} posts of {folder} (debounce: {debounce})")
-    show("open -> diagnostics", opened)
-    show("change -> diagnostics", changed)
+    show("open -> diagnostics", opened, posts)
+    show("change -> diagnostics", changed, posts)
     if not args.no_peer:
         lint = lint_each(posts)
-        show("contentkit lint FILE (a process)", lint)
+        show("contentkit lint FILE (a process)", lint, posts)
         ratio = statistics.median(lint) / statistics.median(changed)
         print(f"median change->diagnostics is {ratio:.0f}x faster than running lint on the file")
 
