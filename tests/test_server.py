@@ -293,7 +293,8 @@ async def test_open_gives_lint_findings_and_fix_all_gives_lint_fix_bytes(
         assert [a.kind for a in fix_all] == ["source.fixAll.contentkit"]
         fixed = apply_edits(text, action_edits(fix_all[0]))
         assert fixed.encode("utf-8") == lint_fix(path, site), path.name
-    await client.shutdown_session()
+    await client.shutdown_session()  # shutdown, exit, and the process ends
+    assert client._server is not None and client._server.returncode == 0
 
 
 async def test_code_actions_fix_and_disable_one_finding(client: LanguageClient, site: Path) -> None:
