@@ -73,6 +73,13 @@ def measure(site: Path, contentkit: list[str], listing: set[str]) -> dict[str, o
     with tempfile.TemporaryDirectory(prefix="ck-site-") as tmp:
         copy = Path(tmp) / site.name
         shutil.copytree(site, copy, symlinks=True)
+        # The shared originals are read-only; the copy is the user's own, writable, site.
+        for folder, _dirs, files in os.walk(copy):
+            os.chmod(folder, 0o755)
+            for name in files:
+                path = os.path.join(folder, name)
+                if not os.path.islink(path):
+                    os.chmod(path, 0o644)
         init = run([*contentkit, "init"], copy)
         lint = run([*contentkit, "lint", ".", "--output-format", "json", "--no-cache", "-v"], copy)
         if lint.returncode not in (0, 1):
@@ -80,19 +87,24 @@ def measure(site: Path, contentkit: list[str], listing: set[str]) -> dict[str, o
         findings = json.loads(lint.stdout or "[]")
         m = re.search(r"linted (\d+) files", lint.stderr)
         files = int(m.group(1)) if m else 0
-        before = snapshot(copy)
-        fix = run([*contentkit, "lint", ".", "--fix", "--no-cache", "--exit-zero", "-q"], copy)
-        after = snapshot(copy)
-        damaged: list[str] = []
-        changed = 0
-        for rel, old in before.items():
-            new = after.get(rel, old)
-            if new == old:
-                continue
-            changed += 1
-            is_md = not rel.lower().endswith((".html", ".htm"))
-            if protected_regions(old, is_md) != protected_regions(new, is_md):
-                damaged.append(rel)
+        fixes = {}
+        for label, extra in (("--fix", []), ("--fix --unsafe-fixes", ["--unsafe-fixes"])):
+            before = snapshot(copy)
+            run(
+                [*contentkit, "lint", ".", "--fix", *extra, "--no-cache", "--exit-zero", "-q"], copy
+            )
+            after = snapshot(copy)
+            damaged: list[str] = []
+            changed = 0
+            for rel, old in before.items():
+                new = after.get(rel, old)
+                if new == old:
+                    continue
+                changed += 1
+                is_md = not rel.lower().endswith((".html", ".htm"))
+                if protected_regions(old, is_md) != protected_regions(new, is_md):
+                    damaged.append(rel)
+            fixes[label] = (changed, damaged)
     per_rule = Counter(f"{f['code']} {f['name']}" for f in findings)
     shown = [
         f
@@ -108,9 +120,7 @@ def measure(site: Path, contentkit: list[str], listing: set[str]) -> dict[str, o
         "files": files,
         "findings": len(findings),
         "per_rule": per_rule,
-        "fixed_files": changed,
-        "fix_exit": fix.returncode,
-        "damaged": damaged,
+        "fixes": fixes,
         "listed": shown,
     }
 
@@ -136,15 +146,14 @@ def main() -> None:
         print(f"   content files: {files}   findings: {n}   per 100 files: {rate:.1f}")
         for rule, count in sorted(r["per_rule"].items(), key=lambda kv: (-kv[1], kv[0])):  # type: ignore[attr-defined]
             print(f"   {count:>6}  {rule}")
-        damaged = r["damaged"]
-        verdict = "no" if not damaged else f"YES in {len(damaged)} files: {', '.join(damaged[:10])}"  # type: ignore[arg-type]
-        print(
-            f"   --fix changed {r['fixed_files']} files; "
-            f"changed code blocks, inline code or template tags: {verdict}"
-        )
+        for label, (changed, damaged) in r["fixes"].items():  # type: ignore[attr-defined]
+            verdict = "no" if not damaged else f"YES in {len(damaged)}: {', '.join(damaged[:10])}"
+            print(
+                f"   {label} changed {changed} files; "
+                f"changed code blocks, inline code or template tags: {verdict}"
+            )
         for f in r["listed"]:  # type: ignore[attr-defined]
-            loc = f["location"]
-            print(f"     {f['filename']}:{loc['row']}:{loc['column']}: {f['code']} {f['message']}")
+            print(f"     {f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}")
     rate = 100 * total_findings / total_files if total_files else 0.0
     print(f"== all: {total_files} content files, {total_findings} findings, {rate:.1f} per 100")
     sys.stdout.flush()

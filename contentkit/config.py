@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import json
 import os
 import re
 import sys
@@ -140,12 +141,15 @@ class Settings:
             if given:
                 for k, v in given.items():
                     norm = k.replace("-", "_")
-                    if norm not in opts:
-                        known = ", ".join(sorted(opts)) or "none"
+                    if norm not in opts or "_" in k:
+                        known = ", ".join(sorted(option_name(o) for o in opts)) or "none"
+                        hint = f"; write it {option_name(norm)}" if norm in opts else ""
                         raise ConfigError(
                             f"unknown option {k!r} for rule {rule.name} in {self.where} "
-                            f"(known: {known})"
+                            f"(known: {known}){hint}",
+                            self.where,
                         )
+                    check_option_type(k, v, rule.options[norm], rule.name, self.where)
                     opts[norm] = v
         return opts
 
@@ -161,6 +165,51 @@ class Settings:
 
     def is_included(self, path: Path) -> bool:
         return glob_matcher(tuple(self.include)).match(path.name) is not None
+
+
+def option_name(python_name: str) -> str:
+    """How an option is spelled in the config, README and ``explain``: kebab-case."""
+    return python_name.replace("_", "-")
+
+
+def toml_value(value: Any) -> str:
+    """``value`` as it is written in TOML: true, 3, "x", ["a", "b"]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def check_option_type(name: str, value: Any, default: Any, rule: str, where: str) -> None:
+    """An option takes the type of its default: ``allow-space-separator = "no"`` is an error
+    naming the file and the key, not a true value."""
+    expected: str | None = None
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            expected = "true or false"
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            expected = "a whole number"
+    elif isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            expected = "a number"
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            expected = "a string"
+    elif isinstance(default, list | tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            expected = "a list of strings"
+    if expected is not None:
+        raise ConfigError(
+            f"rules.{rule}.{name} in {where} must be {expected}, not {toml_value(value)}", where
+        )
 
 
 @lru_cache(maxsize=256)
@@ -229,7 +278,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path | None, root: Pat
             raise ConfigError(f"unknown key {key!r} in {where} (known keys: {known})", where)
         types, what = _KEYS[key]
         if not isinstance(value, types) or (bool in types) != isinstance(value, bool):
-            raise ConfigError(f"{key!r} in {where} must be {what}", where)
+            raise ConfigError(f"{key!r} in {where} must be {what}, not {toml_value(value)}", where)
     path = source or root
     if "select" in table:
         s.select = _check_list_of_str(table["select"], "select", path)

@@ -135,10 +135,20 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
             return False
     if site.excluded and _site_spec(site.excluded).match_file(rel + "/" if is_dir else rel):
         return False
+    if site.asset_folders and is_dir and len(parts) > 1:
+        # https://hexo.io/docs/asset-folders: `_posts/a.md` keeps its images (and demo
+        # pages) in `_posts/a/`; Hexo copies them, it renders none of them.
+        base = os.path.join(site.root, *parts)
+        if any(os.path.exists(base + ext) for ext in (".md", ".markdown")):
+            return False
     if not is_dir and REPO_DOCUMENTS.match(parts[-1]) and not inside:
-        # A README or LICENSE at the site's top level is the repository's, not a page; one
-        # deeper in a whole-site layout (a notes repository's chapter) is content.
-        return len(parts) > 1
+        # A README or LICENSE at the site's top level is the repository's, not a page. One
+        # deeper is a page in a generator's site (Jekyll's _docs/contributing.md); in a
+        # folder no generator claims only a README is (a notes repository's chapter), a
+        # CHANGELOG or LICENSE there belongs to a package.
+        if len(parts) == 1:
+            return preset.readme_is_page and parts[-1].lower().startswith("readme")
+        return preset.name != "markdown" or parts[-1].lower().startswith("readme")
     return True
 
 

@@ -89,7 +89,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        # cleandoc, not dedent: a docstring's first line has no indent, the rest has.
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def examples(cls) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -174,8 +175,10 @@ def explain_text(rule: type[Rule]) -> str:
         f"Fix: {fixtext.get(rule.fix_applicability or '', 'none')}",
     ]
     if rule.options:
-        lines.append("Options (defaults):")
-        lines.extend(f"  {k} = {v!r}" for k, v in rule.options.items())
+        from contentkit.config import option_name, toml_value
+
+        lines.append(f"Options (defaults), under [tool.contentkit.rules.{rule.name}]:")
+        lines.extend(f"  {option_name(k)} = {toml_value(v)}" for k, v in rule.options.items())
     return "\n".join([*lines, "", rule.documentation()])
 
 

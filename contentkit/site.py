@@ -47,6 +47,8 @@ class Preset:
     # Rules that contradict the generator's documented syntax (VitePress runs a post's
     # <script setup> as Vue): off for its files unless the config selects them by name.
     ignore: tuple[str, ...] = ()
+    # The site root's README is its home page (docsify), not the repository's document.
+    readme_is_page: bool = False
     # How the generator's front matter block opens, for the missing-front-matter message.
     opener: str = "a '---' block on the first line"
 
@@ -253,6 +255,29 @@ PRESETS: dict[str, Preset] = {
             types={"title": _TEXT, "description": _TEXT, "tags": _NULLABLE_TERMS},
         ),
         Preset(
+            # https://docsify.js.org/#/more-pages: every .md file is a page, fetched by
+            # index.html; _sidebar.md, _navbar.md, _coverpage.md are partials.
+            name="docsify",
+            label="docsify",
+            docs="https://docsify.js.org/#/more-pages",
+            template_dirs=("node_modules",),
+            front_matter="optional",
+            underscore_private=True,
+            readme_is_page=True,
+            types=_COMMON,
+        ),
+        Preset(
+            # https://rust-lang.github.io/mdBook/format/: chapters live in src/ (book.src);
+            # front matter is not part of the format at all.
+            name="mdbook",
+            label="mdBook",
+            docs="https://rust-lang.github.io/mdBook/format/",
+            content_dirs=("src",),
+            template_dirs=("theme", "book", "node_modules"),
+            front_matter="optional",
+            types=_COMMON,
+        ),
+        Preset(
             # No generator: a folder of Markdown files. A front matter block is expected only
             # when most of the folder's files have one (a notes repository has none at all).
             name="markdown",
@@ -303,6 +328,8 @@ class Site:
     excluded: tuple[str, ...] = ()
     # Collections whose documents, like posts, need front matter (Jekyll `_name` folders).
     post_dirs: tuple[str, ...] = ()
+    # Hexo's post_asset_folder: a folder next to a post, named as the post, holds its assets.
+    asset_folders: bool = False
 
     @property
     def name(self) -> str:
@@ -451,6 +478,7 @@ def _detect(folder: str) -> Site | None:
             PRESETS["hexo"],
             (source,),
             tuple(f"{source}/{s.lstrip('/')}" for s in skip),
+            asset_folders=cfg.get("post_asset_folder") is True,
         )
     jekyll_config = _any(folder, ("_config.yml", "_config.yaml", "_config.toml"))
     if jekyll_config and (
@@ -492,6 +520,14 @@ def _detect(folder: str) -> Site | None:
         return Site(folder, PRESETS["docusaurus"], PRESETS["docusaurus"].content_dirs)
     if _any(folder, [f"astro.config.{e}" for e in ("mjs", "js", "ts", "mts", "cjs")]):
         return Site(folder, PRESETS["astro"], PRESETS["astro"].content_dirs)
+    if has("book.toml"):
+        src = _toml(os.path.join(folder, "book.toml")).get("book", {})
+        given = src.get("src") if isinstance(src, dict) else None
+        content = given.strip("/") if isinstance(given, str) and given.strip("/") else "src"
+        return Site(folder, PRESETS["mdbook"], (content,))
+    if has("index.html") and "docsify" in _read_text(os.path.join(folder, "index.html"), 65536):
+        # index.html is the app that fetches the pages, not a post.
+        return Site(folder, PRESETS["docsify"], (), ("*.html",))
     eleventy = (".eleventy.js", ".eleventy.cjs", "eleventy.config.js", "eleventy.config.mjs",
                 "eleventy.config.cjs", "eleventy.config.ts")  # fmt: skip
     if _any(folder, eleventy):

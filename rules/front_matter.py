@@ -688,9 +688,12 @@ class InvalidDate(Rule):
     options = {"keys": DATE_KEYS}
 
     def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        unset_ok = ctx.settings.site is not None
         for entry, value in _date_entries(doc, list(ctx.options["keys"])):
             if isinstance(value, dt.date):
                 continue
+            if value is None and unset_ok:
+                continue  # `updated:` left empty: every generator reads it as not set
             if not isinstance(value, str):
                 yield self.diagnostic(
                     doc,

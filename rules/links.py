@@ -109,6 +109,11 @@ class BrokenLink(Rule):
     ``data-refer-type="1"`` point into another site with another id space); link text
     that differs from ``data-name`` other than in letter case; an anchor inside an anchor.
 
+    An empty-text link to a fragment of the same page (``[](#heading)``,
+    ``<a href="#intro"></a>``) is not broken: it is a heading's permalink anchor whose icon
+    a scraper dropped or CSS draws; nobody sees it and it goes where it says, so it is not
+    a finding. An empty-text link anywhere else is (nothing to click, or an invisible link).
+
     The fix unwraps the link and keeps its text (safe when there is text to keep); nested
     anchors are left to the author.
 

@@ -160,3 +160,34 @@ def test_hooks_pass_a_good_post_and_only_see_posts(runs) -> None:
     assert "FM0" not in output
     assert (site / "notes.txt").read_bytes() == (POSTS / "bad-post.md").read_bytes()
     assert (site / "post.md").read_bytes() == (POSTS / "good-post.md").read_bytes()
+
+
+def test_readme_snippet_rev_names_this_release_and_holds_the_hooks() -> None:
+    # The rev users copy from the README is the release tag of the installed version; where
+    # this checkout has that tag (a fresh clone of a branch may not), it must hold the hooks.
+    import re
+
+    import contentkit
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rev = re.search(r"^\s*rev: (\S+)", readme, re.M)
+    assert rev is not None
+    assert rev.group(1) == f"v{contentkit.__version__}"
+    if not (ROOT / ".git").exists():
+        return
+    tag = subprocess.run(
+        ["git", "rev-parse", "-q", "--verify", f"refs/tags/{rev.group(1)}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if tag.returncode != 0:
+        return  # not fetched here: nothing more to check
+    proc = subprocess.run(
+        ["git", "show", f"{rev.group(1)}:.pre-commit-hooks.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "id: contentkit-lint" in proc.stdout and "id: contentkit-fix" in proc.stdout

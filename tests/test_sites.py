@@ -75,7 +75,9 @@ EXPECTED_POSTS = {
     "docusaurus": ["blog/2021-08-26-welcome.md", "docs/intro.md", "src/pages/markdown-page.md"],
     "astro": ["src/content/blog/first-post.md", "src/pages/about.md"],
     "eleventy": ["index.md", "posts/first.md"],
-    "markdown": ["笔记/README.md", "笔记/第一章.md", "笔记/第二章.md"],
+    "markdown": ["工具/pkg/README.md", "笔记/README.md", "笔记/第一章.md", "笔记/第二章.md"],
+    "docsify": ["docs/README.md", "docs/java/CHANGELOG.md", "docs/java/基础.md"],
+    "mdbook": ["src/SUMMARY.md", "src/chapter_1.md"],
 }
 
 
@@ -97,6 +99,7 @@ def test_only_posts_are_linted(run_cli, site, name: str) -> None:
         ("docusaurus", "Docusaurus"),
         ("astro", "Astro"),
         ("eleventy", "Eleventy"),
+        ("mdbook", "mdBook"),
     ],
 )
 def test_init_writes_the_detected_generator(run_cli, site, name: str, label: str) -> None:
@@ -166,7 +169,9 @@ def test_zola_pages_need_front_matter(run_cli, site) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["vitepress", "mkdocs", "docusaurus", "astro", "eleventy"])
+@pytest.mark.parametrize(
+    "name", ["vitepress", "mkdocs", "docusaurus", "astro", "eleventy", "docsify", "mdbook"]
+)
 def test_docs_generators_need_no_front_matter(run_cli, site, name: str) -> None:
     assert fm_findings(run_cli, site(name)) == []
 
@@ -256,3 +261,95 @@ def test_explicit_schema_still_wins_over_the_preset(run_cli, site) -> None:
     (folder / "contentkit.toml").write_text('schema = "hexo"\n')
     got = {(p, c) for p, c, _ in fm_findings(run_cli, folder)}
     assert ("source/_posts/hello-world.md", "FM006") in got  # the built-in schema needs date
+
+
+def test_rule_options_are_typed(run_cli, tmp_path: Path) -> None:
+    cfg = tmp_path / "contentkit.toml"
+    cfg.write_text('[rules.non-iso-date]\nallow-space-separator = "no"\n')
+    (tmp_path / "p.md").write_text("---\ntitle: T\ndate: 2021-04-29 04:02:14\n---\n")
+    proc = run_cli("lint", "p.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"contentkit: error: {cfg}:1:1: rules.non-iso-date.allow-space-separator in {cfg} "
+        'must be true or false, not "no"\n'
+    )
+    cfg.write_text("[rules.non-iso-date]\nallow_space_separator = false\n")
+    proc = run_cli("lint", "p.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "write it allow-space-separator" in proc.stderr
+    cfg.write_text("respect-gitignore = 1\n")
+    proc = run_cli("lint", "p.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"'respect-gitignore' in {cfg} must be true or false, not 1" in proc.stderr
+
+
+def test_explain_is_dedented_and_spells_options_as_the_config_does(run_cli) -> None:
+    proc = run_cli("explain", "non-iso-date")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert "  allow-space-separator = true" in lines
+    assert (
+        "Option ``allow-space-separator`` (default true) accepts ``2021-04-29 04:02:14``, the"
+        in (lines)
+    )
+    body = lines[lines.index("") + 1 :]
+    assert body[0].startswith("A date that parses")
+    assert not any(line.startswith("    A ") for line in body)
+
+
+def test_color_choice(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "p.md").write_text("\n---\ntitle: T\ndate: 2021-04-20\n---\n")
+    plain = run_cli("lint", "p.md", cwd=tmp_path)
+    assert "\x1b[" not in plain.stdout
+    forced = run_cli("lint", "p.md", cwd=tmp_path, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in forced.stdout
+    always = run_cli("lint", "p.md", "--color", "always", cwd=tmp_path)
+    assert "\x1b[" in always.stdout
+    never = run_cli("lint", "p.md", "--color", "never", cwd=tmp_path, env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in never.stdout
+    bad = run_cli("lint", "p.md", "--color", "sometimes", cwd=tmp_path)
+    assert bad.returncode == 2 and "--color must be always, never or auto" in bad.stderr
+
+
+def test_shell_completion_is_offered(run_cli) -> None:
+    proc = run_cli("--help")
+    assert "--install-completion" in proc.stdout and "--show-completion" in proc.stdout
+
+
+def test_empty_text_link_to_a_fragment_is_a_permalink_not_a_broken_link(run_cli, tmp_path):
+    (tmp_path / "p.md").write_text(
+        '---\ntitle: T\n---\n## 安装 <a href="#安装"></a>\n\n'
+        "[](#安装) and [](https://example.com/x) and [ ](#)\n"
+    )
+    proc = run_cli("lint", "p.md", "--select", "LK002", "--output-format", "concise", cwd=tmp_path)
+    found = [line for line in proc.stdout.splitlines() if "LK002" in line]
+    # The external one and the bare "#" (no fragment) are broken; the permalinks are not.
+    assert [line.split(":")[1:3] for line in found] == [["6", "13"], ["6", "43"]], proc.stdout
+
+
+def test_hexo_post_asset_folders_hold_assets_not_posts(run_cli, site) -> None:
+    folder = site("hexo")
+    config = folder / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "post_asset_folder: true\n")
+    assets = folder / "source" / "_posts" / "hello-world"
+    assets.mkdir()
+    (assets / "demo.html").write_text("<div><script>alert(1)</script>\n")
+    (folder / "source" / "_posts" / "series").mkdir()
+    (folder / "source" / "_posts" / "series" / "part-1.md").write_text("---\ntitle: 1\n---\n")
+    shown = shown_files(run_cli, folder, ".")
+    assert "source/_posts/hello-world/demo.html" not in shown
+    assert "source/_posts/series/part-1.md" in shown
+
+
+@pytest.mark.parametrize("name", ["hexo", "jekyll", "hugo", "zola", "eleventy", "docusaurus"])
+def test_templates_code_and_more_markers_give_no_body_findings(run_cli, site, name) -> None:
+    # Liquid/Go/Tera/Nunjucks expressions in hrefs, Hugo shortcodes, a body opening with
+    # <!--more-->, `List<String>` and `<a href>` in code fences and code spans: nothing for
+    # the HTML and link rules; only the front-matter findings the tests above expect.
+    folder = site(name)
+    assert [f for f in findings(run_cli, folder) if not f[1].startswith("FM")] == []
+    proc = run_cli("lint", ".", "--fix", "--unsafe-fixes", "--no-cache", "-q", cwd=folder)
+    assert proc.returncode in (0, 1)
+    for path in (SITES / name).rglob("*"):
+        if path.is_file() and "旧文章" not in path.name:  # the one post with a real fix
+            assert (folder / path.relative_to(SITES / name)).read_bytes() == path.read_bytes()

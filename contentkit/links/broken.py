@@ -57,6 +57,11 @@ def _broken_reason(link: _Link) -> str | None:
     if link.duplicate_href:
         return "the anchor has two href attributes"
     if not link.text.strip() and not link.has_media:
+        href = (link.href or "").strip()
+        if len(href) > 1 and href.startswith("#"):
+            # `[](#heading)`: a heading's permalink anchor whose icon was dropped (by a
+            # scraper, or styled in by CSS). Nobody sees it and it goes where it says: fine.
+            return None
         return "the link has no text a reader could click"
     problem = _href_problem(link.href, link.kind)
     if problem:
