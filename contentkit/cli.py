@@ -23,7 +23,7 @@ from contentkit.files import write_atomic
 from contentkit.parallel import resolve_jobs
 from contentkit.reporters import FORMATS, ReportOptions
 from contentkit.reporters.stream import StreamingReport
-from contentkit.rule import find_rule, registered_rules
+from contentkit.rule import explain_text, find_rule, registered_rules
 from contentkit.runner import lint_targets
 
 app = typer.Typer(
@@ -449,17 +449,19 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code or name.")]) -
     rule = find_rule(code)
     if rule is None:
         fail(f"unknown rule {code!r}; `contentkit rules` lists them")
-    typer.echo(f"{rule.code} {rule.name}: {rule.summary}")
-    fixtext = {"safe": "safe fix available", "unsafe": "unsafe fix (needs --unsafe-fixes)"}
-    typer.echo(f"Fix: {fixtext.get(rule.fix_applicability or '', 'none')}")
-    if rule.options:
-        from contentkit.config import option_name, toml_value
+    typer.echo(explain_text(rule))
 
-        typer.echo(f"Options (defaults), under [tool.contentkit.rules.{rule.name}]:")
-        for k, v in rule.options.items():
-            typer.echo(f"  {option_name(k)} = {toml_value(v)}")
-    typer.echo("")
-    typer.echo(rule.documentation())
+
+@app.command()
+def server(
+    stdio: Annotated[
+        bool, typer.Option("--stdio", help="Speak LSP on stdin/stdout (the default and only way).")
+    ] = True,
+) -> None:
+    """Run the language server (LSP over stdio) for editors: lint's findings as you type."""
+    from contentkit.server import serve
+
+    raise typer.Exit(serve())
 
 
 # `convert` and `schema` live in their own module (issue 4).

@@ -401,6 +401,18 @@ def load_settings(
 _SITE_SETTINGS: dict[tuple[int, str, str], Settings] = {}
 
 
+def forget_settings() -> None:
+    """Read config files and site markers afresh on the next ``load_settings`` (a process
+    that lives on, like ``contentkit server``, calls it when one was created or changed)."""
+    from contentkit import site as site_mod
+
+    _SETTINGS_CACHE.clear()
+    _SITE_SETTINGS.clear()
+    find_config_file.cache_clear()
+    site_mod.find_site.cache_clear()
+    site_mod.habitually_front_matter.cache_clear()
+
+
 def site_of(folder: str, settings: Settings) -> Site:
     """The site ``folder`` belongs to under ``settings``' ``generator``."""
     found = find_site(folder)

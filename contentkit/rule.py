@@ -167,6 +167,21 @@ def registered_rules() -> dict[str, type[Rule]]:
     return _REGISTRY
 
 
+def explain_text(rule: type[Rule]) -> str:
+    """What ``contentkit explain`` prints for ``rule``: summary, fix, options, documentation."""
+    fixtext = {"safe": "safe fix available", "unsafe": "unsafe fix (needs --unsafe-fixes)"}
+    lines = [
+        f"{rule.code} {rule.name}: {rule.summary}",
+        f"Fix: {fixtext.get(rule.fix_applicability or '', 'none')}",
+    ]
+    if rule.options:
+        from contentkit.config import option_name, toml_value
+
+        lines.append(f"Options (defaults), under [tool.contentkit.rules.{rule.name}]:")
+        lines.extend(f"  {option_name(k)} = {toml_value(v)}" for k, v in rule.options.items())
+    return "\n".join([*lines, "", rule.documentation()])
+
+
 def find_rule(selector: str) -> type[Rule] | None:
     rules = registered_rules()
     if selector.upper() in rules:
