@@ -145,6 +145,23 @@ def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
     return parse
 
 
+# A start tag's opening as written: ``<name`` then what may follow a tag name.
+_OPENER = re.compile(r"(?<!\\)<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+
+
+def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str, list[int]]:
+    """Offsets, by lower-case name, of each ``<name`` in a Markdown body's text (not in code)
+    that CommonMark did not read as HTML: ``<button @click="go">`` (``@click`` is no attribute
+    name to CommonMark), or an opening tag split over lines in a paragraph. Its end tag,
+    which CommonMark does read as HTML, closes an element the author did write."""
+    read = merge([*parse.code, *parse.html_blocks, *parse.html_inline])
+    found: dict[str, list[int]] = {}
+    for m in _OPENER.finditer(text, body_start):
+        if not inside(read, m.start()):
+            found.setdefault(m.group(1).lower(), []).append(m.start())
+    return found
+
+
 def _locate(
     tok: Token,
     first: int,

@@ -7,6 +7,7 @@ written and point at the tag itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -327,9 +328,15 @@ class StructureProblem:
     message: str
 
 
-def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProblem]:
+def structure_problems(
+    tags: list[Tag], doc: Document, unread: dict[str, list[int]] | None = None
+) -> Iterator[StructureProblem]:
     """Walk the tags with a stack of open elements as the HTML parser does, reporting each
     element left open and each end tag that closes nothing or crosses another element.
+
+    ``unread`` holds the offsets of start tags written in a Markdown body that CommonMark did
+    not read as HTML (:func:`contentkit.markdown.unread_start_tags`): an end tag that closes
+    nothing but has such an opening before it closes what the author wrote, and is no finding.
 
     Iterative, with a count of open elements per name so that a lookup for an element that is
     not open costs nothing: 10,000 nested or stray tags stay linear.
@@ -338,6 +345,8 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
     open_count: dict[str, int] = {}
     # Elements closed early by a crossing end tag: their own end tag, later, is expected.
     crossed: dict[str, int] = {}
+    # How many of each name's unread openings an end tag has already been matched with.
+    matched_unread: dict[str, int] = {}
 
     def where(tag: Tag) -> str:
         line, col = doc.position(tag.start)
@@ -396,8 +405,11 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
                 )
             continue
         if not open_count.get(name):
+            openings = unread.get(name) if unread else None
             if crossed.get(name):
                 crossed[name] -= 1
+            elif openings and bisect.bisect_left(openings, tag.start) > matched_unread.get(name, 0):
+                matched_unread[name] = matched_unread.get(name, 0) + 1
             elif name not in _TOLERATED_END:
                 yield StructureProblem("mismatched", tag, f"</{name}> closes no open <{name}>")
             continue
@@ -436,7 +448,12 @@ _SCOPE_DEPTH = 512
 
 def _structure(doc: Document, ctx: RuleContext) -> list[StructureProblem]:
     def build() -> list[StructureProblem]:
-        return list(structure_problems(markup_tags(doc, ctx), doc))
+        from contentkit.markdown import unread_start_tags
+
+        unread = None
+        if doc.body_kind == "markdown":
+            unread = unread_start_tags(doc.masked_text, doc.body_start, doc.markdown)
+        return list(structure_problems(markup_tags(doc, ctx), doc, unread))
 
     problems: list[StructureProblem] = ctx.memo("html.structure", build)
     return problems
