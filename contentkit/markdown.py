@@ -254,7 +254,37 @@ def template_spans(text: str, start: int = 0) -> list[Span]:
             pos = end - 1
             break
         pos = text.find("{", pos + 1)
-    return spans
+    return _join_code_tags(text, spans)
+
+
+# Template tags whose body the generator prints as code, never reading it as Markdown or HTML:
+# Hexo's ``{% codeblock %}``/``{% code %}`` (https://hexo.io/docs/tag-plugins), Liquid's
+# ``{% highlight %}`` (https://jekyllrb.com/docs/liquid/tags/) and Hugo's ``{{< highlight >}}``
+# (https://gohugo.io/shortcodes/highlight/). ``{% raw %}`` is not one: its body is still HTML.
+_CODE_TAG_OPEN = re.compile(r"\{(?:%-?|\{<)\s*(codeblock|code|highlight)(?=[\s%>-])")
+_CODE_TAG_END = re.compile(r"\{(?:%-?\s*end|\{<\s*/)(codeblock|code|highlight)\s*(?:-?%|>\})\}")
+
+
+def _join_code_tags(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with each code tag, its body and its end tag joined into one span: the body is
+    code, opaque like the tags around it (``List<String>`` in a Hexo codeblock is no tag)."""
+    joined: list[Span] = []
+    opening: tuple[int, str] | None = None  # index in ``joined`` and name of an open code tag
+    for start, end in spans:
+        if opening is not None:
+            m = _CODE_TAG_END.match(text, start)
+            if m is not None and m.group(1) == opening[1]:
+                begin = joined[opening[0]][0]
+                del joined[opening[0] :]
+                joined.append((begin, end))
+                opening = None
+                continue
+        else:
+            m = _CODE_TAG_OPEN.match(text, start)
+            if m is not None:
+                opening = (len(joined), m.group(1))
+        joined.append((start, end))
+    return joined
 
 
 def blank_out(text: str, spans: list[Span]) -> str:
