@@ -373,8 +373,14 @@ def structure_problems(
                 return None
         return None
 
+    previous: Tag | None = None
     for tag in tags:
         name = tag.name
+        if name in VOID_ELEMENTS:
+            if tag.is_end and previous is not None and _xml_style_pair(previous, tag, doc.text):
+                previous = tag
+                continue  # ``<img …></img>``: the XHTML way to write it; browsers drop the end
+        previous = tag
         if not tag.is_end:
             if name in VOID_ELEMENTS or tag.self_closing:
                 continue
@@ -434,6 +440,17 @@ def structure_problems(
     for tag in stack:
         if tag.name not in OPTIONAL_END:
             yield StructureProblem("unclosed", tag, f"<{tag.name}> is never closed")
+
+
+def _xml_style_pair(start: Tag, end: Tag, text: str) -> bool:
+    """Whether ``end`` closes the void element ``start`` right after it (``<img …></img>``,
+    ``<input …></input>``): a browser drops such an end tag and shows the page as meant."""
+    return (
+        not start.is_end
+        and start.name == end.name
+        and not start.self_closing
+        and not text[start.end : end.start].strip()
+    )
 
 
 _P = frozenset({"p"})

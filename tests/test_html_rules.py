@@ -121,3 +121,18 @@ def test_each_unread_opening_excuses_one_end_tag_after_it() -> None:
         if d.code.startswith("HT")
     ]
     assert found == [(6, 1, "HT105"), (8, 36, "HT105")]
+
+
+def test_a_void_element_written_with_its_end_tag_is_harmless_a_stray_one_is_not() -> None:
+    # A notes repository's footer, XHTML-style; browsers drop the </img> and show the image.
+    body = (
+        '\n<div align="center"><img width="320px" src="https://example.com/qr.png"></img></div>\n'
+        '\n<p><input type="checkbox"> </input>done</p>\n'
+        "\n<p>text</img> and</p>\n"
+    )
+    found = [
+        (d.line, d.code, d.message)
+        for d in lint_text(HEAD + body, "notes.md").diagnostics
+        if d.code.startswith("HT")
+    ]
+    assert found == [(10, "HT105", "</img>: <img> is a void element and has no end tag")]
