@@ -42,9 +42,10 @@ WARM_UP = 10  # posts linted before timing: imports, dictionary, config, paid on
 
 def _forget() -> None:
     from contentkit import html_scan
-    from contentkit.links import segmentation
+    from contentkit.links import segmentation, tagger
 
     segmentation._SEG_MEMO.clear()
+    tagger._MEMO.clear()
     html_scan._ATTR_MEMO.clear()
 
 

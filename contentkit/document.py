@@ -149,8 +149,14 @@ class Document:
     def templates(self) -> list[Span]:
         """Template expressions (``{{ }}``, ``{% %}``, ``{# #}``, Hugo shortcodes) anywhere in
         the file: opaque, as a site generator replaces them before any reader sees them."""
-        from contentkit.markdown import template_spans
+        from contentkit.markdown import MAX_MARKDOWN_WORK, markdown_work, template_spans
 
+        text = self.text
+        if "{{" not in text and "{%" not in text and "{#" not in text:
+            return []  # nearly every post: three scans at C speed, no loop
+        if markdown_work(self.text, self.body_start) > MAX_MARKDOWN_WORK:
+            # A body too large to be read (markdown-too-complex): only its front matter's.
+            return template_spans(self.text[: self.body_start])
         return template_spans(self.text)
 
     @cached_property

@@ -175,7 +175,21 @@ def lint_document(doc: Document, settings: Settings) -> LintOutcome:
         # A suppression reaching past a cap may hide findings that were never produced: it
         # is not judged unused on this run.
         judged = [s for s in suppressions if capped_line is None or s.last_line < capped_line]
-        kept.extend(_unused_suppressions(doc, judged, rules))
+        unused = _unused_suppressions(doc, judged, rules)
+        if len(unused) > MAX_FINDINGS_PER_RULE:  # capped like any rule's findings
+            unused.sort(key=Diagnostic.sort_key)
+            extra = unused[MAX_FINDINGS_PER_RULE]
+            summary = Diagnostic(
+                extra.code,
+                extra.name,
+                _capped_message(extra.code),
+                doc.path,
+                extra.start,
+                extra.start,
+            )
+            position(doc, summary)
+            unused = [*unused[:MAX_FINDINGS_PER_RULE], summary]
+        kept.extend(unused)
     kept.sort(key=Diagnostic.sort_key)
     return LintOutcome(kept, suppressions)
 
@@ -201,14 +215,20 @@ class _SuppressionIndex:
         return next((s for s in candidates if s.covers(diag)), None)
 
 
+def _capped_message(code: str) -> str:
+    return (
+        f"more than {MAX_FINDINGS_PER_RULE} {code} findings in this file: the first "
+        f"{MAX_FINDINGS_PER_RULE} are shown, fix them and lint again to see the rest"
+    )
+
+
 def _capped(doc: Document, rule: rule_mod.Rule, diag: Diagnostic) -> Diagnostic:
     """The summary finding that stands for the findings of ``rule`` beyond the cap."""
     summary = rule.diagnostic(
         doc,
         diag.start,
         diag.start,
-        f"more than {MAX_FINDINGS_PER_RULE} {rule.code} findings in this file: the first "
-        f"{MAX_FINDINGS_PER_RULE} are shown, fix them and lint again to see the rest",
+        _capped_message(rule.code),
     )
     position(doc, summary)
     return summary

@@ -62,6 +62,12 @@ _ATTR_MEMO: dict[str, tuple[dict[str, str], list[str]]] = {}
 _ATTR_MEMO_LIMIT = 20_000
 
 
+# Shared by every tag written without attributes (most end tags): a post can hold millions of
+# tags, and an empty dict and list each cost more than the tag. Never changed in place.
+_NONE: dict[str, str] = {}
+_NO_NAMES: list[str] = []
+
+
 @dataclass(slots=True)
 class Tag:
     """One start or end tag as written. ``start``/``end`` are offsets into the raw text."""
@@ -141,17 +147,17 @@ def scan(text: str, start: int = 0, end: int | None = None) -> tuple[list[Tag], 
                     attrs, names = parse_attrs(attr_source)
                     append(Tag(name, lt, pos, False, bool(m[_START]), attrs, names))
                 else:
-                    append(Tag(name, lt, pos, False, bool(m[_START]), {}, []))
+                    append(Tag(name, lt, pos, False, bool(m[_START]), _NONE, _NO_NAMES))
                 if name in RAW_TEXT_ELEMENTS:
                     close = _RAW_TEXT_CLOSE[name].search(text, pos, end)
                     if close is None:
                         return tags, comments
-                    append(Tag(name, close.start(), close.end(), True, False, {}, []))
+                    append(Tag(name, close.start(), close.end(), True, False, _NONE, _NO_NAMES))
                     pos = close.end()
                     break
             elif kind == _END:
                 lt, pos = m.span()
-                append(Tag(m[_END].lower(), lt, pos, True, False, {}, []))
+                append(Tag(m[_END].lower(), lt, pos, True, False, _NONE, _NO_NAMES))
             elif kind == _COMMENT:
                 body = m[_COMMENT]
                 text_of = body[3:-3] if body.endswith("-->") else body[3:]

@@ -10,76 +10,111 @@
 from __future__ import annotations
 
 import re
+from itertools import accumulate, islice, repeat
+from operator import itemgetter, sub
 
 MAX_NESTING = 10_000
 
-# An opening or closing tag, or a comment opener. Only the name is read: attributes and the
-# closing ">" do not change the depth.
-_TAG = re.compile(r"<(?:(!--)|(/?)([A-Za-z][A-Za-z0-9-]*))")
-_VOID = frozenset(
+# An opening or closing tag's name ("div", "/div"), of a tag that ends with ">" before the
+# next "<" (text such as "<http://a" or "a<b" opens nothing). Linear: "[^<>]*" stops at the
+# next "<" or ">", so each character is looked at from one tag start only.
+_TAG = re.compile(r"<(/?[a-z][a-z0-9-]*)(?=[\s/>])[^<>]*>")
+_VOID = (
     "area base br col embed hr img input link meta param source track wbr basefont bgsound "
-    "frame keygen".split()
+    "frame keygen"
+).split()
+# Elements whose end tag is optional (<p>a<p>b, <li>…): commonly left open, they are counted
+# as neither opening nor closing, or a page of unclosed paragraphs would look deep.
+_OPTIONAL_END = (
+    "p li dt dd option optgroup tr td th tbody thead tfoot rb rt rp rtc colgroup caption"
 )
-# Elements an opening tag of the same name closes (<p><p>, <li><li>): siblings, not children.
-_SELF_CLOSING_SIBLINGS = frozenset(
-    "p li dt dd option optgroup tr td th tbody thead tfoot rb rt rp rtc colgroup caption".split()
-)
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext"})
+# How each tag name moves the depth; any other name opens (+1) or closes (-1).
+_WEIGHT: dict[str, int] = {n: 0 for n in [*_VOID, *_OPTIONAL_END.split()]}
+_WEIGHT.update({"/" + n: 0 for n in list(_WEIGHT)})
+_SIGN = {"/": -1}
+_ZERO = [*_VOID, *_OPTIONAL_END.split()]
+_RAW_NAMES = ("script", "style", "textarea", "title", "xmp")
+_RAW_TEXT = re.compile(r"<(script|style|textarea|title|xmp)\b")
 _RAW_END: dict[str, re.Pattern[str]] = {}
 
 
 def nesting_too_deep(text: str, start: int = 0, limit: int = MAX_NESTING) -> int | None:
     """The offset of the first tag opened more than ``limit`` levels deep in
-    ``text[start:]``, or None. Linear: each tag is looked at once."""
+    ``text[start:]``, or None. Linear, and each step runs in C (no Python code per tag).
+
+    The depth is counted as a parser without recovery would: every opening tag but the void
+    ones and those whose end tag is optional adds a level, every closing tag removes one
+    (never below the top), comments and script/style text count for nothing.
+    """
     # A post cannot nest deeper than it has opening tags, and nearly every post has fewer
     # than the limit: the scan is then two string counts.
     if text.count("<", start) - text.count("</", start) <= limit:
         return None
-    stack: list[str] = []
-    open_count: dict[str, int] = {}
-    pos = start
-    search = _TAG.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            return None
-        pos = m.end()
-        if m.group(1):  # a comment: nothing in it counts
-            end = text.find("-->", pos)
-            if end < 0:
-                return None
-            pos = end + 3
-            continue
-        name = m.group(3).lower()
-        if m.group(2):  # a closing tag closes its element and whatever is still open in it
-            if open_count.get(name):
-                while True:
-                    top = stack.pop()
-                    open_count[top] -= 1
-                    if top == name:
-                        break
-            continue
-        if name in _VOID:
-            continue
-        if name in _SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
-            continue  # closes the previous one and opens itself: the depth is unchanged
-        if name in _RAW_TEXT:
-            end_tag = _RAW_END.get(name)
-            if end_tag is None:
-                end_tag = _RAW_END[name] = re.compile(f"</{name}", re.I)
-            found = end_tag.search(text, pos)
-            if found is None:
-                return None
-            pos = found.end()
-            continue
-        stack.append(name)
-        open_count[name] = open_count.get(name, 0) + 1
-        if len(stack) > limit:
-            return m.start()
+    body = text[start:].lower()
+    # Still a bound: less the tags that open no level (<p>, <img>…), counted in C.
+    opening = body.count("<") - body.count("</") - body.count("<!")
+    opening -= sum(body.count(f"<{n}>") + body.count(f"<{n} ") for n in _ZERO)
+    if opening <= limit:
+        return None
+    body = _blank_opaque(body)
+    names = _TAG.findall(body)
+    signs = map(_SIGN.get, map(itemgetter(0), names), repeat(1))
+    depth = list(accumulate(map(_WEIGHT.get, names, signs)))
+    del names
+    # Depth with a floor at 0 (a stray closing tag closes nothing): the rise since the
+    # lowest point so far.
+    floor = accumulate(depth, min, initial=0)
+    next(floor)
+    rise = list(map(sub, depth, floor))
+    del depth
+    if not rise or max(rise) <= limit:
+        return None
+    index = next(i for i, r in enumerate(rise) if r > limit)
+    tag = next(islice(_TAG.finditer(_blank_opaque(text[start:].lower())), index, None))
+    return start + tag.start()
+
+
+def _blank_opaque(body: str) -> str:
+    """``body`` (lower case) with comments and raw text (script, style…) blanked, offsets
+    unchanged."""
+    if "<!--" in body:
+        # Every comment before the last "-->" ends at the first one after it; one opened
+        # after it never ends (the rest of the body is comment): linear either way.
+        last = body.rfind("-->")
+        cut = body.find("<!--", last + 3 if last >= 0 else 0)
+        if cut >= 0:
+            body = body[:cut] + " " * (len(body) - cut)
+        if last >= 0:
+            body = _COMMENT.sub(_blank, body)
+    if not any(f"<{name}" in body for name in _RAW_NAMES):
+        return body
+    out: list[str] = []
+    pos = 0
+    while (m := _RAW_TEXT.search(body, pos)) is not None:
+        name = m.group(1).lower()
+        end_tag = _RAW_END.get(name)
+        if end_tag is None:
+            end_tag = _RAW_END[name] = re.compile(f"</{name}")
+        found = end_tag.search(body, m.end())
+        stop = len(body) if found is None else found.start()
+        out.append(body[pos : m.end()])
+        out.append(" " * (stop - m.end()))
+        pos = stop
+        if found is None:
+            break
+    out.append(body[pos:])
+    return "".join(out)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
 
 
 def nesting_message(limit: int = MAX_NESTING) -> str:
     return (
-        f"HTML nested more than {limit} elements deep here; the post is not checked "
+        f"HTML nested more than {limit:,} elements deep here; the post is not checked "
         "or converted further (close the elements, or split the post)"
     )

@@ -97,20 +97,52 @@ class BodyParse:
     html_inline: list[Span] = field(default_factory=list)
     code: list[Span] = field(default_factory=list)
     inlines: list[InlineSource] = field(default_factory=list)
+    # The body was not read: reading it would cost more than MAX_MARKDOWN_WORK (see below).
+    work: int = 0
+    skipped: bool = False
+    # Read without markdown-it: every block is an HTML block (a feed's raw-HTML body).
+    all_html: bool = False
 
     @property
     def html_only(self) -> bool:
         """Whether the body is nothing but HTML blocks (a feed post's raw-HTML body)."""
-        return bool(self.html_blocks) and all(
-            t.type == "html_block" for t in self.tokens if t.level == 0
+        return self.all_html or (
+            bool(self.html_blocks)
+            and all(t.type == "html_block" for t in self.tokens if t.level == 0)
         )
 
 
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 
 
+# markdown-it-py spends its time on line ends and on the characters that may start inline
+# markup or a template expression (each costs it 5 to 20 microseconds); everything else is
+# skipped in bulk. A body that holds more of them than this (some 2 MB of real Markdown, far
+# more than any post) is not read: its reading alone could take seconds. The rule
+# markdown-too-complex (MD002) says so.
+MAX_MARKDOWN_WORK = 250_000
+_COSTLY = "*_[]`<!~&\\{}"
+
+
+def markdown_work(text: str, start: int = 0) -> int:
+    """What reading ``text[start:]`` costs markdown-it, in units of MAX_MARKDOWN_WORK (0 for
+    a text too short to reach the limit whatever it holds)."""
+    if 2 * (len(text) - start) <= MAX_MARKDOWN_WORK:
+        return 0  # (it costs at most 2 a character: a post of ordinary size needs no count)
+    return 2 * text.count("\n", start) + sum(text.count(c, start) for c in _COSTLY)
+
+
 def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
     """Parse ``text[body_start:]`` once; ``line_starts`` are the raw text's line offsets."""
+    work = markdown_work(text, body_start)
+    if work > MAX_MARKDOWN_WORK:
+        return BodyParse([], work=work, skipped=True)
+    if text.startswith("<", body_start) or text[body_start : body_start + 4].lstrip().startswith(
+        "<"
+    ):
+        blocks = _html_blocks_only(text, body_start, line_starts)
+        if blocks is not None:
+            return BodyParse([], html_blocks=blocks, all_html=True)
     tokens = parser().parse(text[body_start:])
     parse = BodyParse(tokens)
     first = bisect.bisect_right(line_starts, body_start) - 1  # 0-based line of the body
@@ -160,6 +192,52 @@ def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str,
         if not inside(read, m.start()):
             found.setdefault(m.group(1).lower(), []).append(m.start())
     return found
+
+
+def _html_blocks_only(text: str, body_start: int, line_starts: list[int]) -> list[Span] | None:
+    """The HTML blocks of a body that is nothing else, as markdown-it would find them (its own
+    start and end conditions, CommonMark 4.6), or None as soon as a block is anything else.
+
+    A feed post's body is one run of HTML blocks: read this way it costs a search per block,
+    not a whole CommonMark parse."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    end_of_text = len(text)
+    blocks: list[Span] = []
+    pos = body_start
+    while True:
+        m = _NONBLANK.search(text, pos)  # the first line of the next block
+        if m is None:
+            return blocks
+        start = m.start()
+        lead = m.end() - start
+        if lead > 3 or "\t" in text[start : m.end()]:
+            return None  # an indented code block (or a tab markdown-it would expand)
+        line_end = text.find("\n", start)
+        line_end = end_of_text if line_end < 0 else line_end
+        rest = text[m.end() : line_end].rstrip("\r")
+        closer = next((c for o, c, _ in HTML_SEQUENCES if o.search(rest)), None)
+        if closer is None:
+            return None  # a paragraph, a heading, a list…: Markdown, read by markdown-it
+        if closer.pattern == "^$":  # ends before the next blank line
+            blank = _BLANK_LINE.search(text, line_end)
+            end = end_of_text if blank is None else blank.start() + 1
+        else:  # ends on the line holding its closer
+            found = closer.search(text, start)
+            if found is None:
+                end = end_of_text
+            else:
+                after = text.find("\n", found.start())  # (no closer holds a line end)
+                end = end_of_text if after < 0 else after + 1
+        blocks.append((start, end))
+        pos = end
+        if pos >= end_of_text:
+            return blocks
+
+
+# The start of a line that is not blank, its indentation matched; a blank line after a line end.
+_NONBLANK = re.compile(r"(?m)^[ \t]*(?=[^\s])")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|\r|\Z)")
 
 
 def _locate(

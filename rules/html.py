@@ -463,6 +463,9 @@ _P_SCOPE_STOPS = frozenset(
 _SCOPE_DEPTH = 512
 
 
+_MAX_PROBLEMS_KEPT = 10_000
+
+
 def _structure(doc: Document, ctx: RuleContext) -> list[StructureProblem]:
     def build() -> list[StructureProblem]:
         from contentkit.markdown import unread_start_tags
@@ -470,7 +473,15 @@ def _structure(doc: Document, ctx: RuleContext) -> list[StructureProblem]:
         unread = None
         if doc.body_kind == "markdown":
             unread = unread_start_tags(doc.masked_text, doc.body_start, doc.markdown)
-        return list(structure_problems(markup_tags(doc, ctx), doc, unread))
+        # Kept up to a bound per kind (the engine shows fewer per rule): a flood of tags must
+        # not become a flood of objects held in memory.
+        kept: list[StructureProblem] = []
+        counts = {"unclosed": 0, "mismatched": 0}
+        for problem in structure_problems(markup_tags(doc, ctx), doc, unread):
+            counts[problem.kind] += 1
+            if counts[problem.kind] <= _MAX_PROBLEMS_KEPT:
+                kept.append(problem)
+        return kept
 
     problems: list[StructureProblem] = ctx.memo("html.structure", build)
     return problems

@@ -101,6 +101,38 @@ class SpuriousLink(Rule):
             yield self.diagnostic(doc, v.start, v.end, v.reason, fix)
 
 
+class UncertainLink(Rule):
+    """An auto-inserted link that may have been matched by accident (off unless selected).
+
+    The link judge gives three outcomes: spurious (confident: ``spurious-link``), legit, and
+    uncertain in between, where the evidence points both ways (a brand made of ordinary words,
+    a short name the dictionaries know as a common word). Select this rule
+    (``--extend-select LK003``) to review those links; its fix unwraps the link and is
+    unsafe. ``convert --project-links clean`` never unwraps them.
+
+    Fail::
+
+        <div><p>我们玩游戏的时候，也是先做<a class="project-link" data-id="5" data-name="简单任务" href="https://36kr.com/projectDetails/5">简单任务</a>，然后逐步升级到复杂任务。</p></div>
+
+    Pass::
+
+        <div><p><a class="project-link" data-id="3" data-name="华为" href="https://36kr.com/projectDetails/3">华为</a>公司发布了新手机。</p></div>
+    """
+
+    code = "LK003"
+    name = "uncertain-link"
+    summary = "An auto-inserted link may mark an ordinary word (the judge is unsure)"
+    fix_applicability = "unsafe"
+    default_enabled = False
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for v in _verdicts(doc, ctx):
+            if v.verdict != "uncertain":
+                continue
+            fix = Fix(_unwrap(v), "unsafe", f"Unwrap the link, keep '{v.text}'")
+            yield self.diagnostic(doc, v.start, v.end, v.reason, fix)
+
+
 class BrokenLink(Rule):
     """A link that is structurally broken.
 
@@ -142,4 +174,4 @@ class BrokenLink(Rule):
             yield self.diagnostic(doc, v.start, v.end, f"broken link: {v.reason}", fix)
 
 
-RULES = [SpuriousLink, BrokenLink]
+RULES = [SpuriousLink, BrokenLink, UncertainLink]

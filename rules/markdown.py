@@ -60,6 +60,30 @@ def _pair_fix(content: str, problem: EmphasisProblem, open_ok: bool, close_ok: b
     same visible text. Else the pair becomes ``<strong>``/``<em>``, which renders exactly as meant.
     """
     (s, e), (s2, e2) = problem.opener, problem.closer
+    # Checked on the lines around the pair (at most a few hundred characters either side): a
+    # paragraph can be a whole post, and it would be read again for every finding.
+    low = max(content.rfind("\n", max(0, s - _CONTEXT), s) + 1, s - _CONTEXT, 0)
+    high = content.find("\n", e2, e2 + _CONTEXT)
+    high = min(len(content), e2 + _CONTEXT) if high < 0 else high
+    fix = _pair_fix_in(
+        content[low:high], (s - low, e - low), (s2 - low, e2 - low), open_ok, close_ok
+    )
+    if fix is None:
+        return None
+    return Fix(
+        tuple(Edit(x.start + low, x.end + low, x.text) for x in fix.edits),
+        fix.applicability,
+        fix.message,
+    )
+
+
+_CONTEXT = 300
+
+
+def _pair_fix_in(
+    content: str, opener: tuple[int, int], closer: tuple[int, int], open_ok: bool, close_ok: bool
+) -> Fix | None:
+    (s, e), (s2, e2) = opener, closer
     run = content[s:e]
     inner = content[e:s2]
     want_text, _, _ = _rendered(content[:s] + inner + content[e2:])
@@ -169,4 +193,42 @@ class CjkEmphasis(Rule):
         )
 
 
-RULES = [CjkEmphasis]
+class MarkdownTooComplex(Rule):
+    """A Markdown body too large to read as CommonMark within contentkit's time limit.
+
+    Reading Markdown costs time for every line and every character that may start markup
+    (``*``, ``_``, ``[``, backticks, ``<``…). A body with more than 250,000 of them (line ends
+    count twice), some 2 MB of ordinary Markdown and far more than any post, is not read, so
+    that one file can never hold a lint run for minutes: the Markdown and HTML rules skip it,
+    and this finding says so. Split the post to have it checked (``--ignore MD002`` only hides
+    the finding). A post whose body is ``**a`` written 3,000,000 times fails.
+
+    Pass::
+
+        ---
+        title: Hello
+        ---
+        Any post of ordinary size.
+    """
+
+    code = "MD002"
+    name = "markdown-too-complex"
+    summary = "A Markdown body too large to read as CommonMark, so its body was not checked"
+    body_kinds = frozenset({"markdown"})
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        from contentkit.markdown import MAX_MARKDOWN_WORK
+
+        body = doc.markdown
+        if body.skipped:
+            yield self.diagnostic(
+                doc,
+                doc.body_start,
+                doc.body_start,
+                f"the body holds {body.work:,} line ends and markup characters, over the "
+                f"{MAX_MARKDOWN_WORK:,} that are read as CommonMark: its Markdown and HTML "
+                "were not checked",
+            )
+
+
+RULES = [CjkEmphasis, MarkdownTooComplex]

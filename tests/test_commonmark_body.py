@@ -357,3 +357,32 @@ def test_long_and_repetitive_inputs_are_read_in_one_pass() -> None:
     text = "".join(parts)
     found = [(p.start, p.side) for p in unrendered_emphasis(text, [])]
     assert found == _pairs_as_before(text) and found
+
+
+def test_a_body_too_large_to_read_is_reported_once_not_read() -> None:
+    from contentkit.markdown import MAX_MARKDOWN_WORK
+
+    text = "---\ntitle: T\n---\n" + "**a" * (MAX_MARKDOWN_WORK // 2) + "<b>\n"
+    found = findings(text)
+    assert [(line, code) for line, code, _ in found] == [(4, "MD002")]
+    assert "were not checked" in found[0][2]
+    # Just under the limit the body is read, and its HTML checked.
+    small = "---\ntitle: T\n---\n" + "a\n" * 1000 + "<b>x\n"
+    assert [code for _, code, _ in findings(small)] == ["HT104"]
+
+
+def test_a_raw_html_body_read_without_markdown_it_gives_what_markdown_it_gives() -> None:
+    import contentkit.markdown as md
+
+    texts = [p.read_text("utf-8") for p in sorted((FIXTURES / "corpus").glob("*.md"))]
+    texts.append("---\ntitle: T\n---\n<div>\n<p>a</p>\n\n<pre>\n\nx\n</pre>\n<!--\n\n-->\n\n<p>b\n")
+    for text in texts:
+        doc = Document.from_text(text, "p.md")
+        slow = md.BodyParse(md.parser().parse(doc.text[doc.body_start :]))
+        if not slow.tokens or not all(t.type == "html_block" for t in slow.tokens):
+            assert not doc.markdown.all_html
+            continue
+        assert doc.markdown.all_html and doc.markdown.html_only
+        spans = [(doc.offset_of(doc.body_first_line + t.map[0], 1), t.map[1]) for t in slow.tokens]
+        assert [s for s, _ in doc.markdown.html_blocks] == [s for s, _ in spans]
+    assert not Document.from_text("<div>\n\n    <p>code</p>\n", "p.md").markdown.all_html

@@ -338,3 +338,11 @@ def test_cjk_emphasis_rule_leaves_code_like_latin_text_alone(run_cli, tmp_path: 
     )
     proc = run_cli("lint", "p.md", "--select", "MD001")
     assert proc.returncode == 0, proc.stdout
+
+
+def test_underscore_beside_a_character_written_as_a_reference_stays_literal() -> None:
+    # "**`1`**1" needs the "1" as "&#49;" for "**" to close; the "_" of "1_1" then follows ";"
+    # and could open emphasis with a later "_" (found by test_markdown_renders_to_the_same_text).
+    html = "<p><b><code>1</code></b>1_1&lt;<i><code>1</code></i></p>"
+    rendered = parser().render(convert_text(html))
+    assert rendered == "<p><strong><code>1</code></strong>1_1&lt;<em><code>1</code></em></p>\n"

@@ -144,3 +144,17 @@ def test_one_refused_post_does_not_stop_the_others(run_cli, tmp_path: Path) -> N
     assert proc.returncode == 1
     assert POSITION.search(proc.stderr)
     assert (out / "b.json").exists() and not (out / "a.json").exists()
+
+
+def test_unused_suppressions_are_capped_too(tmp_path: Path) -> None:
+    from contentkit.document import Document
+
+    text = "---\ntitle: t\ndate: 2021-04-20\n---\n" + (
+        "<!-- contentkit-disable-next-line HT102 -->\n<p>a</p>\n" * 500
+    )
+    found = lint_document(
+        Document.from_text(text, "p.html"), settings_from_table({}, None, tmp_path)
+    )
+    assert [d.code for d in found.diagnostics] == ["CK002"] * (MAX_FINDINGS_PER_RULE + 1)
+    assert "more than 100 CK002 findings" in found.diagnostics[-1].message
+    assert found.diagnostics[-1].line == 5 + 2 * MAX_FINDINGS_PER_RULE

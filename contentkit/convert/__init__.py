@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from contentkit.links import LinkVerdict
 
 Target = Literal["markdown", "json", "jsonl"]
-ProjectLinks = Literal["keep", "clean", "strip"]
+ProjectLinks = Literal["keep", "clean", "clean-unsafe", "strip"]
 TARGETS: tuple[str, ...] = ("markdown", "json", "jsonl")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
-PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "strip")
+PROJECT_LINK_MODES: tuple[str, ...] = ("keep", "clean", "clean-unsafe", "strip")
 
 __all__ = ["Conversion", "convert_document", "convert_file", "convert_text"]
 
@@ -153,8 +153,14 @@ def links_to_unwrap(
     if project_links == "strip":
         return verdicts, [v for v in verdicts if v.is_project_link]
     # clean: only auto-inserted anchors are cleaned: an author's own link stays, even a broken
-    # one (the converter still drops unsafe targets).
-    return verdicts, [v for v in verdicts if v.is_project_link and v.verdict != "legit"]
+    # one (the converter still drops unsafe targets). clean unwraps what `lint --fix` would,
+    # clean-unsafe what `lint --fix --unsafe-fixes` would; neither an uncertain link.
+    fixes = ("safe",) if project_links == "clean" else ("safe", "unsafe")
+    return verdicts, [
+        v
+        for v in verdicts
+        if v.is_project_link and v.verdict in ("spurious", "broken") and v.fix in fixes
+    ]
 
 
 def _unwrap(text: str, start: int, links: list[LinkVerdict]) -> str:

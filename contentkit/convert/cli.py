@@ -148,7 +148,8 @@ def convert_command(
         str,
         typer.Option(
             "--project-links",
-            help="keep: as written; clean: unwrap spurious and broken ones (as lint judges); "
+            help="keep: as written; clean: unwrap the spurious and broken ones that "
+            "`lint --fix` would; clean-unsafe: also those `--unsafe-fixes` would; "
             "strip: unwrap them all.",
         ),
     ] = "clean",

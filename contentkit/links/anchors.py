@@ -134,7 +134,7 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
         links.append(link)
     for link in stack:  # never closed before the end of the post
         link.closed = False
-    if doc.body_kind == "markdown":
+    if doc.body_kind == "markdown" and not doc.markdown.skipped:
         tag_spans = [(a, b) for a, b, _ in markup]  # in source order, never overlapping
         html_blocks = doc.markdown.html_blocks  # raw HTML: no Markdown link in there
         for m in _MD_LINK.finditer(doc.text, doc.body_start):

@@ -48,6 +48,12 @@ class Evidence:
     anchor_freq: int = 0
     swallowed: str | None = None  # a function word or pronoun at the anchor's edge
     swallowed_kind: str = "func"
+    # The cascade: the fast stage's probability, the tagger's features if it was asked (the
+    # full stage's probability is then ``probability``), and the word it says the anchor cuts.
+    fast_probability: float = 0.0
+    probability: float = 0.0
+    tagger: dict[str, float] | None = None
+    tagger_word: str | None = None
 
 
 def _window(plain: str, start: int, end: int) -> tuple[str, str]:

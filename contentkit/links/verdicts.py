@@ -11,7 +11,7 @@ from contentkit.links.anchors import _is_project_link, _Link, _links_and_plain_t
 from contentkit.links.broken import _broken_reason
 from contentkit.links.context import _context_evidence, _elsewhere_evidence
 from contentkit.links.evidence import SEG_WINDOW, Evidence, _has_han, _window
-from contentkit.links.model import load_model, spurious_probability
+from contentkit.links.model import Model, load_model, probability
 from contentkit.links.segmentation import (
     _SEG_MEMO,
     _SEG_MEMO_LIMIT,
@@ -21,7 +21,10 @@ from contentkit.links.segmentation import (
     pos_class,
 )
 
-Verdict = Literal["legit", "spurious", "broken"]
+Verdict = Literal["legit", "uncertain", "spurious", "broken"]
+# When the judge asks the tagger: only where the fast stage is unsure (the default), for
+# every auto-link (training computes every feature), or never.
+TaggerUse = Literal["cascade", "always", "never"]
 
 
 @dataclass
@@ -35,9 +38,10 @@ class LinkVerdict:
     verdict: Verdict
     reason: str  # why, in words a reader understands
     # How safe unwrapping is: "safe" (cuts through a word, broken), "unsafe" (a judgement
-    # about ordinary words), None (legit: nothing to fix).
+    # about ordinary words, or an uncertain one), None (legit: nothing to fix).
     fix: Literal["safe", "unsafe"] | None
     is_project_link: bool  # an auto-linker anchor (36kr's a.project-link and the like)
+    probability: float | None = None  # that an auto-link is spurious (None: not judged so)
 
 
 DEFAULT_OPTIONS: Mapping[str, Any] = {"allow": [], "deny": []}
@@ -96,6 +100,17 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     cut = ev.cut_word and ev.cut_word != text and f.get("max_cut_cost", 0) >= 0.5
     if cut:
         return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
+    tf = ev.tagger or {}
+    brand_and_product = tf.get("lac_org_starts_with_anchor_clean")
+    if ev.tagger_word and ev.tagger_word != text and not brand_and_product:
+        if tf.get("lac_inside_per") or tf.get("lac_inside_loc"):
+            what = "person's" if tf.get("lac_inside_per") else "place's"
+            return f"'{text}' is part of the {what} name '{ev.tagger_word}'", "safe"
+        return f"'{text}' cuts through the word '{ev.tagger_word}'", "safe"
+    if tf.get("lac_exact_per"):
+        return f"'{text}' names a person here, not the company it links to", "unsafe"
+    if tf.get("lac_exact_loc"):
+        return f"'{text}' names a place here, not the company it links to", "unsafe"
     if ev.swallowed and f.get("edge_function_char", 0) > 0:
         what = "pronoun" if ev.swallowed_kind == "pron" else "function word"
         return f"'{text}' swallows the {what} '{ev.swallowed}' of the sentence", "unsafe"
@@ -133,7 +148,33 @@ class Analysis:
     verdicts: list[LinkVerdict]
 
 
-def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Analysis:
+def _weigh(link: _Link, ev: Evidence, model: Model, tagger: TaggerUse) -> float:
+    """The cascade: the fast stage, and the tagger's evidence where the fast stage is unsure."""
+    p = ev.fast_probability = probability(ev.features, model.fast)
+    lo, hi = model.band
+    ask = tagger == "always" or (tagger == "cascade" and lo <= p <= hi and not ev.latin_cut)
+    if ask and link.han and (model.full is not None or tagger == "always"):
+        from contentkit.links.tagger import tagger_evidence
+
+        left, right = link.context or ("", "")
+        ends_a_word = ev.features.get("right_cut_cost", 0.0) < 0.25
+        ev.tagger, ev.tagger_word = tagger_evidence(left, link.text, right, ends_a_word)
+        if ev.tagger and model.full is not None and lo <= p <= hi:
+            p = probability({**ev.features, **ev.tagger}, model.full)
+    ev.probability = p
+    return p
+
+
+def analyse(
+    doc: Document,
+    options: Mapping[str, Any] = DEFAULT_OPTIONS,
+    *,
+    tagger: TaggerUse = "cascade",
+    model: Model | None = None,
+) -> Analysis:
+    """Judge every link of ``doc``. ``tagger`` and ``model`` are for training and evaluation."""
+    if model is None:
+        model = load_model()
     allow = [str(x) for x in options.get("allow", [])]
     deny = [str(x) for x in options.get("deny", [])]
     text, body = doc.text, doc.body_start
@@ -187,10 +228,15 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
             neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
             ev = gather_evidence(plain, lk, neighbours, words, occurrences)
             evidence[i] = ev
-            p = spurious_probability(ev.features)
-            if p >= load_model().threshold or ev.latin_cut:
+            p = _weigh(lk, ev, model, tagger)
+            if p >= model.spurious or ev.latin_cut:
                 verdict = "spurious"
                 reason, fix = _spurious_reason(lk, ev)
+            elif p >= model.uncertain:
+                verdict, fix = "uncertain", "unsafe"
+                reason = (
+                    f"'{lk.text}' may be an ordinary word here rather than the name it links to"
+                )
             else:
                 reason = f"'{lk.text}' reads as the name it links to"
         verdicts.append(
@@ -205,6 +251,7 @@ def analyse(doc: Document, options: Mapping[str, Any] = DEFAULT_OPTIONS) -> Anal
                 reason,
                 fix,
                 lk.is_project,
+                evidence[i].probability if i in evidence else None,
             )
         )
     return Analysis(links, plain, evidence, verdicts)

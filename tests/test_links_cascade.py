@@ -1,0 +1,165 @@
+"""The link judge on the failure kinds of issue 14, its cascade, and its three outcomes.
+
+Sentences are realistic 36kr prose (made up after the corpus's, or taken from it), each judged
+in an HTML body (36kr's ``a.project-link``) and in a Markdown body (a Markdown link to a
+project page), through the CLI as a user would. The cascade's two paths are checked on the
+library: the fast stage alone decides when it is sure; the tagger is asked when it is not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contentkit.document import Document
+from contentkit.links import analyse, load_model, tagger
+
+
+def _html_anchor(name: str) -> str:
+    return (
+        f'<a class="project-link" data-id="7" data-name="{name}" '
+        f'href="https://36kr.com/projectDetails/7">{name}</a>'
+    )
+
+
+def _post(sentence: str, name: str, body: str) -> str:
+    if body == "html":
+        return (
+            f"---\ntitle: t\n---\n<div><p>{sentence.replace('{A}', _html_anchor(name))}</p></div>\n"
+        )
+    link = f"[{name}](https://36kr.com/projectDetails/7)"
+    return f"---\ntitle: t\n---\n{sentence.replace('{A}', link)}\n"
+
+
+def _lint(run_cli, path: Path) -> list[dict]:
+    proc = run_cli("lint", "--no-cache", "--select", "LK", "--output-format", "json", str(path))
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _convert_kept(run_cli, path: Path) -> list[bool]:
+    proc = run_cli("convert", "--to", "jsonl", str(path))
+    assert proc.returncode == 0, proc.stderr
+    post = json.loads(proc.stdout.splitlines()[0])
+    return [v["kept"] for v in post["judged_links"] if v["project_link"]]
+
+
+# (kind, name, sentence, spurious?, words the reason must hold)
+SPURIOUS = [
+    ("idiom cut", "风顺", "祝大家新的一年一帆{A}，万事如意。", "一帆风顺"),
+    ("idiom cut", "百计", "他们千方{A}地寻找新的增长点。", "千方百计"),
+    ("person name by ·", "布鲁", "演员{A}玛·紫格尼克出演了这部剧。", "布鲁玛·紫格尼克"),
+    ("place name cut", "克拉拉", "她毕业于圣{A}大学。", "圣克拉拉"),
+    ("ordinary verb", "得到", "这个方案{A}了大家的认可。", "verb"),
+]
+NOT_SPURIOUS = [
+    ("company before its unit", "京东", "今年双十一，{A}物流的配送时效再次提升。"),
+    ("company before its product", "美团", "{A}外卖的骑手数量超过了百万。"),
+    (
+        "company before its product",
+        "网易",
+        "查看快捷键的名称，不难发现是{A}云音乐注册了此按键组合。",
+    ),
+    ("brand of ordinary words", "理想", "{A}汽车发布了新车型，售价三十万元。"),
+    ("according to X", "天眼查", "据{A}显示，该公司成立于2015年。"),
+    ("company before its group", "小米", "{A}集团发布了新一代手机。"),
+]
+
+
+@pytest.mark.parametrize("body", ["html", "markdown"])
+@pytest.mark.parametrize(("kind", "name", "sentence", "why"), SPURIOUS)
+def test_spurious_kinds_are_flagged(run_cli, tmp_path, body, kind, name, sentence, why):
+    path = tmp_path / "post.md"
+    path.write_text(_post(sentence, name, body), encoding="utf-8")
+    found = _lint(run_cli, path)
+    assert [f["code"] for f in found] == ["LK001"], (kind, found)
+    assert why in found[0]["message"], (kind, found[0]["message"])
+
+
+@pytest.mark.parametrize("body", ["html", "markdown"])
+@pytest.mark.parametrize(("kind", "name", "sentence"), NOT_SPURIOUS)
+def test_names_are_not_flagged_and_convert_keeps_them(
+    run_cli, tmp_path, body, kind, name, sentence
+):
+    path = tmp_path / "post.md"
+    path.write_text(_post(sentence, name, body), encoding="utf-8")
+    codes = [f["code"] for f in _lint(run_cli, path)]
+    assert "LK001" not in codes, (kind, codes)
+    if body == "html":
+        assert _convert_kept(run_cli, path) == [True], kind
+
+
+def _judge(sentence: str, name: str, how: str = "cascade") -> tuple[str, float, float, bool]:
+    doc = Document.from_text(_post(sentence, name, "html"), "post.md", body_kind="html")
+    before = tagger.calls()
+    tagger._MEMO.clear()  # a sentence met before is not tagged again
+    analysis = analyse(doc, tagger=how)  # type: ignore[arg-type]
+    ev = analysis.evidence[0]
+    return (
+        analysis.verdicts[0].verdict,
+        ev.fast_probability,
+        ev.probability,
+        tagger.calls() > before,
+    )
+
+
+def test_fast_path_decides_alone_when_sure():
+    lo, hi = load_model().band
+    for sentence, name in [
+        ("据{A}显示，该公司成立于2015年。", "天眼查"),
+        ("祝大家一帆{A}。", "风顺"),
+    ]:
+        _, fast, final, asked = _judge(sentence, name)
+        assert not lo <= fast <= hi
+        assert not asked and final == fast
+
+
+def test_slow_path_asks_the_tagger_and_it_changes_the_verdict():
+    model = load_model()
+    sentence, name = "{A}汽车发布了新车型，售价三十万元。", "理想"
+    verdict, fast, final, asked = _judge(sentence, name)
+    assert model.band[0] <= fast <= model.band[1] and fast >= model.spurious
+    assert asked and final < model.spurious and verdict != "spurious"
+    # Without the tagger the fast stage alone would have called the brand spurious.
+    assert _judge(sentence, name, "never")[0] == "spurious"
+
+
+UNCERTAIN = "我们玩游戏的时候，也是先做{A}，然后逐步升级到复杂任务。"
+
+
+def test_uncertain_is_reported_only_when_asked(run_cli, tmp_path):
+    path = tmp_path / "post.md"
+    path.write_text(_post(UNCERTAIN, "简单任务", "html"), encoding="utf-8")
+    proc = run_cli("lint", "--no-cache", "--output-format", "json", str(path))
+    assert [f["code"] for f in json.loads(proc.stdout) if f["code"].startswith("LK")] == []
+    assert [f["code"] for f in _lint(run_cli, path)] == ["LK003"]
+
+
+@pytest.mark.parametrize("mode", ["clean", "clean-unsafe"])
+def test_convert_never_unwraps_an_uncertain_link(run_cli, tmp_path, mode):
+    path = tmp_path / "post.md"
+    path.write_text(_post(UNCERTAIN, "简单任务", "html"), encoding="utf-8")
+    proc = run_cli("convert", "--to", "jsonl", "--project-links", mode, str(path))
+    assert proc.returncode == 0, proc.stderr
+    (link,) = json.loads(proc.stdout)["judged_links"]
+    assert link["verdict"] == "uncertain" and link["kept"] is True
+    default = run_cli("convert", str(path))
+    assert "](https://36kr.com/projectDetails/7)" in default.stdout
+
+
+def test_clean_unwraps_only_safe_fixes_and_clean_unsafe_the_rest(run_cli, tmp_path):
+    cut = _html_anchor("风顺")  # cuts through 一帆风顺: a safe fix
+    verb = _html_anchor("得到")  # an ordinary verb: an unsafe fix
+    text = f"---\ntitle: t\n---\n<div><p>祝大家一帆{cut}。这个方案{verb}了认可。</p></div>\n"
+    path = tmp_path / "post.md"
+    path.write_text(text, encoding="utf-8")
+    kept = {}
+    for mode in ("clean", "clean-unsafe", "strip", "keep"):
+        proc = run_cli("convert", "--to", "jsonl", "--project-links", mode, str(path))
+        assert proc.returncode == 0, proc.stderr
+        kept[mode] = [v["kept"] for v in json.loads(proc.stdout)["judged_links"]]
+    assert kept["clean"] == [False, True]
+    assert kept["clean-unsafe"] == [False, False]
+    assert kept["strip"] == [False, False]
