@@ -177,6 +177,23 @@ def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
     return parse
 
 
+# A start tag's opening as written: ``<name`` then what may follow a tag name.
+_OPENER = re.compile(r"(?<!\\)<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+
+
+def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str, list[int]]:
+    """Offsets, by lower-case name, of each ``<name`` in a Markdown body's text (not in code)
+    that CommonMark did not read as HTML: ``<button @click="go">`` (``@click`` is no attribute
+    name to CommonMark), or an opening tag split over lines in a paragraph. Its end tag,
+    which CommonMark does read as HTML, closes an element the author did write."""
+    read = merge([*parse.code, *parse.html_blocks, *parse.html_inline])
+    found: dict[str, list[int]] = {}
+    for m in _OPENER.finditer(text, body_start):
+        if not inside(read, m.start()):
+            found.setdefault(m.group(1).lower(), []).append(m.start())
+    return found
+
+
 def _html_blocks_only(text: str, body_start: int, line_starts: list[int]) -> list[Span] | None:
     """The HTML blocks of a body that is nothing else, as markdown-it would find them (its own
     start and end conditions, CommonMark 4.6), or None as soon as a block is anything else.
@@ -315,7 +332,37 @@ def template_spans(text: str, start: int = 0) -> list[Span]:
             pos = end - 1
             break
         pos = text.find("{", pos + 1)
-    return spans
+    return _join_code_tags(text, spans)
+
+
+# Template tags whose body the generator prints as code, never reading it as Markdown or HTML:
+# Hexo's ``{% codeblock %}``/``{% code %}`` (https://hexo.io/docs/tag-plugins), Liquid's
+# ``{% highlight %}`` (https://jekyllrb.com/docs/liquid/tags/) and Hugo's ``{{< highlight >}}``
+# (https://gohugo.io/shortcodes/highlight/). ``{% raw %}`` is not one: its body is still HTML.
+_CODE_TAG_OPEN = re.compile(r"\{(?:%-?|\{<)\s*(codeblock|code|highlight)(?=[\s%>-])")
+_CODE_TAG_END = re.compile(r"\{(?:%-?\s*end|\{<\s*/)(codeblock|code|highlight)\s*(?:-?%|>\})\}")
+
+
+def _join_code_tags(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` with each code tag, its body and its end tag joined into one span: the body is
+    code, opaque like the tags around it (``List<String>`` in a Hexo codeblock is no tag)."""
+    joined: list[Span] = []
+    opening: tuple[int, str] | None = None  # index in ``joined`` and name of an open code tag
+    for start, end in spans:
+        if opening is not None:
+            m = _CODE_TAG_END.match(text, start)
+            if m is not None and m.group(1) == opening[1]:
+                begin = joined[opening[0]][0]
+                del joined[opening[0] :]
+                joined.append((begin, end))
+                opening = None
+                continue
+        else:
+            m = _CODE_TAG_OPEN.match(text, start)
+            if m is not None:
+                opening = (len(joined), m.group(1))
+        joined.append((start, end))
+    return joined
 
 
 def blank_out(text: str, spans: list[Span]) -> str:

@@ -168,6 +168,9 @@ PRESETS: dict[str, Preset] = {
             content_dirs=("content",),
             template_dirs=("templates", "themes", "sass", "static", "public", "node_modules"),
             front_matter="required",
+            # Zola reads the block after any leading whitespace (its front-matter regex opens
+            # with ``^[[:space:]]*\+\+\+``): blank lines before it are no problem there.
+            ignore=("FM002",),
             opener="a '+++' (TOML) or '---' (YAML) block on the first line",
             types={
                 "title": {"type": ["string", "null"]},

@@ -7,6 +7,7 @@ written and point at the tag itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -327,9 +328,15 @@ class StructureProblem:
     message: str
 
 
-def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProblem]:
+def structure_problems(
+    tags: list[Tag], doc: Document, unread: dict[str, list[int]] | None = None
+) -> Iterator[StructureProblem]:
     """Walk the tags with a stack of open elements as the HTML parser does, reporting each
     element left open and each end tag that closes nothing or crosses another element.
+
+    ``unread`` holds the offsets of start tags written in a Markdown body that CommonMark did
+    not read as HTML (:func:`contentkit.markdown.unread_start_tags`): an end tag that closes
+    nothing but has such an opening before it closes what the author wrote, and is no finding.
 
     Iterative, with a count of open elements per name so that a lookup for an element that is
     not open costs nothing: 10,000 nested or stray tags stay linear.
@@ -338,6 +345,8 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
     open_count: dict[str, int] = {}
     # Elements closed early by a crossing end tag: their own end tag, later, is expected.
     crossed: dict[str, int] = {}
+    # How many of each name's unread openings an end tag has already been matched with.
+    matched_unread: dict[str, int] = {}
 
     def where(tag: Tag) -> str:
         line, col = doc.position(tag.start)
@@ -364,8 +373,14 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
                 return None
         return None
 
+    previous: Tag | None = None
     for tag in tags:
         name = tag.name
+        if name in VOID_ELEMENTS:
+            if tag.is_end and previous is not None and _xml_style_pair(previous, tag, doc.text):
+                previous = tag
+                continue  # ``<img …></img>``: the XHTML way to write it; browsers drop the end
+        previous = tag
         if not tag.is_end:
             if name in VOID_ELEMENTS or tag.self_closing:
                 continue
@@ -396,8 +411,11 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
                 )
             continue
         if not open_count.get(name):
+            openings = unread.get(name) if unread else None
             if crossed.get(name):
                 crossed[name] -= 1
+            elif openings and bisect.bisect_left(openings, tag.start) > matched_unread.get(name, 0):
+                matched_unread[name] = matched_unread.get(name, 0) + 1
             elif name not in _TOLERATED_END:
                 yield StructureProblem("mismatched", tag, f"</{name}> closes no open <{name}>")
             continue
@@ -424,6 +442,17 @@ def structure_problems(tags: list[Tag], doc: Document) -> Iterator[StructureProb
             yield StructureProblem("unclosed", tag, f"<{tag.name}> is never closed")
 
 
+def _xml_style_pair(start: Tag, end: Tag, text: str) -> bool:
+    """Whether ``end`` closes the void element ``start`` right after it (``<img …></img>``,
+    ``<input …></input>``): a browser drops such an end tag and shows the page as meant."""
+    return (
+        not start.is_end
+        and start.name == end.name
+        and not start.self_closing
+        and not text[start.end : end.start].strip()
+    )
+
+
 _P = frozenset({"p"})
 # The "button scope" of the spec, less the foreign-content markers: a <p> outside it is not
 # closed by a block start tag.
@@ -439,11 +468,16 @@ _MAX_PROBLEMS_KEPT = 10_000
 
 def _structure(doc: Document, ctx: RuleContext) -> list[StructureProblem]:
     def build() -> list[StructureProblem]:
+        from contentkit.markdown import unread_start_tags
+
+        unread = None
+        if doc.body_kind == "markdown":
+            unread = unread_start_tags(doc.masked_text, doc.body_start, doc.markdown)
         # Kept up to a bound per kind (the engine shows fewer per rule): a flood of tags must
         # not become a flood of objects held in memory.
         kept: list[StructureProblem] = []
         counts = {"unclosed": 0, "mismatched": 0}
-        for problem in structure_problems(markup_tags(doc, ctx), doc):
+        for problem in structure_problems(markup_tags(doc, ctx), doc, unread):
             counts[problem.kind] += 1
             if counts[problem.kind] <= _MAX_PROBLEMS_KEPT:
                 kept.append(problem)

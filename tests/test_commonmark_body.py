@@ -179,6 +179,62 @@ def test_template_spans() -> None:
     assert template_spans("## Heading {#custom-id}\n") == []
 
 
+CODE_TAGS_POST = """---
+title: 泛型
+date: 2020-01-01 10:00:00
+---
+Java 的泛型：
+
+{% codeblock Demo.java lang:java %}
+List<String> names = new ArrayList<>();
+Map<String, List<Integer>> m = new HashMap<>(); // {{ not a template }}
+{% endcodeblock %}
+
+{% code %}
+<T extends Comparable<T>> void sort(T[] a)
+{% endcode %}
+
+{% highlight java %}
+Optional<Foo> f;
+{% endhighlight %}
+
+{{< highlight go "linenos=table" >}}
+var m map[string]<-chan int
+{{< /highlight >}}
+
+{% raw %}
+<b>raw stays HTML
+{% endraw %}
+
+{% blockquote %}
+引用里的 <i>HTML</i> 仍是 HTML。
+{% endblockquote %}
+"""
+
+
+def test_code_template_tags_hold_code_not_markup(tmp_path: Path) -> None:
+    doc = Document.from_text(CODE_TAGS_POST, "post.md")
+    # Each code tag with its body is one opaque span; a raw or quote tag's body is not.
+    bodies = [CODE_TAGS_POST[s:e] for s, e in doc.templates]
+    assert [b.split(None, 2)[1] for b in bodies[:4]] == [
+        "codeblock",
+        "code",
+        "highlight",
+        "highlight",
+    ]
+    assert all(b.rstrip().endswith(("%}", ">}}")) and "\n" in b for b in bodies[:4])
+    assert {t.name for t in doc.html_tags} == {"b", "i"}
+    # The <b> left open in the raw tag is still found; nothing in the code bodies is.
+    assert [(d.line, d.code) for d in lint_text(CODE_TAGS_POST, "post.md").diagnostics] == [
+        (25, "HT104")
+    ]
+    post = tmp_path / "post.md"
+    post.write_text(CODE_TAGS_POST, "utf-8")
+    assert fix_document(doc, Settings(root=str(tmp_path))).text == CODE_TAGS_POST
+    # An opening code tag with no end tag opens nothing.
+    assert template_spans("{% code %} `<T>` and more") == [(0, 10)]
+
+
 def test_a_feed_post_is_one_run_of_html_blocks_and_keeps_its_findings() -> None:
     post = FIXTURES / "corpus" / "36kr-zixun-01.md"
     doc = Document.from_text(post.read_text("utf-8"), str(post))

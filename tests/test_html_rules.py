@@ -90,3 +90,49 @@ def test_data_images_are_allowed_unless_the_option_says_no(tmp_path) -> None:
         *scripts,
         (8, 4, "HT103", "data: URL in href of <a>"),
     ]
+
+
+def test_an_end_tag_whose_start_tag_commonmark_did_not_read_as_html_is_no_finding() -> None:
+    # Vue templates in a VitePress page: ``@click``/``:class`` are no attribute names to
+    # CommonMark, so only the end tag is inline HTML; the author did write the element.
+    body = (
+        "\n# Counter\n\n"
+        'The count is: {{ count }}\n\n<button @click="count++">Increment</button>\n\n'
+        'Inline <span :class="c" @mouseover="x">hi</span> and <b>bold</b> text.\n\n'
+        "Stray </em> here, and `<i @x>` in code.\n\n</i>\n"
+    )
+    found = [
+        (d.line, d.code, d.message)
+        for d in lint_text(HEAD + body, "p.md").diagnostics
+        if d.code.startswith("HT")
+    ]
+    # A stray end tag with no opening anywhere is still one, and code opens nothing.
+    assert found == [
+        (14, "HT105", "</em> closes no open <em>"),
+        (16, "HT105", "</i> closes no open <i>"),
+    ]
+
+
+def test_each_unread_opening_excuses_one_end_tag_after_it() -> None:
+    body = '\n</button> first\n\n<button @click="a">A</button> then </button> again\n'
+    found = [
+        (d.line, d.column, d.code)
+        for d in lint_text(HEAD + body, "p.md").diagnostics
+        if d.code.startswith("HT")
+    ]
+    assert found == [(6, 1, "HT105"), (8, 36, "HT105")]
+
+
+def test_a_void_element_written_with_its_end_tag_is_harmless_a_stray_one_is_not() -> None:
+    # A notes repository's footer, XHTML-style; browsers drop the </img> and show the image.
+    body = (
+        '\n<div align="center"><img width="320px" src="https://example.com/qr.png"></img></div>\n'
+        '\n<p><input type="checkbox"> </input>done</p>\n'
+        "\n<p>text</img> and</p>\n"
+    )
+    found = [
+        (d.line, d.code, d.message)
+        for d in lint_text(HEAD + body, "notes.md").diagnostics
+        if d.code.startswith("HT")
+    ]
+    assert found == [(10, "HT105", "</img>: <img> is a void element and has no end tag")]

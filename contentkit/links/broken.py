@@ -63,7 +63,11 @@ def _broken_reason(link: _Link) -> str | None:
             # scraper, or styled in by CSS). Nobody sees it and it goes where it says: fine.
             return None
         return "the link has no text a reader could click"
-    problem = _href_problem(link.href, link.kind)
+    problem = (
+        None
+        if link.href is None and _bound_href(link.attrs)
+        else _href_problem(link.href, link.kind)
+    )
     if problem:
         return problem
     attrs = link.attrs
@@ -83,6 +87,15 @@ def _broken_reason(link: _Link) -> str | None:
         if shown.casefold() != want.casefold():
             return f"the link text '{shown}' differs from its data-name '{want}'"
     return None
+
+
+# Vue's bindings (VitePress, VuePress pages are Vue templates): the href is an expression the
+# page sets when it renders, like a template expression, not a missing href.
+_BOUND_HREF = (":href", "v-bind:href")
+
+
+def _bound_href(attrs: dict[str, str]) -> bool:
+    return any(name in attrs for name in _BOUND_HREF)
 
 
 def _norm_space(s: str) -> str:

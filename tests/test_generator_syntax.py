@@ -1,0 +1,57 @@
+"""What a generator's own documentation allows is no finding on its sites (real-shaped pages)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contentkit import lint_text
+
+# VitePress and VuePress pages are Vue templates: a bound attribute is an expression.
+PAGE = """---
+title: Links
+---
+
+# Links
+
+<a :href="withBase('/foo/')">Foo</a> and <a v-bind:href="url">{{ label }}</a>.
+
+<a>no href at all</a>
+"""
+
+
+def test_a_bound_href_is_an_expression_and_a_bare_anchor_is_still_broken() -> None:
+    found = [(d.line, d.code, d.message) for d in lint_text(PAGE, "guide/links.md").diagnostics]
+    assert found == [(9, "LK002", "broken link: the link has no href")]
+
+
+ZOLA_PAGE = """
++++
+title = "anemone"
+description = "A minimalist theme."
+template = "theme.html"
+date = 2024-08-08T06:22:35+10:00
+
+[extra]
+repository = "https://github.com/example/anemone.git"
++++{spaces}
+
+# anemone
+
+![Light and dark](screenshot.png)
+""".format(spaces=" " * 8)  # (Zola's own theme pages end the block with trailing spaces)
+
+
+def test_zola_reads_front_matter_after_leading_blank_lines(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('base_url = "https://example.org"\n', "utf-8")
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "content" / "themes" / "anemone"
+    page.mkdir(parents=True)
+    (page / "index.md").write_text(ZOLA_PAGE, "utf-8")
+    (page / "screenshot.png").write_bytes(b"")
+    proc = run_cli("lint", ".", "--no-cache", "--output-format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout) == []
+    # The same page outside a Zola site: Jekyll and Hugo would miss the block.
+    codes = [d.code for d in lint_text(ZOLA_PAGE, "index.md").diagnostics]
+    assert "FM002" in codes
