@@ -310,7 +310,7 @@ def read_post_bytes(
             raise InputError("not a regular file", shown)
         size = info.st_size
         if max_bytes and size > max_bytes:
-            raise InputError(_too_large(size, max_bytes), shown)
+            raise InputError(too_large_message(size, max_bytes), shown)
         # os.open, not open(): a buffered file object costs two more system calls (fstat,
         # isatty) and a buffer, per post.
         fd = os.open(p, _READ_FLAGS)
@@ -325,7 +325,7 @@ def read_post_bytes(
         finally:
             os.close(fd)
         if max_bytes and len(data) > max_bytes:
-            raise InputError(_too_large(len(data), max_bytes), shown)
+            raise InputError(too_large_message(len(data), max_bytes), shown)
     except PermissionError:
         raise InputError("permission denied", shown) from None
     except FileNotFoundError:
@@ -374,7 +374,7 @@ def _wide_unicode_bom(data: bytes) -> str | None:
     return None
 
 
-def _too_large(size: int, limit: int) -> str:
+def too_large_message(size: int, limit: int) -> str:
     return (
         f"file is {size:,} bytes, over the {limit:,}-byte limit "
         "(max-file-size in the config, or --max-file-size)"

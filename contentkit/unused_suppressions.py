@@ -62,7 +62,7 @@ def _deletion(text: str, start: int, end: int) -> Edit:
     return Edit(start, end, "")
 
 
-def _rewrite(text: str, start: int, end: int, selectors: list[str]) -> Edit:
+def rewrite_suppression(text: str, start: int, end: int, selectors: list[str]) -> Edit:
     """The same comment naming only ``selectors``."""
     m = _COMMENT.match(text, start)
     opener, verb = (m.group("open"), m.group("verb")) if m else ("<!--", "disable")
@@ -122,9 +122,9 @@ def find_unused(doc: Document, suppressions: list[Suppression], ran: set[str]) -
                 edits.append(_deletion(text, *s.closer))
             fix = Fix(tuple(edits), "safe", "Remove the unused suppression comment")
         else:
-            edits = [_rewrite(text, s.start, s.end, kept)]
+            edits = [rewrite_suppression(text, s.start, s.end, kept)]
             if s.closer is not None and _selectors_of(text, s.closer) == s.selectors:
-                edits.append(_rewrite(text, *s.closer, kept))
+                edits.append(rewrite_suppression(text, *s.closer, kept))
             fix = Fix(tuple(edits), "safe", f"Remove {', '.join(unused)} from the comment")
         diag = Diagnostic(CODE, NAME, message, doc.path, s.start, s.end, fix=fix)
         position(doc, diag)

@@ -145,15 +145,9 @@ def read_buffer(text: str, shown: str, settings: Settings) -> Document:
     """The buffer as ``lint`` would read the file holding it, or InputError as lint says it."""
     data = text.encode("utf-8", "surrogatepass")
     if settings.max_file_size and len(data) > settings.max_file_size:
-        from contentkit import document
+        from contentkit.document import too_large_message
 
-        too_large = getattr(document, "_too_large", None)
-        message = (
-            too_large(len(data), settings.max_file_size)
-            if too_large
-            else f"file is {len(data):,} bytes, over the {settings.max_file_size:,}-byte limit"
-        )
-        raise InputError(message, shown)
+        raise InputError(too_large_message(len(data), settings.max_file_size), shown)
     return document_from_bytes(data, shown)
 
 
@@ -322,9 +316,11 @@ def disable_edit(linted: Linted, diag: Diagnostic) -> Edit | None:
             s.verb == "disable-line" and s.line == line
         )
         if names_line and s.selectors:  # name one more rule in the comment already there
-            from contentkit.unused_suppressions import _rewrite
+            from contentkit.unused_suppressions import rewrite_suppression
 
-            return _checked(linted, diag, _rewrite(text, s.start, s.end, [*s.selectors, diag.name]))
+            return _checked(
+                linted, diag, rewrite_suppression(text, s.start, s.end, [*s.selectors, diag.name])
+            )
     line_start = doc.offset_of(line, 1)
     line_text = doc.line_text(line)
     indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
