@@ -130,7 +130,26 @@ class Document:
 
         if self.body_kind != "markdown":
             return BodyParse([], html_blocks=[(self.body_start, len(self.text))])
+        if self.body_too_complex:
+            work, heaviest = self.body_work
+            return BodyParse([], work=work, heaviest=heaviest, skipped=True)
         return read_body(self.masked_text, self.body_start, self._line_starts)
+
+    @cached_property
+    def body_work(self) -> tuple[int, str]:
+        """(estimated cost of reading the body, what weighs most in it), counted at C speed
+        before anything is parsed (contentkit.limits; 0 for a body of ordinary size)."""
+        from contentkit.limits import body_work
+
+        return body_work(self.text, self.body_start, self.body_kind == "markdown")
+
+    @property
+    def body_too_complex(self) -> bool:
+        """Whether the body is over the reading budget: its rules see no tags and no
+        Markdown (MD002 markdown-too-complex, HT107 html-too-complex say so)."""
+        from contentkit.limits import MAX_BODY_WORK
+
+        return self.body_work[0] > MAX_BODY_WORK
 
     @cached_property
     def masked_text(self) -> str:
@@ -149,13 +168,13 @@ class Document:
     def templates(self) -> list[Span]:
         """Template expressions (``{{ }}``, ``{% %}``, ``{# #}``, Hugo shortcodes) anywhere in
         the file: opaque, as a site generator replaces them before any reader sees them."""
-        from contentkit.markdown import MAX_MARKDOWN_WORK, markdown_work, template_spans
+        from contentkit.markdown import template_spans
 
         text = self.text
         if "{{" not in text and "{%" not in text and "{#" not in text:
             return []  # nearly every post: three scans at C speed, no loop
-        if markdown_work(self.text, self.body_start) > MAX_MARKDOWN_WORK:
-            # A body too large to be read (markdown-too-complex): only its front matter's.
+        if self.body_too_complex:
+            # A body too costly to be read (markdown/html-too-complex): only its front matter's.
             return template_spans(self.text[: self.body_start])
         return template_spans(self.text)
 
@@ -185,6 +204,8 @@ class Document:
 
     @cached_property
     def _scan(self) -> tuple[list[html_scan.Tag], list[html_scan.Comment]]:
+        if self.body_too_complex:
+            return [], []  # not read (HT107 / MD002 say so)
         text = self.masked_text
         if self.body_kind != "markdown":
             tags, comments = html_scan.scan(text, self.body_start)

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from contentkit.limits import MAX_BODY_WORK, body_work
+from contentkit.limits import markdown_work as markdown_work  # (its home was here)
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
@@ -99,6 +102,7 @@ class BodyParse:
     inlines: list[InlineSource] = field(default_factory=list)
     # The body was not read: reading it would cost more than MAX_MARKDOWN_WORK (see below).
     work: int = 0
+    heaviest: str = ""  # what weighs most in ``work`` ("4,000,000 line ends")
     skipped: bool = False
     # Read without markdown-it: every block is an HTML block (a feed's raw-HTML body).
     all_html: bool = False
@@ -115,28 +119,16 @@ class BodyParse:
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 
 
-# markdown-it-py spends its time on line ends and on the characters that may start inline
-# markup or a template expression (each costs it 5 to 20 microseconds); everything else is
-# skipped in bulk. A body that holds more of them than this (some 2 MB of real Markdown, far
-# more than any post) is not read: its reading alone could take seconds. The rule
-# markdown-too-complex (MD002) says so.
-MAX_MARKDOWN_WORK = 250_000
-_COSTLY = "*_[]`<!~&\\{}"
-
-
-def markdown_work(text: str, start: int = 0) -> int:
-    """What reading ``text[start:]`` costs markdown-it, in units of MAX_MARKDOWN_WORK (0 for
-    a text too short to reach the limit whatever it holds)."""
-    if 2 * (len(text) - start) <= MAX_MARKDOWN_WORK:
-        return 0  # (it costs at most 2 a character: a post of ordinary size needs no count)
-    return 2 * text.count("\n", start) + sum(text.count(c, start) for c in _COSTLY)
+# The reading budget (see contentkit.limits): a body that would cost more is not read, and the
+# rule markdown-too-complex (MD002) says so.
+MAX_MARKDOWN_WORK = MAX_BODY_WORK
 
 
 def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
     """Parse ``text[body_start:]`` once; ``line_starts`` are the raw text's line offsets."""
-    work = markdown_work(text, body_start)
+    work, heaviest = body_work(text, body_start, markdown=True)
     if work > MAX_MARKDOWN_WORK:
-        return BodyParse([], work=work, skipped=True)
+        return BodyParse([], work=work, heaviest=heaviest, skipped=True)
     if text.startswith("<", body_start) or text[body_start : body_start + 4].lstrip().startswith(
         "<"
     ):
