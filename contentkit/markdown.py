@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -124,7 +124,7 @@ _CODE_BLOCKS = frozenset({"fence", "code_block"})
 MAX_MARKDOWN_WORK = MAX_BODY_WORK
 
 
-def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
+def read_body(text: str, body_start: int, line_starts: Sequence[int]) -> BodyParse:
     """Parse ``text[body_start:]`` once; ``line_starts`` are the raw text's line offsets."""
     work, heaviest = body_work(text, body_start, markdown=True)
     if work > MAX_MARKDOWN_WORK:
@@ -178,6 +178,8 @@ def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str,
     that CommonMark did not read as HTML: ``<button @click="go">`` (``@click`` is no attribute
     name to CommonMark), or an opening tag split over lines in a paragraph. Its end tag,
     which CommonMark does read as HTML, closes an element the author did write."""
+    if parse.skipped:
+        return {}  # not read (markdown-too-complex): no tag of it is looked at
     read = merge([*parse.code, *parse.html_blocks, *parse.html_inline])
     found: dict[str, list[int]] = {}
     for m in _OPENER.finditer(text, body_start):
@@ -186,7 +188,7 @@ def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str,
     return found
 
 
-def _html_blocks_only(text: str, body_start: int, line_starts: list[int]) -> list[Span] | None:
+def _html_blocks_only(text: str, body_start: int, line_starts: Sequence[int]) -> list[Span] | None:
     """The HTML blocks of a body that is nothing else, as markdown-it would find them (its own
     start and end conditions, CommonMark 4.6), or None as soon as a block is anything else.
 
@@ -236,7 +238,7 @@ def _locate(
     tok: Token,
     first: int,
     text: str,
-    line_starts: list[int],
+    line_starts: Sequence[int],
     cell_cursor: dict[int, int] | None,
 ) -> InlineSource | None:
     """Where each line of an inline run's source is in the raw text, or None if one is not

@@ -199,8 +199,8 @@ class MarkdownTooComplex(Rule):
     Reading Markdown costs time for every line and every character that may start markup:
     list markers (``-``, ``+``, ``1.``), ``#``, ``>``, ``|``, brackets and parentheses,
     ``*``, ``_``, backticks, ``<``… Before a body is parsed these are counted (at C speed) and
-    weighted by what each costs at most; a body whose estimate is over 2.5 s (some 150,000
-    lines of prose, 75,000 list items, 48,000 links or 90,000 ``**``; five times the largest
+    weighted by what each costs at most; a body whose estimate is over 2.5 s (some 125,000
+    lines of prose, 40,000 list items, 30,000 links or 60,000 ``**``; four times the largest
     real post seen) is not read, so that one file can never hold a lint run for minutes. The
     Markdown and HTML rules skip it and this finding says so, naming what weighs most; the
     front matter is still checked, and ``convert`` refuses the post with the same message

@@ -217,7 +217,7 @@ def test_over_the_budget_the_front_matter_is_still_checked(run_cli, tmp_path: Pa
     lines = proc.stdout.splitlines()
     assert any(": FM011 " in line for line in lines)
     (budget,) = [line for line in lines if " MD002 " in line]
-    assert "list.md:5:1: MD002" in budget and "80,000 '-' (list items" in budget
+    assert "list.md:5:1: MD002" in budget and "80,000 '- ' (list items)" in budget
     for to in ("json", "markdown"):
         conv = run_cli("convert", "--to", to, str(post))
         assert conv.returncode == 1 and conv.stdout == "" and "Traceback" not in conv.stderr
@@ -356,3 +356,29 @@ def test_a_tag_with_a_great_many_attributes_is_read_whole() -> None:
     assert attrs["a7"] == "v7" and attrs["b7"] == "w" and attrs["c7"] == "&7" and attrs["d7"] == ""
     tags, _ = scan("<p" + source + ">x</p>")
     assert [t.name for t in tags] == ["p", "p"] and tags[0].attrs == attrs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "\n",
+        "a\r\nb\rc\nd",
+        "\r\r\n\n\r",
+        ("x" * 999 + "\n") * 3000 + "tail",  # past one chunk, lines across its edges
+        "\n" * 2_500_000,
+        "ab\r" * 500_000,
+        "a\r\n" * 400_000 + "b\rc\n" * 200_000,
+    ],
+)
+def test_line_starts_of_long_texts_are_kept_compactly_and_exactly(text: str) -> None:
+    from contentkit.document import Document
+
+    expected = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    doc = Document.from_text(text, "p.html")
+    assert list(doc._line_starts) == expected
+    if len(text) > 1 << 20:
+        assert doc._line_starts.itemsize == 8  # an array of machine integers, not a list
+    last = len(expected)
+    assert doc.position(len(text)) == (last, len(text) - expected[-1] + 1)
