@@ -440,14 +440,13 @@ def _link_verdicts(doc: Document, settings: Settings) -> list[tuple[Any, float |
 def hover(post: Post, linted: Linted, position: types.Position) -> types.Hover | None:
     """The link verdict under the cursor, and the one-line summary of each finding there."""
     doc, settings = linted.document, linted.settings
-    if doc is None or settings is None:
-        return None
     index = post.index
     at = index.offset(position)
     parts: list[str] = []
     hit: tuple[int, int] | None = None
     doc_at = at - linted.bom
-    if "<a" in doc.text or "](" in doc.text:
+    # A post that could not be read (binary, too big) has no links to judge, only its finding.
+    if doc is not None and settings is not None and ("<a" in doc.text or "](" in doc.text):
         for verdict, confidence in _link_verdicts(doc, settings):
             if not (verdict.start <= doc_at < verdict.end):
                 continue
