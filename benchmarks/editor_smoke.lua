@@ -217,6 +217,23 @@ if task.edit then
     out.published_on_edit = wait_publish(version())
     out.edit_ms = (uv.hrtime() - started) / 1e6
     out.edited = diagnostics()
+    out.edited_text = buffer_text()
+  end)
+end
+
+if task.config then
+  step("config", function()
+    -- A contentkit.toml written in Neovim (a buffer the server is not attached to; Neovim
+    -- on Linux watches no files for it), then one more character typed in the post.
+    vim.cmd("split " .. vim.fn.fnameescape(task.config.file))
+    vim.api.nvim_buf_set_lines(0, 0, -1, false, task.config.lines)
+    vim.cmd("write")
+    vim.cmd("close")
+    local last = vim.api.nvim_buf_line_count(buf)
+    local tail = vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1]
+    vim.api.nvim_buf_set_text(buf, last - 1, #tail, last - 1, #tail, { " " })
+    out.published_on_config = wait_publish(version())
+    out.after_config = diagnostics()
   end)
 end
 

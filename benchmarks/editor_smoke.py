@@ -382,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         for copy in copies.values():
             copy.write_bytes(original)
         nvim_fixed = file.with_name(f"smoke-nvim-fixed-{file.name}")
+        config = file.parent / "contentkit.toml"
+        config_before = config.read_bytes() if config.exists() else None
         out = smoke.run(
             name,
             file,
@@ -394,7 +396,14 @@ def main(argv: list[str] | None = None) -> int:
                 "line": 'class="project-link"' if name == "kr" else "](",
                 "append": APPEND_HTML if name == "kr" else APPEND_MD,
             },
+            config={"file": str(config), "lines": ['ignore = ["spurious-link"]']},
         )
+        # What lint said before Neovim wrote the config is asked with the config as it was.
+        config_after = config.read_bytes() if config.exists() else None
+        if config_before is None:
+            config.unlink(missing_ok=True)
+        else:
+            config.write_bytes(config_before)
         if not out.get("open"):
             smoke.check(False, "diagnostics on open")
             continue
@@ -433,15 +442,24 @@ def main(argv: list[str] | None = None) -> int:
             bool(out.get("published_on_edit")),
             f"diagnostics after an edit ({out.get('edit_ms', 0):.0f} ms after the change)",
         )
-        final = file.read_bytes()
-        smoke.check(
-            PREFIX.encode() in final, f"the edit ({PREFIX!r} before a link) was saved by :wq"
-        )
-        smoke.compare("after the edit", final, out.get("edited", []), file)
+        edited = file.with_name(f"smoke-edited-{file.name}")
+        edited.write_bytes(out.get("edited_text", "").encode())
+        smoke.check(PREFIX in out.get("edited_text", ""), f"the edit ({PREFIX!r} before a link)")
         smoke.check(
             "LK001" in {d["code"] for d in out.get("edited", [])},
             "the spurious link typed after an emoji is found",
         )
+        final = file.read_bytes()
+        smoke.compare("after the edit", final, out.get("edited", []), edited)
+        smoke.compared()
+        if config_after is not None:
+            config.write_bytes(config_after)
+        smoke.check(
+            bool(out.get("published_on_config"))
+            and "LK001" not in {d["code"] for d in out.get("after_config", [])},
+            "a contentkit.toml written in Neovim (ignore spurious-link) applies at the next edit",
+        )
+        smoke.compare("after the config", final, out.get("after_config", []), file)
         smoke.compared()
 
     for name in ("broken", "huge", "binary"):

@@ -685,3 +685,51 @@ async def test_client_gone_before_the_replies_is_a_quiet_exit(tmp_path: Path) ->
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+async def test_config_changed_without_a_file_watcher(client: LanguageClient, site: Path) -> None:
+    """Neovim on Linux registers no file watcher and edits contentkit.toml in a buffer the
+    server is not attached to: a config written, changed or deleted is noticed at the next
+    lint all the same (it was read once and kept)."""
+    caps = client_capabilities("neovim@v0.11.0")
+    caps.workspace = types.WorkspaceClientCapabilities(did_change_watched_files=None)
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=site.as_uri(),
+            initialization_options={"debounce": 0},
+        )
+    )
+    encoding = str(result.capabilities.position_encoding)
+    assert client.registrations == []  # type: ignore[attr-defined]
+    path = site / HUGO_PAGE
+    text = path.read_text(encoding="utf-8")
+    diags = await open_post(client, path)
+    assert "FM011" in {d.code for d in diags}
+
+    def edit(version: int) -> None:  # a space typed at the end, as the user goes on writing
+        end = types.Position(len(lines_of(text)), 0)
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=path.as_uri(), version=version
+                ),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=types.Range(end, end), text=" ")
+                ],
+            )
+        )
+
+    config = site / "contentkit.toml"
+    config.write_text('ignore = ["non-iso-date"]\n', encoding="utf-8")
+    edit(2)
+    diags = await published(client, path.as_uri(), 2)
+    path.write_text(text + " ", encoding="utf-8")
+    assert as_lint_json(text, diags, encoding) == lint_rows(lint_json(path, site))
+    assert "FM011" not in {d.code for d in diags}
+
+    config.unlink()
+    edit(3)
+    diags = await published(client, path.as_uri(), 3)
+    assert "FM011" in {d.code for d in diags}
+    await client.shutdown_session()

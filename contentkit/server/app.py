@@ -120,6 +120,7 @@ class ContentkitServer(LanguageServer):
         self.posts: dict[str, Post] = {}
         self.options = ServerOptions()
         self.baselines = analysis.Baselines()
+        self.config_stamps = analysis.ConfigStamps()
         self.root: str | None = None
         self.encoding: str = types.PositionEncodingKind.Utf16
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -152,6 +153,13 @@ class ContentkitServer(LanguageServer):
 
     def lint(self, post: Post, why: str) -> None:
         started = time.perf_counter()
+        if self.config_stamps.changed(post, self.root):
+            analysis.forget_settings()
+            for other in self.posts.values():  # their findings were made with the old config
+                if other is not post:
+                    other.linted = None
+                    if not self.too_big(other):
+                        self.schedule(other)
         post.linted = analysis.lint_post(post, self.root, self.baselines)
         self.publish(post)
         elapsed = time.perf_counter() - started
