@@ -77,7 +77,8 @@ end
 
 local function buffer_text()
   local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
-  return table.concat(lines, "\n") .. ((vim.bo[buf].eol or vim.bo[buf].fixeol) and "\n" or "")
+  local nl = vim.bo[buf].fileformat == "dos" and "\r\n" or "\n"
+  return table.concat(lines, nl) .. ((vim.bo[buf].eol or vim.bo[buf].fixeol) and nl or "")
 end
 
 local function request(method, params)
@@ -218,6 +219,17 @@ if task.edit then
     out.edit_ms = (uv.hrtime() - started) / 1e6
     out.edited = diagnostics()
     out.edited_text = buffer_text()
+  end)
+end
+
+if task.save_only then
+  step("save only", function()
+    -- Over liveLimit: an edit is not linted as it is typed, a save is.
+    vim.api.nvim_buf_set_lines(buf, -1, -1, false, task.save_only)
+    out.published_on_big_edit = wait_publish(version(), 2000)
+    vim.cmd("write")
+    out.published_on_big_save = wait_publish(version())
+    out.big_saved = diagnostics()
   end)
 end
 

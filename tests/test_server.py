@@ -733,3 +733,36 @@ async def test_config_changed_without_a_file_watcher(client: LanguageClient, sit
     diags = await published(client, path.as_uri(), 3)
     assert "FM011" in {d.code for d in diags}
     await client.shutdown_session()
+
+
+@pytest.mark.parametrize("shutdown", [True, False])
+async def test_exit_notification_ends_the_server(tmp_path: Path, shutdown: bool) -> None:
+    """``exit`` ends the process, with 0 after ``shutdown`` and 1 without, while the client
+    still holds its end of stdin open (the server must not wait for its input to end)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contentkit", "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+        proc.stdin.write(
+            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+        )
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        if shutdown:
+            proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        proc.stdin.flush()
+        while shutdown and _read_message(proc.stdout).get("id") != 2:
+            pass
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "exit"}))
+        proc.stdin.flush()
+        assert proc.wait(timeout=30) == (0 if shutdown else 1)
+        assert proc.stderr.read().decode("utf-8", "replace") == ""
+    finally:
+        proc.stdin.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
