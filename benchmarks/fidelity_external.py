@@ -89,14 +89,39 @@ BLOCKISH |= {"thead", "tbody", "tfoot", "caption", "fieldset", "hgroup"}
 _WS = re.compile(r"[ \t\n\r\f]+")
 
 
+# Void elements of HTML5 that libxml2 (an HTML 4 parser) does not know: it nests what follows
+# them inside them (up to the parent's end), where a browser has them empty and shows that text.
+_UNKNOWN_VOID = ("embed", "source", "track", "wbr", "keygen", "bgsound")
+
+
 def parse(source: str) -> Any:
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        return lxml_html.fragment_fromstring(
+        root = lxml_html.fragment_fromstring(
             source or "<p></p>", create_parent="div", parser=parser
         )
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
+    for el in list(root.iter(*_UNKNOWN_VOID)):
+        _unnest(el)
+    return root
+
+
+def _unnest(el: Any) -> None:
+    """Move what libxml2 put inside a void element after it, where a browser has it."""
+    parent = el.getparent()
+    if parent is None or (el.text is None and not len(el)):
+        return
+    kids, text, tail = list(el), el.text, el.tail
+    el.text = None
+    at = parent.index(el)
+    for i, kid in enumerate(kids, 1):
+        parent.insert(at + i, kid)
+    if kids:
+        el.tail = text
+        kids[-1].tail = (kids[-1].tail or "") + (tail or "")
+    else:
+        el.tail = (text or "") + (tail or "")
 
 
 def _kids(el: Any) -> list[Any]:
