@@ -68,7 +68,7 @@ def _clean(text: str) -> str:
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
-_LEADING_MARKER = re.compile(r"[#>+=*_~|:-]|\d")
+_MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
 _INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -87,6 +87,7 @@ _NESTING = frozenset({"blockquote", "ul", "ol"})
 _WS_INSIDE = BLOCK - {"pre"}
 _BLOCKISH = BLOCK | {"ck-break"}
 _CODE_LIKE = frozenset({"code", "kbd", "samp", "tt"})
+_PREPARED = frozenset({"table", "img", "ul", "ol"})  # elements the walk prepares first
 _BOLD_ITALIC = frozenset({"strong", "b", "em", "i"})  # (CSS emphasis adds nothing to these)
 _SPACES = " \n\t\f\r"
 # Elements whose own strings Beautiful Soup's get_text() never counted (and browsers show as
@@ -522,37 +523,46 @@ class ArticleConverter:
     # ---- the walk ---------------------------------------------------------------------------
     def _walk(self, node: Any, parent_tags: frozenset[str], depth: int, nesting: int) -> str:
         name = node.tag
-        is_table = name == "table"
-        if is_table:
-            if _is_layout_table(node):
-                for part in [node, *_own_parts(node)]:
-                    if part is node or part.tag in _TABLE_LAYOUT_PARTS:
-                        self._renamed.setdefault(part, part.tag)
-                        part.tag = "div"
-                name = "div"
-            else:
-                self._rows.append([])
-            self._tables += 1
-        elif name == "img":
-            src = node.get("src")
-            if not _prepare_img(node):
-                self._drop(node, "image without a safe source", src)
-        elif name == "ul" or name == "ol":
-            before = _previous_block(node)
-            if before is not None and before.tag == name and before not in self._alt_list:
-                self._alt_list.add(node)
-            n = 0
-            for li in node:
-                if li.tag == "li" and not _hidden(li):
-                    self._li_number[li] = n
-                    n += 1
+        is_table = False
+        if name in _PREPARED:
+            if name == "table":
+                is_table = True
+                if _is_layout_table(node):
+                    for part in [node, *_own_parts(node)]:
+                        if part is node or part.tag in _TABLE_LAYOUT_PARTS:
+                            self._renamed.setdefault(part, part.tag)
+                            part.tag = "div"
+                    name = "div"
+                else:
+                    self._rows.append([])
+                self._tables += 1
+            elif name == "img":
+                src = node.get("src")
+                if not _prepare_img(node):
+                    self._drop(node, "image without a safe source", src)
+            else:  # ul, ol: alternate bullets after a list of the same kind; number the items
+                before = _previous_block(node)
+                if before is not None and before.tag == name and before not in self._alt_list:
+                    self._alt_list.add(node)
+                n = 0
+                for li in node:
+                    if li.tag == "li" and not _hidden(li):
+                        self._li_number[li] = n
+                        n += 1
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
             tags = self._tag_sets[(parent_tags, name)] = _tag_set(parent_tags, name)
         if self._flat and node in self._flat:
             items = self._flat_items(node, depth)
-        else:
+        elif len(node):
             items = self._items(node, depth, nesting)
+        else:  # (most elements hold one text and nothing else)
+            text = node.text
+            if text:
+                items = [text]
+                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
+            else:
+                items = []
         in_pre = "pre" in tags
         last = len(items) - 1
         strings: list[str] = []
@@ -870,7 +880,11 @@ class ArticleConverter:
         found: dict[int, tuple[int, str, int]] = {}  # drop -> (position, tag, ordinal)
         seen: dict[str, int] = {}
         made, stand_in, renamed = self._made, self._stand_in, self._renamed
-        for pos, el in enumerate(root.iter(etree.Element)):
+        # Only the elements that may count: of a dropped element's tag, or renamed, or made.
+        names = {renamed.get(el) or el.tag for el, *_ in self._drops}
+        names.update(el.tag for el in renamed)
+        names.update(el.tag for el in made)
+        for pos, el in enumerate(root.iter(*names)):
             if el in made:
                 el = stand_in.get(el)
                 if el is None:
@@ -892,26 +906,31 @@ class ArticleConverter:
     ) -> str:
         """A string of the page as Markdown: whitespace as a browser shows it, escaped where a
         reader would take it as syntax (judged with the items before and after it)."""
-        text = _clean(text)
+        if _NONCHAR.search(text) is not None:
+            text = _NONCHAR.sub("", text)
         if "pre" in tags:
             return text
-        text = _WS.sub(" ", text)
+        if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+            text = _WS.sub(" ", text)
+        next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
             text = escape_text(
                 text,
                 in_link="a" in tags,
-                before_link=nxt is not None
-                and nxt.__class__ is not str
-                and nxt.tag in ("a", "img"),
+                before_link=next_tag == "a" or next_tag == "img",
                 at_end=nxt is None and parent in BLOCK,
             )
-            lead = len(text) - len(text.lstrip(" "))
-            if lead < len(text) and _LEADING_MARKER.match(text, lead):
-                text = text[:lead] + LINE_START + text[lead:]
+            body = text.lstrip(" ")
+            if body:
+                first = body[0]
+                if first in _MARKER_START or first.isdecimal():
+                    text = text[: len(text) - len(body)] + LINE_START + body
         inside = parent in BLOCK
-        if _is_block(prev) or (inside and prev is None):
+        if (prev is None and inside) or (
+            prev is not None and prev.__class__ is not str and prev.tag in _BLOCKISH
+        ):
             text = text.lstrip(" ")
-        if _is_block(nxt) or (inside and nxt is None):
+        if (nxt is None and inside) or next_tag in _BLOCKISH:
             text = text.rstrip(" ")
         return text
 
@@ -1152,7 +1171,7 @@ class ArticleConverter:
             # Cells outside any row of this table (<table><td>, or a wrapper inside <tr>): kept,
             # one row per parent.
             loose: dict[Any, list[str]] = {}
-            for cell in _own_parts(el):
+            for cell in el.iter("td", "th"):  # (a nested table's cells are gone already)
                 if cell in cells_of:
                     value, _, colspan = cells_of.pop(cell)
                     loose.setdefault(cell.getparent(), []).extend([value] + [""] * (colspan - 1))
@@ -1431,9 +1450,11 @@ def _resolve_line_starts(text: str) -> str:
         last = pos + 1
         line_start = text.rfind("\n", 0, pos) + 1
         prefix = text[line_start:pos]
-        for ch in (LINE_START, *_EMPH):
-            prefix = prefix.replace(ch, "")
-        if _CONTAINER_PREFIX.fullmatch(prefix):
+        if prefix:
+            for ch in (LINE_START, *_EMPH):
+                if ch in prefix:
+                    prefix = prefix.replace(ch, "")
+        if not prefix or _CONTAINER_PREFIX.fullmatch(prefix):
             line_end = text.find("\n", last)
             line = text[last : line_end if line_end >= 0 else len(text)]
             m = _BLOCK_START.match(line)
