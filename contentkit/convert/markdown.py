@@ -1395,6 +1395,7 @@ def escape_text(
     out: list[str] = []
     last = 0
     n = len(text)
+    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
     for m in _INLINE_ESC.finditer(text):
         i = m.start()
         ch = text[i]
@@ -1406,7 +1407,8 @@ def escape_text(
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
             # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
-            close = text.find("]", i + 1)
+            if close == -2 or (close != -1 and close <= i):
+                close = text.find("]", i + 1)
             follow = text[close + 1 : close + 2] if close >= 0 else None
             esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
         elif ch == "]":
@@ -1439,29 +1441,33 @@ def escape_text(
     return "".join(out)
 
 
+_MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
+
+
 def _resolve_line_starts(text: str) -> str:
     if LINE_START not in text:
         return text
     out: list[str] = []
     last = 0
     pos = text.find(LINE_START)
+    line_start = 0  # of the line the last marker was on (markers come in order: no rescan)
     while pos >= 0:
         out.append(text[last:pos])
         last = pos + 1
-        line_start = text.rfind("\n", 0, pos) + 1
-        prefix = text[line_start:pos]
+        line_start = max(line_start, text.rfind("\n", line_start, pos) + 1)
+        # (what precedes a block marker is container markers and emphasis placeholders, no
+        # more than the walk nests: a longer prefix is text, and is not copied)
+        prefix = text[line_start:pos] if pos - line_start <= _MAX_PREFIX else "x"
         if prefix:
             for ch in (LINE_START, *_EMPH):
                 if ch in prefix:
                     prefix = prefix.replace(ch, "")
         if not prefix or _CONTAINER_PREFIX.fullmatch(prefix):
-            line_end = text.find("\n", last)
-            line = text[last : line_end if line_end >= 0 else len(text)]
-            m = _BLOCK_START.match(line)
+            m = _BLOCK_START.match(text, last)  # (re.M: "$" is the end of this line)
             if m is not None:
                 if m.group("num") is not None:
                     out.append(m.group("num") + "\\" + m.group("delim"))
-                    last += m.end("delim")
+                    last = m.end("delim")
                 else:
                     out.append("\\")
         pos = text.find(LINE_START, last)
