@@ -57,3 +57,23 @@ def test_block_markers_on_one_very_long_line_are_judged_once_each() -> None:
     md = html_to_markdown(html)
     assert md.endswith("**a**\n\n\\- b\n\n1\\. c\n")
     assert "\\-" not in md.split("\n")[0]
+
+
+def test_json_refuses_markdown_too_heavy_to_read_back_and_markdown_still_converts(
+    tmp_path: Path,
+) -> None:
+    from contentkit.convert.jsonout import MAX_MARKDOWN_WORK
+
+    post = tmp_path / "post.html"
+    post.write_text(FM + "<p>" + "[" * (MAX_MARKDOWN_WORK // 2 + 1) + "</p>\n", "utf-8")
+    with pytest.raises(ContentkitError) as err:
+        convert_file(post, to="json")
+    assert (err.value.line, err.value.column) == (5, 1)
+    assert "reads back" in str(err.value)
+    assert convert_file(post, to="markdown").count("\\[") == MAX_MARKDOWN_WORK // 2 + 1
+
+
+def test_json_of_an_ordinary_long_post_is_not_refused(tmp_path: Path) -> None:
+    post = tmp_path / "post.html"
+    post.write_text(FM + "<p>Some <b>bold</b> and [1] text.</p>\n" * 5_000, "utf-8")
+    assert '"type": "paragraph"' in convert_file(post, to="json")

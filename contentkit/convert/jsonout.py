@@ -26,6 +26,18 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
 _DATE_KEYS = ("date", "updated", "lastmod", "publishDate", "expiryDate")
 
 
+# The JSON's blocks, text and links are read back from the Markdown by markdown-it, whose time
+# grows with the line ends and markup characters it meets (a few microseconds each): past this
+# many the post is refused for JSON (the largest real posts hold some tens of thousands).
+MAX_MARKDOWN_WORK = 400_000
+_MARKUP = ("\n", "\\", "`", "*", "_", "[", "]", "<", ">", "!", "&", "~", "|", "#")
+
+
+def markdown_work(markdown: str) -> int:
+    """The line ends and markup characters of ``markdown`` (counted in C, one pass each)."""
+    return sum(markdown.count(ch) for ch in _MARKUP)
+
+
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     data = resources.files("contentkit").joinpath("schemas/convert.schema.json").read_text("utf-8")
@@ -184,6 +196,19 @@ def post_object(conv: Conversion) -> dict[str, Any]:
     for key in _DATE_KEYS:
         if key in doc.metadata:
             meta[key] = iso_date(doc.metadata[key]) or meta[key]
+    too_much = markdown_work(conv.markdown)
+    if too_much > MAX_MARKDOWN_WORK:
+        from contentkit.convert import ConvertError
+
+        line, column = doc.position(doc.body_start)
+        raise ConvertError(
+            f"its Markdown has {too_much:,} line ends and markup characters, more than the "
+            f"{MAX_MARKDOWN_WORK:,} the JSON output reads back; not converted (--to markdown "
+            "converts it)",
+            doc.path,
+            line,
+            column,
+        )
     tokens = parser().parse(conv.markdown)
     body_blocks = blocks(tokens)
     text = "\n\n".join(_block_text(b) for b in body_blocks if _block_text(b))

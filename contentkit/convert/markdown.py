@@ -190,17 +190,17 @@ def parse_html(html: str, deep: bool = False) -> Any:
         return None
 
 
-_END_TAG = re.compile(r"</(?i:body|html)[ \t\n\r\f]*>")
+_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
 
 
 def _without_end_tags(html: str) -> str:
-    """``html`` without its ``</body>`` and ``</html>`` tags: libxml2's tree builder drops what
-    follows them, where a browser shows it (as the end of the body)."""
+    """``html`` without its ``</html>`` tags: libxml2's tree builder drops what follows one,
+    where a browser shows it (as the end of the body)."""
     low = html.lower()
     if len(low) != len(html):  # (a letter whose lower case is longer: find them by pattern)
         return _END_TAG.sub("", html)
     cuts: list[tuple[int, int]] = []
-    for name in ("</body", "</html"):
+    for name in ("</html",):
         i = low.find(name)
         while i >= 0:
             j = low.find(">", i)
@@ -224,6 +224,18 @@ def _without_end_tags(html: str) -> str:
 def _is_hidden_style(style: str) -> bool:
     low = style.lower()  # (a substring test first: most styles hide nothing)
     return ("none" in low or "hidden" in low) and _DISPLAY_NONE.search(style) is not None
+
+
+def _safe_url(url: str | None) -> str | None:
+    """html.safe_url, without its scan for a scheme when the first character rules out every
+    unsafe one (javascript:, vbscript:, data:)."""
+    if url is None:
+        return None
+    trimmed = url.strip()
+    first = trimmed[:1]
+    if first and first not in "jJvVdD" and first > " " and first != "\x7f":
+        return trimmed
+    return safe_url(url)
 
 
 def _hidden(el: Any) -> bool:
@@ -477,7 +489,8 @@ class ArticleConverter:
         self._drops: list[tuple[Any, str, str, str]] = []  # (element, reason, text, target)
         self._tables = 0  # <table> elements (of the source) around the walk
         self._rows: list[list[tuple[list[str], bool]]] = []  # per data table open: its rows
-        self._tag_sets.clear()
+        if len(self._tag_sets) > 4096:  # (kept from page to page, but never without bound)
+            self._tag_sets.clear()
         self._reparsed = False
         self.dropped: list[Dropped] = []
         self.visible_chars = 0  # text characters a browser shows, as read before converting
@@ -665,7 +678,7 @@ class ArticleConverter:
                     if tag in _PUSH_DOWN:
                         if tag == "a" and child not in self._made:
                             href = child.get("href")
-                            if href is not None and safe_url(href) is None:
+                            if href is not None and _safe_url(href) is None:
                                 self._drop(child, "link target not safe (text kept)")
                         if len(child) and any(
                             type(c.tag) is str and c.tag in BLOCK and _shown(c) for c in child
@@ -979,7 +992,7 @@ class ArticleConverter:
     def convert_a(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "_noformat" in parent_tags or "a" in parent_tags:
             return text
-        href = safe_url(el.get("href"))
+        href = _safe_url(el.get("href"))
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
@@ -1396,6 +1409,7 @@ def escape_text(
     last = 0
     n = len(text)
     close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
+    run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
     for m in _INLINE_ESC.finditer(text):
         i = m.start()
         ch = text[i]
@@ -1434,9 +1448,20 @@ def escape_text(
             if before is None or after is None:
                 esc = esc or not _is_ws(a if before is None else b)
         if esc:
-            out.append(text[last:i])
-            out.append("\\" + ch)
-            last = i + 1
+            # A run of characters to escape is written at once (a flood of "[" or "<" would
+            # otherwise make two small strings per character).
+            if i == run_end:
+                run_end = i + 1
+            else:
+                if run_end:
+                    out.append(text[last:run_start])
+                    out.append("\\" + "\\".join(text[run_start:run_end]))
+                    last = run_end
+                run_start, run_end = i, i + 1
+    if run_end:
+        out.append(text[last:run_start])
+        out.append("\\" + "\\".join(text[run_start:run_end]))
+        last = run_end
     out.append(text[last:])
     return "".join(out)
 
