@@ -14,11 +14,12 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
-from contentkit.limits import nesting_message, nesting_too_deep
+from contentkit.limits import nesting_message, nesting_too_deep, work_message
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -97,6 +98,21 @@ class DroppedElement:
         return dataclasses.asdict(self)
 
 
+# The most HTML elements (start tags) of a post that convert converts: time and memory grow
+# with them (some 20-60 microseconds and a few kB each, JSON included), and real posts hold a
+# few thousand. Past it a post is refused at the first element over the limit.
+MAX_ELEMENTS = 50_000
+_START_TAG = re.compile(r"<[A-Za-z]")
+
+
+def too_many_elements(text: str, start: int = 0, limit: int = MAX_ELEMENTS) -> int | None:
+    """The offset of the first start tag past ``limit`` of them in ``text[start:]``, or None."""
+    if text.count("<", start) <= limit:  # (nearly every post: one count in C)
+        return None
+    over = next(islice(_START_TAG.finditer(text, start), limit, None), None)
+    return None if over is None else over.start()
+
+
 # Below this share of a page's visible text, a conversion is "nearly nothing": a warning.
 NEARLY_EMPTY_SHARE = 0.1
 NEARLY_EMPTY_MIN_CHARS = 200  # visible characters a page needs before the share is judged
@@ -121,13 +137,24 @@ def _html_to_markdown(
     warnings: list[str] = []
     visible = conv.visible_chars
     if visible >= NEARLY_EMPTY_MIN_CHARS:
-        kept = sum(1 for ch in markdown if ch.isalnum())
+        kept = _letters_and_digits(markdown, NEARLY_EMPTY_SHARE * visible)
         if kept < NEARLY_EMPTY_SHARE * visible:
             warnings.append(
                 f"converted to nearly nothing: {kept} letters and digits kept of a page that "
                 f"shows about {visible} characters"
             )
     return markdown, dropped, warnings
+
+
+def _letters_and_digits(text: str, enough: float) -> int:
+    """The letters and digits of ``text``, counted until there are ``enough`` (a chunk at a
+    time, in C: nearly every page has enough in its first chunk)."""
+    kept = 0
+    for at in range(0, len(text), 8192):
+        kept += sum(map(str.isalnum, text[at : at + 8192]))
+        if kept >= enough:
+            break
+    return kept
 
 
 def _verdicts(doc: Document, options: Mapping[str, Any] | None) -> list[LinkVerdict]:
@@ -225,6 +252,23 @@ def convert_document(
         # Checked before any tree walk (the converter's walk recurses once per level).
         line, column = doc.position(too_deep)
         raise ConvertError(nesting_message(), doc.path, line, column)
+    if doc.body_too_complex:
+        # Over the reading budget lint reports (MD002/HT107): refused with its message, never
+        # copied through unread nor read for minutes.
+        line, column = doc.position(doc.body_start)
+        work, heaviest = doc.body_work
+        message = work_message(work, heaviest, doc.body_kind == "markdown", converting=True)
+        raise ConvertError(message, doc.path, line, column)
+    too_many = too_many_elements(doc.text, doc.body_start)
+    if too_many is not None:
+        line, column = doc.position(too_many)
+        raise ConvertError(
+            f"HTML has more than {MAX_ELEMENTS:,} elements (the most convert converts in a "
+            "post); not converted",
+            doc.path,
+            line,
+            column,
+        )
     if fm is not None and fm.error is not None and "<" in doc.text[fm.start : fm.end]:
         # A block we cannot read that holds markup is not copied raw: it is converted as body.
         doc = dataclasses.replace(doc, front_matter=None, body_start=0, body_kind="markdown")
@@ -237,7 +281,11 @@ def convert_document(
         # CommonMark reader and converted back like any HTML.
         markdown = body.lstrip("\r\n")
         if "<" in markdown:
+            from contentkit.convert.jsonout import check_markdown_work
             from contentkit.markdown import parser
+
+            # (it is read to find raw HTML: past the budget, reading it would take minutes)
+            check_markdown_work(markdown, doc, "convert reads to find raw HTML in")
 
             # One parse serves both the check and the rendering (md.render(src, env) is
             # md.renderer.render(md.parse(src, env), md.options, env)).

@@ -1,31 +1,40 @@
-"""HTML to CommonMark that renders as the source showed: markdownify's converter, corrected.
+"""HTML to CommonMark that renders as the source showed: one walk over lxml's tree.
 
-``ArticleConverter`` subclasses :class:`markdownify.MarkdownConverter` (as its documentation
-describes) and fixes each failure where it arises:
+:class:`ArticleConverter` has lxml's HTML parser (libxml2) read the page and walks the element
+tree once, recursively, in markdownify's style: an element's content is converted first, then
+its ``convert_<tag>(el, text, parent_tags)`` method (looked up in a dict built once) writes the
+element from that text. Subclass it and add or override ``convert_<tag>`` methods to change how
+an element is written (README, "Converting": the converter's extension points).
 
-* text escaping needs the characters around it, so ``process_text`` escapes inline syntax with
-  the neighbours it can see, and marks a possible block marker (``1.``, ``#``, ``-``, ``>``) with
-  a placeholder that is resolved once the line it lands on is known;
+What markdownify gets wrong is fixed where it arises:
+
+* text escaping needs the characters around it, so each text is escaped in one pass that sees
+  its neighbours, and a possible block marker (``1.``, ``#``, ``-``, ``>``) is marked with a
+  placeholder resolved once the line it lands on is known;
 * emphasis needs the characters outside the span, so ``<strong>``/``<em>``/``<del>`` write
   placeholders that :func:`contentkit.commonmark.resolve_emphasis` turns into delimiters that
   flank (the CJK + punctuation case);
 * a ``<br>`` is a placeholder too, dropped where a hard break would show a stray backslash;
-* tree problems (block elements inside links, lazy images, layout tables, nesting deeper than any
-  reader renders, invisible and unsafe elements) are fixed by one iterative pass over the tree
-  before conversion, so the recursive converter only ever sees a shallow, clean tree.
+* tree problems (stray table cells, block elements inside links, lazy images, layout tables,
+  nesting deeper than any reader renders, invisible and unsafe elements) are fixed on the way
+  down, for an element's children just before they are converted, so the recursion only ever
+  sees a clean tree no deeper than ``MAX_DEPTH``.
+
+lxml keeps text in ``el.text`` (before the first child) and ``child.tail`` (after a child);
+the walk turns an element's content into a list of *items* (strings and child elements, in
+order) and judges each text by the items beside it.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import PreformattedString
-from markdownify import MarkdownConverter
+from lxml import etree
 
 from contentkit import commonmark as cm
 from contentkit.convert.html import (
@@ -33,22 +42,26 @@ from contentkit.convert.html import (
     HEADINGS,
     INVISIBLE,
     LAYOUT_CONTENT,
+    LAZY_SRC_ATTRS,
+    LAZY_SRCSET_ATTRS,
     TABLE_PARTS,
     TEX_ENCODINGS,
     image_source,
-    is_hidden,
     is_layout_table,
     safe_url,
     style_emphasis,
     url_scheme,
 )
-from contentkit.convert.soup import parse as parse_html
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
 BLANK_LINE = "\ufddc"  # an empty line of code: kept through the collapsing of blank lines
 _NONCHAR = re.compile("[\ufdd0-\ufdef]")
 _NO_FN = object()  # "no conversion function looked up yet" (None means "there is none")
+
+# An lxml element or a string of text: one piece of an element's content.
+Item = Any
+ConvertFn = Callable[[Any, str, frozenset[str]], str]
 
 
 def _clean(text: str) -> str:
@@ -57,23 +70,36 @@ def _clean(text: str) -> str:
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
-_NEWLINES = re.compile(r"[ \t]*[\n\r\f][ \t\n\r\f]*")
-_LEADING_MARKER = re.compile(r"[#>+=*_~|:-]|\d")
-_INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
+# A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
+# that may need a backslash (with "  ", the texts that need more than their edges trimmed).
+_TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
+_MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
+# The characters escape_text judges, less those that plainly need nothing (a "<" before a space,
+# an "&" before a space, a "!" inside the text): a flood of them is skipped in C.
+_ESC_CANDIDATE = re.compile(r"[\\`\[\]*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
 # Inline elements whose Markdown cannot hold a block: pushed down into the blocks they contain.
-# (sub and sup too: markdownify trims the blank lines around a block inside them, which ran a
-# code fence into the text before it.)
+# (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
+# the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
-# stops at 20 levels), and beyond MAX_DEPTH elements markdownify's recursion would overflow.
+# stops at 20 levels), and beyond MAX_DEPTH elements the recursive walk stops: deeper content
+# is flattened to its text, images and line breaks.
 MAX_BLOCK_NESTING = 12
 MAX_DEPTH = 120
 _NESTING = frozenset({"blockquote", "ul", "ol"})
 _WS_INSIDE = BLOCK - {"pre"}
+_BLOCKISH = BLOCK | {"ck-break"}
+_CODE_LIKE = frozenset({"code", "kbd", "samp", "tt"})
+_PREPARED = frozenset({"table", "img", "ul", "ol"})  # elements the walk prepares first
+_BOLD_ITALIC = frozenset({"strong", "b", "em", "i"})  # (CSS emphasis adds nothing to these)
+_SPACES = " \n\t\f\r"
+# Elements whose own strings Beautiful Soup's get_text() never counted (and browsers show as
+# annotations at most): left out of an element's text.
+_NO_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _BLOCK_START = re.compile(
     r"(?P<hash>#{1,6}(?=[ \t]|$))"
@@ -88,6 +114,9 @@ _BLOCK_START = re.compile(
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
+_FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
 
 
 def _strip_block(text: str) -> str:
@@ -119,6 +148,14 @@ _NOT_SHOWN = frozenset(
 )
 
 
+class _TooDeep(Exception):
+    """The tree reaches libxml2's depth limit: it may have dropped what lies deeper."""
+
+
+_LIBXML2_DEPTH = 2000  # (libxml2 keeps 2,048 levels with huge_tree; a margin below that)
+_END = object()  # the end of an element, on the flattening walk's stack
+
+
 @dataclass(frozen=True)
 class Dropped:
     """An element left out of the Markdown: the ``ordinal``-th ``element`` of the page."""
@@ -130,325 +167,476 @@ class Dropped:
     target: str = ""  # its src/href, shortened
 
 
-class ArticleConverter(MarkdownConverter):
-    """markdownify's converter with CommonMark-faithful escaping, emphasis, lists and tables."""
+# ---- reading the page ---------------------------------------------------------------------
+_local = threading.local()
 
-    class Options:  # read by markdownify on top of its DefaultOptions
-        autolinks = False
-        bullets = "-"
-        escape_asterisks = False
-        escape_underscores = False
-        escape_misc = False
-        heading_style = "atx"
-        newline_style = "backslash"
-        strong_em_symbol = "*"
-        # lxml builds the tree fastest; class lists stay plain strings (we split the one we read).
-        bs4_options = {"features": "lxml", "multi_valued_attributes": None}
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._cells: dict[int, tuple[str, bool, int]] = {}
-        self._li_number: dict[int, int] = {}
-        self._alt_list: set[int] = set()
+def parse_html(html: str, deep: bool = False) -> Any:
+    """The root element lxml's HTML parser makes of ``html`` (None if it holds no element).
+
+    The parser is libxml2's, with the options Beautiful Soup's "lxml" builder gave it, fed the
+    same way (so trees are those the converter was tuned on); one parser per thread is reused.
+    ``deep``: the page nests elements more than ~2,000 deep (a slower parse keeps them all).
+    """
+    if html[:1] == "\ufeff":
+        html = html[1:]  # a byte-order mark is not text
+    if deep:
+        # libxml2 builds trees at most ~2,000 elements deep (and drops what is deeper), but
+        # hands every element to a parser target: lxml's TreeBuilder builds the whole tree.
+        parser = etree.HTMLParser(recover=True, huge_tree=True, target=etree.TreeBuilder())
+    else:
+        parser = getattr(_local, "parser", None)
+        if parser is None:
+            parser = _local.parser = etree.HTMLParser(recover=True, huge_tree=True)
+        html = _without_end_tags(html)
+    try:
+        parser.feed(html)
+        return parser.close()
+    except (etree.LxmlError, ValueError):
+        _local.parser = None  # a parser that failed half-way is not reused
+        return None
+
+
+_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
+
+
+def _without_end_tags(html: str) -> str:
+    """``html`` without its ``</html>`` tags: libxml2's tree builder drops what follows one,
+    where a browser shows it (as the end of the body)."""
+    if not html.isascii():  # (lower-casing other text is slow, and may change its length)
+        return _END_TAG.sub("", html) if _END_TAG.search(html) else html
+    low = html.lower()
+    cuts: list[tuple[int, int]] = []
+    for name in ("</html",):
+        i = low.find(name)
+        while i >= 0:
+            j = low.find(">", i)
+            if j < 0:
+                break
+            if not low[i + len(name) : j].strip():
+                cuts.append((i, j + 1))
+            i = low.find(name, j)
+    if not cuts:
+        return html
+    cuts.sort()
+    parts: list[str] = []
+    pos = 0
+    for i, j in cuts:
+        parts.append(html[pos:i])
+        pos = j
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+def _is_hidden_style(style: str) -> bool:
+    low = style.lower()  # (a substring test first: most styles hide nothing)
+    return ("none" in low or "hidden" in low) and _DISPLAY_NONE.search(style) is not None
+
+
+def _safe_url(url: str | None) -> str | None:
+    """html.safe_url, without its scan for a scheme when the first character rules out every
+    unsafe one (javascript:, vbscript:, data:)."""
+    if url is None:
+        return None
+    trimmed = url.strip()
+    first = trimmed[:1]
+    if first and first not in "jJvVdD" and first > " " and first != "\x7f":
+        return trimmed
+    return safe_url(url)
+
+
+def _hidden(el: Any) -> bool:
+    """``hidden`` attribute or an inline ``display:none``: the browser does not show it."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return style is not None and _is_hidden_style(style)
+
+
+def _shown(el: Any) -> bool:
+    """An element (not a comment) that is converted, not dropped."""
+    tag = el.tag
+    return type(tag) is str and tag not in INVISIBLE and not _hidden(el)
+
+
+def _push_children(stack: list[Item], el: Any) -> None:
+    """Push ``el``'s children and their tails so that popping gives them in document order."""
+    for child in reversed(el):
+        tail = child.tail
+        if tail:
+            stack.append(tail)
+        stack.append(child)
+
+
+def _strings(el: Any, skip: frozenset[str] = _NO_TEXT, shown_only: bool = False) -> list[str]:
+    """The strings under ``el`` in document order (what Beautiful Soup's get_text joined)."""
+    out = [el.text] if el.text else []
+    stack: list[Item] = []
+    _push_children(stack, el)
+    while stack:
+        node = stack.pop()
+        if node.__class__ is str:
+            out.append(node)
+            continue
+        tag = node.tag
+        if type(tag) is not str or tag in skip or (shown_only and not _shown(node)):
+            continue
+        if node.text:
+            out.append(node.text)
+        _push_children(stack, node)
+    return out
+
+
+def _text(el: Any, shown_only: bool = False) -> str:
+    return "".join(_strings(el, shown_only=shown_only))
+
+
+def _tags_below(el: Any, stop: str | None = None) -> Iterator[Any]:
+    """The shown elements under ``el`` in document order, not entering ``stop`` elements
+    (which are given) nor a formula (written as its text)."""
+    stack = list(reversed(el))
+    while stack:
+        node = stack.pop()
+        if not _shown(node):
+            continue
+        yield node
+        if node.tag != stop and node.tag != "math" and len(node):
+            stack.extend(reversed(node))
+
+
+def _has_tag(el: Any, names: frozenset[str]) -> bool:
+    return any(t.tag in names for t in _tags_below(el))
+
+
+def _own_parts(table: Any) -> Iterator[Any]:
+    """The elements of ``table`` that are not inside a table nested in it."""
+    return _tags_below(table, stop="table")
+
+
+# Anything under a table that makes the layout question more than counting its cells.
+_UNUSUAL_IN_TABLE = tuple(sorted(LAYOUT_CONTENT | INVISIBLE | {"math"}))
+
+
+def _shown_below(el: Any, top: Any) -> bool:
+    while el is not None and el is not top:
+        if _hidden(el):
+            return False
+        el = el.getparent()
+    return True
+
+
+def _is_layout_table(table: Any) -> bool:
+    """A table that lays out a page rather than holding data (html.is_layout_table)."""
+    if next(table.iterdescendants(*_UNUSUAL_IN_TABLE), None) is None:
+        # No nested table nor any cell content a GFM cell cannot hold: two cells that show
+        # make it a data table (found by lxml's own search: the walk below is much slower).
+        shown = 0
+        for cell in table.iterdescendants("td", "th"):
+            if _shown_below(cell, table):
+                shown += 1
+                if shown == 2:
+                    return False
+    cells = 0
+    block = False
+    for part in _own_parts(table):
+        if part.tag in ("td", "th"):
+            cells += 1
+            for t in _tags_below(part):
+                if t.tag in LAYOUT_CONTENT:
+                    return True
+                block = block or t.tag in BLOCK
+    return is_layout_table(cells, False, block)
+
+
+def _is_block(item: Item) -> bool:
+    return item is not None and item.__class__ is not str and item.tag in _BLOCKISH
+
+
+# What lxml's API refuses to store though libxml2's parser keeps it (C0 controls, U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _set(el: Any, attr: str, value: str | None) -> None:
+    """``el.text`` or ``el.tail`` = ``value``, without the characters lxml will not store
+    (no browser shows them either)."""
+    try:
+        setattr(el, attr, value)
+    except ValueError:
+        setattr(el, attr, _NOT_XML.sub("", value or ""))
+
+
+def _append(parent: Any, item: Item) -> None:
+    """Append a string or an element to ``parent``'s content."""
+    if item.__class__ is str:
+        if len(parent):
+            last = parent[-1]
+            _set(last, "tail", (last.tail or "") + item)
+        else:
+            _set(parent, "text", (parent.text or "") + item)
+    else:
+        parent.append(item)
+
+
+def _previous_block(el: Any, skip_dropped: bool = True) -> Any:
+    """The element before ``el`` with nothing but blank text (and comments) between, or None."""
+    node = el.getprevious()
+    while node is not None:
+        if node.tail and node.tail.strip():
+            return None
+        if type(node.tag) is str and (not skip_dropped or _shown(node)):
+            return node
+        node = node.getprevious()
+    return None
+
+
+_IMAGE_SOURCES = frozenset((*LAZY_SRC_ATTRS, *LAZY_SRCSET_ATTRS, "srcset"))
+
+
+def _prepare_img(img: Any) -> bool:
+    """Point the image at its real source; False if it has none that may be written."""
+    if _IMAGE_SOURCES.isdisjoint(img.keys()):
+        # (no lazy loader's attribute: what html.image_source decides, without looking)
+        src = img.get("src")
+        src = safe_url(src) if src and url_scheme(src) != "data" else None
+    else:
+        src = image_source(img.get)
+    if src is None:
+        if "src" in img.attrib:
+            del img.attrib["src"]
+        return False
+    img.set("src", src)
+    return True
+
+
+def _caption_as_alt(caption: Any, img: Any = None) -> None:
+    """A caption names the image above it: use it as alt text when the image has none."""
+    if img is None:
+        prev = _previous_block(caption, skip_dropped=False)
+        if prev is None or prev.tag not in ("p", "div", "figure"):
+            return
+        img = next(prev.iter("img"), None)
+    if img is not None and not (img.get("alt") or "").strip():
+        alt = " ".join(s.strip() for s in _strings(caption) if s.strip()).lstrip("▲△▼ ")
+        try:
+            img.set("alt", alt)
+        except ValueError:  # (a string lxml cannot store: the caption is not used)
+            pass
+
+
+def _captions(root: Any) -> None:
+    """Captions name the images before them: read before the walk reaches the images."""
+    for el in root.iter("p", "figcaption"):
+        if el.tag == "p":
+            if "img-desc" in (el.get("class") or "").split():
+                _caption_as_alt(el)
+            continue
+        fig = next(el.iterancestors("figure"), None)
+        if fig is not None:
+            _caption_as_alt(el, next(fig.iter("img"), None))
+
+
+_MATH_TOKEN_EDGE = re.compile(r"\w")
+
+
+def _math_as_text(math: Any) -> Item:
+    """``<math>`` as a reader can read it: ``$TeX$`` from the page's own TeX annotation, else the
+    formula's text (its tokens joined as rendered; a space only between two words). A string,
+    a ``<div>`` holding it (``display="block"``), or None for an empty formula."""
+    tex = None
+    for ann in math.iter("annotation"):
+        text = _text(ann)
+        if (ann.get("encoding") or "").strip().lower() in TEX_ENCODINGS and text.strip():
+            tex = _WS.sub(" ", text).strip()
+            break
+    block = (math.get("display") or "").lower() == "block"
+    if tex is not None:
+        text = f"$${tex}$$" if block else f"${tex}$"
+    else:
+        parts: list[str] = []
+        for node in _strings(math, skip=INVISIBLE | {"rt", "rp"}):
+            if not node.strip():
+                continue
+            piece = _WS.sub(" ", node).strip()
+            if parts and _MATH_TOKEN_EDGE.match(piece[0]) and _MATH_TOKEN_EDGE.match(parts[-1][-1]):
+                parts.append(" ")
+            parts.append(piece)
+        text = "".join(parts)
+    if block:
+        div = etree.Element("div")
+        _set(div, "text", text)
+        return div
+    return text or None
+
+
+def _tag_set(parent_tags: frozenset[str], name: str) -> frozenset[str]:
+    """The names an element's content sees: its ancestors', its own, and markdownify's
+    ``_inline`` (one line: headings, cells, code) and ``_noformat`` (code) markers."""
+    inner = set(parent_tags)
+    inner.add(name)
+    if name in HEADINGS or name in ("td", "th"):
+        inner.add("_inline")
+    if name in ("pre", "code", "kbd", "samp", "tt"):
+        inner.add("_noformat")
+        if name != "pre" and "pre" not in parent_tags:
+            # A code span holds no block: a <div> inside <code> is written inline, or its
+            # blank lines would end the span and leave its text unescaped.
+            inner.add("_inline")
+    return frozenset(inner)
+
+
+class ArticleConverter:
+    """HTML to CommonMark, in markdownify's style: ``convert_<tag>(el, text, parent_tags)``.
+
+    ``el`` is the lxml element (``el.tag``, ``el.get(name)``, ``el.getparent()``, iterating it
+    gives its children), ``text`` its content already converted, ``parent_tags`` the frozenset
+    of the names of its ancestors plus markdownify's ``_inline`` (inside a heading, a table cell
+    or code: one line) and ``_noformat`` (inside code: no Markdown). A method returns the
+    element's Markdown; a tag with no method is written as its content.
+    """
+
+    def __init__(self) -> None:
+        # The dispatch table, built once: tag name -> bound convert_<tag> method (or None).
+        self._fns: dict[str, ConvertFn | None] = {}
+        for attr in dir(type(self)):
+            if attr.startswith("convert_") and attr != "convert_hN":
+                self._fns[attr[len("convert_") :]] = getattr(self, attr)
+        for n in range(1, 7):
+            self._fns.setdefault(f"h{n}", partial(self.convert_hN, n))
         self._tag_sets: dict[tuple[frozenset[str], str], frozenset[str]] = {}
-        self._conv_fns: dict[str, Any] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self._cells: dict[Any, tuple[str, bool, int]] = {}
+        self._li_number: dict[Any, int] = {}
+        self._alt_list: set[Any] = set()
+        self._flat: set[Any] = set()  # elements nested too deep: converted flattened
+        self._made: set[Any] = set()  # elements the walk made (not in the source)
+        self._renamed: dict[Any, str] = {}  # element -> its tag in the source
+        self._stand_in: dict[Any, Any] = {}  # first copy of a pushed-down element -> it
+        self._copied: set[Any] = set()  # pushed-down elements that have a stand-in
+        self._drops: list[tuple[Any, str, str, str]] = []  # (element, reason, text, target)
+        self._tables = 0  # <table> elements (of the source) around the walk
+        self._rows: list[list[tuple[list[str], bool]]] = []  # per data table open: its rows
+        if len(self._tag_sets) > 4096:  # (kept from page to page, but never without bound)
+            self._tag_sets.clear()
+        self._reparsed = False
         self.dropped: list[Dropped] = []
         self.visible_chars = 0  # text characters a browser shows, as read before converting
 
+    def _conversion_fn(self, name: str) -> ConvertFn | None:
+        """markdownify's lookup, for a tag without an entry in the table: cached there."""
+        fn = getattr(self, "convert_" + _FN_NAME.sub("_", name.lower()), None)
+        if fn is None:
+            m = _HEADING_TAG.match(name.lower())
+            if m is not None:
+                fn = partial(self.convert_hN, int(m.group(1)))
+        self._fns[name] = fn
+        return fn
+
     # ---- entry point ------------------------------------------------------------------------
     def convert(self, html: str) -> str:
-        # The tree BeautifulSoup(html, **bs4_options) builds, built in a fraction of its time.
-        soup = parse_html(html)
+        """The Markdown of an HTML page or fragment."""
+        self._reset()
+        root = parse_html(html)
+        if root is None:
+            return ""
+        _captions(root)
+        self._css(root)
         try:
-            return self.convert_soup(soup)
-        finally:
-            _dismantle(soup)
-
-    def convert_soup(self, soup: Any) -> str:
-        # One converter may convert many documents (html_to_markdown reuses one per thread).
-        self._cells.clear()
-        self._li_number.clear()
-        self._alt_list.clear()
-        self._tag_sets.clear()
-        self.dropped = []
-        self.visible_chars = 0
-        self.prepare(soup)
-        text: str = self.process_tag(soup, parent_tags=frozenset())
+            text = self._walk(root, frozenset({"[document]"}), 1, 0)
+        except _TooDeep:
+            # libxml2's tree stopped at its depth limit: read again, keeping every element.
+            self._reset()
+            self._reparsed = True
+            root = parse_html(html, deep=True)
+            _captions(root)
+            self._css(root)
+            text = self._walk(root, frozenset({"[document]"}), 1, 0)
+        if self._drops:
+            self._locate_drops(root)
         return finish(text)
 
-    # ---- the one pass over the tree ---------------------------------------------------------
-    def prepare(self, soup: BeautifulSoup) -> None:
-        """Clean and reshape the tree iteratively (no recursion: 10,000 nested divs are fine)."""
-        drop: list[Tag] = []
-        too_deep: list[Tag] = []
-        push: list[Tag] = []
-        lists: list[Tag] = []
-        tables: list[Tag] = []
-        code: list[Tag] = []  # code-like elements in document order
-        math: list[Tag] = []
-        seen: dict[str, int] = {}  # elements met so far by name: where a drop is in the source
-        # (element, depth, block nesting, inside a <table>, mode: 0 walk, 1 drop, 2 math, 3 deep)
-        stack: list[tuple[Tag, int, int, bool, int]] = [(soup, 0, 0, False, 0)]
-        while stack:
-            el, depth, nesting, in_table, mode = stack.pop()
-            name = el.name
-            ordinal = seen[name] = seen.get(name, 0) + 1
-            if mode:
-                if mode == 1:
-                    self._record_drop(el, ordinal)
-                    drop.append(el)
-                else:
-                    (math if mode == 2 else too_deep).append(el)
-                # Elements inside are counted too, in document order, for the drops after them.
-                for d in el.descendants:
-                    if type(d) is Tag:
-                        seen[d.name] = seen.get(d.name, 0) + 1
-                continue
-            if name in TABLE_PARTS and not in_table:
-                # A stray cell or row (scraped pages): a browser shows its content as a block.
-                el.name = name = "div"
-            if "style" in el.attrs and name not in ("strong", "b", "em", "i", "[document]"):
-                self._css_emphasis(el, push)
-            if name == "img":
-                src = el.attrs.get("src")
-                if not self._prepare_img(el):
-                    self._record_drop(el, ordinal, "image without a safe source", src)
-            elif name in _CODE_LIKE:
-                code.append(el)
-            elif name in _PUSH_DOWN:
-                push.append(el)
-                if name == "a":
-                    href = el.attrs.get("href")
-                    if isinstance(href, str) and safe_url(href) is None:
-                        self._record_drop(el, ordinal, "link target not safe (text kept)")
-            elif name in ("ul", "ol"):
-                lists.append(el)
-            elif name == "table":
-                tables.append(el)
-            elif name == "p" and "img-desc" in str(el.get("class") or "").split():
-                _caption_as_alt(el)
-            elif name == "figcaption":
-                fig = el.find_parent("figure")
-                if fig is not None:
-                    _caption_as_alt(el, fig.find("img"))
-            child_in_table = in_table or name == "table"
-            for child in reversed(el.contents):
-                if not isinstance(child, Tag):
-                    if type(child) is NavigableString and child != "\n":
-                        self.visible_chars += len(child)
-                    continue
-                cname = child.name
-                child_nesting = nesting + (cname in _NESTING)
-                if cname == "math":
-                    mode = 2
-                # (is_hidden needs attributes: most elements have none)
-                elif cname in INVISIBLE or (child.attrs and is_hidden(child.attrs)):
-                    mode = 1
-                elif depth + 1 >= MAX_DEPTH or child_nesting > MAX_BLOCK_NESTING:
-                    mode = 3
-                else:
-                    mode = 0
-                stack.append((child, depth + 1, child_nesting, child_in_table, mode))
-        for el in drop:
-            el.decompose()
-        for el in math:
-            _math_as_text(el)
-        for el in too_deep:
-            self._flatten(el)
-        for table in tables:
-            if table.parent is not None and _is_layout_table(table):
-                parts = [p for p in _own_parts(table) if p.name in _TABLE_LAYOUT_PARTS]
-                for part in [table, *parts]:
-                    part.name = "div"
-        self._push_down(push)
-        # The reshaping above neither makes nor renames code elements, nor reorders them: the
-        # ones seen on the walk are those a search of the tree would find now.
-        _merge_adjacent_code(code)
-        for lst in lists:
-            if lst.parent is None:
-                continue
-            prev = _previous_block(lst)
-            if prev is not None and prev.name == lst.name and id(prev) not in self._alt_list:
-                self._alt_list.add(id(lst))
-            n = 0
-            for li in (c for c in lst.contents if type(c) is Tag and c.name == "li"):
-                self._li_number[id(li)] = n
-                n += 1
-
-    @staticmethod
-    def _css_emphasis(el: Tag, push: list[Tag]) -> None:
-        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
-        bold, italic = style_emphasis(el.attrs)
-        tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
-        if not tags:
-            return
-        if el.name in ("span", "font"):
-            el.name = tags.pop(0)
-            push.append(el)
-        for name in tags:
-            wrap = Tag(name=name)
-            for child in list(el.contents):
-                wrap.append(child.extract())
-            el.append(wrap)
-            push.append(wrap)
-
-    def _flatten(self, top: Tag) -> None:
-        """Replace a too-deep subtree by its text, images and block breaks, in one flat run."""
-        items: list[Any] = []
-        stack: list[Any] = list(reversed(top.contents))
-        while stack:
-            node = stack.pop()
-            if node is None:
-                items.append(_marker("ck-break"))
-            elif isinstance(node, Tag):
-                if node.name in INVISIBLE or is_hidden(node.attrs):
-                    continue
-                if node.name in ("img", "br"):
-                    if node.name == "img":
-                        self._prepare_img(node)  # (its drop, if any, is not located here)
-                    items.append(node)
-                    continue
-                if node.name in BLOCK:
-                    items.append(_marker("ck-break"))
-                    stack.append(None)
-                stack.extend(reversed(node.contents))
-            elif not isinstance(node, PreformattedString):
-                items.append(NavigableString(str(node)))
-        top.clear()
-        for item in items:
-            top.append(item)
-
-    @staticmethod
-    def _prepare_img(img: Tag) -> bool:
-        """Point the image at its real source; False if it has none that may be written."""
-        src = image_source(img.get)
-        if src is None:
-            img.attrs.pop("src", None)
-            return False
-        img["src"] = src
-        return True
-
-    def _record_drop(
-        self, el: Tag, ordinal: int, reason: str | None = None, src: object = None
-    ) -> None:
-        """Note what is left out of the Markdown, and where (the n-th element of its name)."""
-        if reason is None:
-            if el.name in INVISIBLE:
-                reason = "not shown" if el.name in _NOT_SHOWN else "not convertible"
-            else:
-                reason = "hidden"
-        text = ""
-        if el.name == "img":
-            text = _WS.sub(" ", str(el.get("alt") or "")).strip()
-        elif el.name not in _NOT_SHOWN:
-            text = _WS.sub(" ", el.get_text()).strip()
-            if reason == "not convertible":
-                # shown by a browser but not written: it counts in what the page showed
-                self.visible_chars += len(text)
-        target = ""
-        for value in (src, *(el.attrs.get(a) for a in ("src", "href", "data"))):
-            if isinstance(value, str) and value.strip():
-                target = value.strip()
-                if url_scheme(target) == "data":
-                    target = target[: target.find(",") + 1 or 40] + "…"
-                break
-        self.dropped.append(Dropped(el.name, reason, ordinal, text[:80], target[:200]))
-
-    def _push_down(self, inlines: list[Tag]) -> None:
-        """``<a><h2>T</h2></a>`` -> ``<h2><a>T</a></h2>``: Markdown links hold no blocks."""
-        work = list(reversed(inlines))  # innermost first
-        while work:
-            el = work.pop()
-            if el.parent is None or not any(
-                isinstance(c, Tag) and c.name in BLOCK for c in el.contents
-            ):
-                continue
-            run: list[Any] = []
-            pieces: list[Any] = []
-
-            def flush(run: list[Any] = run, pieces: list[Any] = pieces, el: Tag = el) -> None:
-                if any(not isinstance(x, NavigableString) or x.strip() for x in run):
-                    wrap = _clone(el)
-                    for x in run:
-                        wrap.append(x.extract())
-                    pieces.append(wrap)
-                else:
-                    pieces.extend(x.extract() for x in run)
-                run.clear()
-
-            for child in list(el.contents):
-                if isinstance(child, Tag) and child.name in BLOCK:
-                    flush()
-                    new = self._wrap_inside(child.extract(), el)
-                    work.extend(new)
-                    pieces.append(child)
-                else:
-                    run.append(child)
-            flush()
-            for piece in pieces:
-                el.insert_before(piece)
-            el.decompose()
-
-    def _wrap_inside(self, block: Tag, like: Tag) -> list[Tag]:
-        if block.name in _CONTAINERS_ONLY:
-            made: list[Tag] = []
-            for c in block.find_all(recursive=False):
-                made.extend(self._wrap_inside(c, like))
-            return made
-        if block.name in ("pre", "hr") or not block.contents:
-            return []
-        wrap = _clone(like)
-        for child in list(block.contents):
-            wrap.append(child.extract())
-        block.append(wrap)
-        return [wrap]
+    def process_tag(self, node: Any, parent_tags: frozenset[str]) -> str:
+        """The Markdown of ``node`` and its content (for a ``convert_<tag>`` that wants to
+        convert an element of its own)."""
+        return self._walk(node, frozenset(parent_tags), 1, 0)
 
     # ---- the walk ---------------------------------------------------------------------------
-    def process_tag(self, node: Any, parent_tags: Any = None) -> str:
-        """markdownify's walk, minus its per-node ``find_parent('pre')`` (a climb to the root
-        through bs4's filter machinery for every element: most of its run time)."""
-        if type(parent_tags) is not frozenset:
-            parent_tags = frozenset(parent_tags or ())
-        name = node.name
-        # The tags seen from inside this element: one frozenset per (context, name), shared by
-        # every element in the same context instead of a new set per element.
+    def _walk(self, node: Any, parent_tags: frozenset[str], depth: int, nesting: int) -> str:
+        name = node.tag
+        is_table = False
+        if name in _PREPARED:
+            if name == "table":
+                is_table = True
+                if _is_layout_table(node):
+                    for part in [node, *_own_parts(node)]:
+                        if part is node or part.tag in _TABLE_LAYOUT_PARTS:
+                            self._renamed.setdefault(part, part.tag)
+                            part.tag = "div"
+                    name = "div"
+                else:
+                    self._rows.append([])
+                self._tables += 1
+            elif name == "img":
+                src = node.get("src")
+                if not _prepare_img(node):
+                    self._drop(node, "image without a safe source", src)
+            else:  # ul, ol: alternate bullets after a list of the same kind; number the items
+                before = _previous_block(node)
+                if before is not None and before.tag == name and before not in self._alt_list:
+                    self._alt_list.add(node)
+                n = 0
+                for li in node:
+                    if li.tag == "li" and not _hidden(li):
+                        self._li_number[li] = n
+                        n += 1
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
-            inner = set(parent_tags)
-            inner.add(name)
-            if name in HEADINGS or name in ("td", "th"):
-                inner.add("_inline")
-            if name in ("pre", "code", "kbd", "samp", "tt"):
-                inner.add("_noformat")
-                if name != "pre" and "pre" not in parent_tags:
-                    # A code span holds no block: a <div> inside <code> is written inline, or
-                    # its blank lines would end the span and leave its text unescaped.
-                    inner.add("_inline")
-            tags = self._tag_sets[(parent_tags, name)] = frozenset(inner)
-        in_pre = "pre" in tags
-        remove_inside = name in _WS_INSIDE
-        contents = node.contents
-        last = len(contents) - 1
-        strings = []
-        for i, el in enumerate(contents):
-            kind = type(el)
-            if kind is Tag or (kind is not NavigableString and isinstance(el, Tag)):
-                out = self.process_tag(el, tags)
-            elif kind is not NavigableString and (
-                isinstance(el, PreformattedString) or not isinstance(el, NavigableString)
-            ):
-                continue  # comments, doctypes, processing instructions, CDATA: never shown
-            elif el.strip():
-                out = self.process_text(el, tags)
-            elif remove_inside and (i == 0 or i == last):
-                continue
-            elif _is_block(el.previous_sibling) or _is_block(el.next_sibling):
-                continue
+            tags = self._tag_sets[(parent_tags, name)] = _tag_set(parent_tags, name)
+        if self._flat and node in self._flat:
+            items = self._flat_items(node, depth)
+        elif len(node):
+            items = self._items(node, depth, nesting)
+        else:  # (most elements hold one text and nothing else)
+            text = node.text
+            if text:
+                items = [text]
+                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
             else:
-                out = self.process_text(el, tags)
-            if out:
-                strings.append(out)
-        if in_pre:
+                items = []
+        in_pre = "pre" in tags
+        last = len(items) - 1
+        strings: list[str] = []
+        if last >= 0:
+            remove_inside = name in _WS_INSIDE
+            walk = self._walk
+            convert_text = self._convert_text
+            prev: Item = None
+            for i, item in enumerate(items):
+                if item.__class__ is str:
+                    nxt = items[i + 1] if i < last else None
+                    if not item.strip() and (
+                        (remove_inside and (i == 0 or i == last))
+                        or _is_block(prev)
+                        or _is_block(nxt)
+                    ):
+                        prev = item
+                        continue
+                    out = convert_text(item, tags, prev, nxt, name)
+                else:
+                    tag = item.tag
+                    if type(tag) is not str:
+                        prev = item
+                        continue  # a comment: never shown
+                    out = walk(item, tags, depth + 1, nesting + (tag in _NESTING))
+                prev = item
+                if out:
+                    strings.append(out)
+        if is_table:
+            self._tables -= 1
+        if len(strings) < 2:
+            text = strings[0] if strings else ""
+        elif in_pre:
             text = "".join(strings)
         else:
             # Collapse newlines at child boundaries to at most two (markdownify's rule).
@@ -457,52 +645,350 @@ class ArticleConverter(MarkdownConverter):
                 if parts and out[0] == "\n":
                     body = out.lstrip("\n")
                     lead = len(out) - len(body)
-                    prev = parts[-1]
-                    if prev.endswith("\n"):
-                        stripped = prev.rstrip("\n")
-                        trail = len(prev) - len(stripped)
+                    prev_out = parts[-1]
+                    if prev_out.endswith("\n"):
+                        stripped = prev_out.rstrip("\n")
+                        trail = len(prev_out) - len(stripped)
                         keep = min(2, max(trail, lead))
                         parts[-1] = stripped + "\n" * keep
                         out = body
                 parts.append(out)
             text = "".join(parts)
-        fn = self._conv_fns.get(name, _NO_FN)
+        fn = self._fns.get(name, _NO_FN)
         if fn is _NO_FN:
-            fn = self._conv_fns[name] = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
+            fn = self._conversion_fn(name)
         if fn is not None:
-            text = fn(node, text, parent_tags)
+            text = fn(node, text, parent_tags)  # type: ignore[operator]
+        if is_table and name == "table":
+            self._rows.pop()
         return text
 
+    def _items(self, node: Any, depth: int, nesting: int) -> list[Item]:
+        """``node``'s content as items, its children made ready to convert: stray table parts,
+        CSS emphasis, blocks inside inline elements, adjacent code spans; invisible children
+        are left out (and counted as dropped), formulas become their text."""
+        items: list[Item] = []
+        visible = 0
+        child = node[0] if len(node) else None
+        if child is None:
+            text = node.text
+            if text:
+                items.append(text)
+                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
+            return items
+        deep = depth + 1 >= MAX_DEPTH
+        before = None  # the child before this one (whose tail comes first), None for node.text
+        while child is not None:
+            tag = child.tag
+            kind = 0  # 0 converted, 1 comment, 2 formula, 3 dropped, 4 flattened
+            if type(tag) is not str:
+                kind = 1
+            elif tag == "math":
+                kind = 2
+            elif tag in INVISIBLE:
+                kind = 3
+            else:
+                style = child.get("style")
+                if child.get("hidden") is not None or (
+                    style is not None and _is_hidden_style(style)
+                ):
+                    kind = 3
+                elif deep or nesting + (tag in _NESTING) > MAX_BLOCK_NESTING:
+                    kind = 4
+                else:
+                    if tag in TABLE_PARTS and not self._tables:
+                        # A stray cell or row (scraped pages): a browser shows it as a block.
+                        self._renamed.setdefault(child, tag)
+                        child.tag = tag = "div"
+                    if style is not None and tag not in _BOLD_ITALIC and child not in self._made:
+                        self._css(child)
+                        tag = child.tag
+                    if tag in _PUSH_DOWN:
+                        if tag == "a" and child not in self._made:
+                            href = child.get("href")
+                            if href is not None and _safe_url(href) is None:
+                                self._drop(child, "link target not safe (text kept)")
+                        if len(child) and any(
+                            type(c.tag) is str and c.tag in BLOCK and _shown(c) for c in child
+                        ):
+                            child = self._push_down(child)
+                            continue
+                    elif tag in _CODE_LIKE:
+                        self._merge_code(node, child)
+            # The text before this child (a push-down above may have added to it).
+            text = before.tail if before is not None else node.text
+            if text:
+                items.append(text)
+                visible += len(text) if text.strip(_SPACES) else "\n" not in text
+            if kind == 0 or kind == 1:
+                items.append(child)
+            elif kind == 2:
+                math = _math_as_text(child)
+                if math is not None:
+                    items.append(math)
+            elif kind == 3:
+                self._drop(child)
+            else:
+                items.append(child)
+                self._flat.add(child)
+            before = child
+            child = child.getnext()
+        text = before.tail if before is not None else node.text
+        if text:
+            items.append(text)
+            visible += len(text) if text.strip(_SPACES) else "\n" not in text
+        self.visible_chars += visible
+        return items
+
+    def _merge_code(self, parent: Any, code: Any) -> None:
+        """<code>a</code><code>b</code> is one code span: written as two, the closing and the
+        opening backticks would touch and fuse into one longer delimiter."""
+        nxt = code.getnext()
+        while not code.tail and nxt is not None and nxt.tag in _CODE_LIKE and _shown(nxt):
+            if nxt.text:
+                _append(code, nxt.text)
+            for grandchild in list(nxt):
+                code.append(grandchild)
+            _set(code, "tail", nxt.tail)
+            parent.remove(nxt)
+            nxt = code.getnext()
+
+    def _flat_items(self, top: Any, depth: int) -> list[Item]:
+        """The content of a too-deep element as one flat run: its text, images, line breaks,
+        and a break between blocks."""
+        items: list[Item] = []
+        stack: list[Item] = []
+        _push_children(stack, top)
+        if top.text:
+            stack.append(top.text)
+        deepest = 0 if self._reparsed else _LIBXML2_DEPTH - depth
+        level = 0  # how deep below ``top`` the walk is: each element's end is a marker
+        while stack:
+            node = stack.pop()
+            if node is _END:
+                level -= 1
+                continue
+            if node is None:
+                items.append(etree.Element("ck-break"))
+                continue
+            if node.__class__ is str:
+                items.append(node)
+                continue
+            if not _shown(node):
+                continue
+            tag = node.tag
+            if tag == "img" or tag == "br":
+                if tag == "img":
+                    _prepare_img(node)  # (its drop, if any, is not located here)
+                items.append(node)
+                continue
+            if tag in BLOCK:
+                items.append(etree.Element("ck-break"))
+                stack.append(None)
+            if len(node):
+                level += 1
+                if deepest and level >= deepest:
+                    raise _TooDeep
+                stack.append(_END)
+                _push_children(stack, node)
+            if node.text:
+                stack.append(node.text)
+        return items
+
+    def _css(self, el: Any) -> None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
+        if el.get("style") is None:
+            return
+        bold, italic = style_emphasis(el.attrib)
+        tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
+        if not tags:
+            return
+        if el.tag in ("span", "font"):
+            self._renamed.setdefault(el, el.tag)
+            el.tag = tags.pop(0)
+        for name in tags:
+            wrap = etree.Element(name)
+            self._made.add(wrap)
+            _set(wrap, "text", el.text)
+            el.text = None
+            for child in list(el):
+                wrap.append(child)
+            el.append(wrap)
+
+    def _clone(self, el: Any) -> Any:
+        copy = etree.Element(el.tag)
+        for name, value in el.attrib.items():
+            try:
+                copy.set(name, value)
+            except ValueError:  # a name libxml2's HTML parser takes and lxml's API refuses
+                continue
+        self._made.add(copy)
+        if el not in self._copied:
+            self._copied.add(el)
+            self._stand_in[copy] = el
+        return copy
+
+    def _push_down(self, el: Any) -> Any:
+        """``<a><h2>T</h2></a>`` -> ``<h2><a>T</a></h2>``: Markdown links hold no blocks.
+        Returns the first element now where ``el`` was."""
+        parent = el.getparent()
+        seq: list[Item] = [el.text] if el.text else []
+        el.text = None
+        for child in list(el):
+            tail, child.tail = child.tail, None
+            seq.append(child)
+            if tail:
+                seq.append(tail)
+        pieces: list[Item] = []
+        run: list[Item] = []
+
+        def flush() -> None:
+            if any(
+                x.strip() if x.__class__ is str else (x.text or "").strip() or _shown(x)
+                for x in run
+            ):
+                wrap = self._clone(el)
+                for x in run:
+                    _append(wrap, x)
+                pieces.append(wrap)
+            else:
+                pieces.extend(run)
+            run.clear()
+
+        for x in seq:
+            if x.__class__ is not str and type(x.tag) is str and x.tag in BLOCK and _shown(x):
+                flush()
+                self._wrap_inside(x, el)
+                pieces.append(x)
+            else:
+                run.append(x)
+        flush()
+        tail = el.tail
+        prev = el.getprevious()
+        at = parent.index(el)
+        parent.remove(el)
+        first = None
+        for piece in [*pieces, *([tail] if tail else [])]:
+            if piece.__class__ is str:
+                if prev is None:
+                    _set(parent, "text", (parent.text or "") + piece)
+                else:
+                    _set(prev, "tail", (prev.tail or "") + piece)
+            else:
+                parent.insert(at, piece)
+                at += 1
+                prev = piece
+                if first is None:
+                    first = piece
+        return first
+
+    def _wrap_inside(self, block: Any, like: Any) -> None:
+        if block.tag in _CONTAINERS_ONLY:
+            for child in list(block):
+                if _shown(child):
+                    self._wrap_inside(child, like)
+            return
+        if block.tag in ("pre", "hr") or (not block.text and not len(block)):
+            return
+        wrap = self._clone(like)
+        _set(wrap, "text", block.text)
+        block.text = None
+        for child in list(block):
+            wrap.append(child)
+        block.append(wrap)
+
+    def _drop(self, el: Any, reason: str | None = None, src: object = None) -> None:
+        """Note what is left out of the Markdown (located in the source after the walk)."""
+        tag = el.tag
+        if reason is None:
+            if tag in INVISIBLE:
+                reason = "not shown" if tag in _NOT_SHOWN else "not convertible"
+            else:
+                reason = "hidden"
+        text = ""
+        if tag == "img":
+            text = _WS.sub(" ", el.get("alt") or "").strip()
+        elif tag not in _NOT_SHOWN:
+            text = _WS.sub(" ", _text(el)).strip()
+            if reason == "not convertible":
+                # shown by a browser but not written: it counts in what the page showed
+                self.visible_chars += len(text)
+        target = ""
+        for value in (src, *(el.get(a) for a in ("src", "href", "data"))):
+            if isinstance(value, str) and value.strip():
+                target = value.strip()
+                if url_scheme(target) == "data":
+                    target = target[: target.find(",") + 1 or 40] + "…"
+                break
+        self._drops.append((el, reason, text[:80], target[:200]))
+
+    def _locate_drops(self, root: Any) -> None:
+        """Each drop as the n-th element of its name in the source, in document order."""
+        wanted = {el: i for i, (el, *_) in enumerate(self._drops)}
+        found: dict[int, tuple[int, str, int]] = {}  # drop -> (position, tag, ordinal)
+        seen: dict[str, int] = {}
+        made, stand_in, renamed = self._made, self._stand_in, self._renamed
+        # Only the elements that may count: of a dropped element's tag, or renamed, or made.
+        names = {renamed.get(el) or el.tag for el, *_ in self._drops}
+        names.update(el.tag for el in renamed)
+        names.update(el.tag for el in made)
+        for pos, el in enumerate(root.iter(*names)):
+            if el in made:
+                el = stand_in.get(el)
+                if el is None:
+                    continue
+            tag = renamed.get(el) or el.tag
+            n = seen[tag] = seen.get(tag, 0) + 1
+            i = wanted.get(el)
+            if i is not None:
+                found[i] = (pos, tag, n)
+        order = sorted(range(len(self._drops)), key=lambda i: found.get(i, (1 << 62,))[0])
+        for i in order:
+            el, reason, text, target = self._drops[i]
+            _, tag, n = found.get(i, (0, renamed.get(el) or el.tag, 0))
+            self.dropped.append(Dropped(tag, reason, n, text, target))
+
     # ---- text -------------------------------------------------------------------------------
-    def process_text(self, el: Any, parent_tags: Any = None) -> str:
-        if parent_tags is None:
-            parent_tags = set()
-        text = _clean(str(el))
-        if "pre" in parent_tags:
+    def _convert_text(
+        self, text: str, tags: frozenset[str], prev: Item, nxt: Item, parent: str
+    ) -> str:
+        """A string of the page as Markdown: whitespace as a browser shows it, escaped where a
+        reader would take it as syntax (judged with the items before and after it)."""
+        # One scan says whether the text needs any of the work below (most texts need none).
+        plain = "  " not in text and _TEXT_WORK.search(text) is None
+        if not plain and _NONCHAR.search(text) is not None:
+            text = _NONCHAR.sub("", text)
+        if "pre" in tags:
             return text
-        text = _WS.sub(" ", text)
-        if "_noformat" not in parent_tags:
-            nxt = el.next_sibling
-            text = escape_text(
-                text,
-                in_link="a" in parent_tags,
-                before_link=isinstance(nxt, Tag) and nxt.name in ("a", "img"),
-                at_end=nxt is None and el.parent is not None and el.parent.name in BLOCK,
-            )
-            lead = len(text) - len(text.lstrip(" "))
-            if lead < len(text) and _LEADING_MARKER.match(text, lead):
-                text = text[:lead] + LINE_START + text[lead:]
-        prev, nxt = el.previous_sibling, el.next_sibling
-        parent = el.parent
-        inside = parent is not None and (parent.name in BLOCK or parent.name == "[document]")
-        if _is_block(prev) or (inside and prev is None):
+        if not plain and (
+            "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
+        ):
+            text = _WS.sub(" ", text)
+        next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
+        if "_noformat" not in tags:
+            if not plain:
+                text = escape_text(
+                    text,
+                    in_link="a" in tags,
+                    before_link=next_tag == "a" or next_tag == "img",
+                    at_end=nxt is None and parent in BLOCK,
+                )
+            body = text.lstrip(" ")
+            if body:
+                first = body[0]
+                if first in _MARKER_START or first.isdecimal():
+                    text = text[: len(text) - len(body)] + LINE_START + body
+        inside = parent in BLOCK
+        if (prev is None and inside) or (
+            prev is not None and prev.__class__ is not str and prev.tag in _BLOCKISH
+        ):
             text = text.lstrip(" ")
-        if _is_block(nxt) or (inside and nxt is None):
+        if (nxt is None and inside) or next_tag in _BLOCKISH:
             text = text.rstrip(" ")
         return text
 
     # ---- inline elements --------------------------------------------------------------------
-    def _span(self, el: Any, text: str, parent_tags: Any, kind: str, tags: Iterable[str]) -> str:
+    def _span(self, el: Any, text: str, parent_tags: frozenset[str], kind: str, tags: Any) -> str:
         if "_noformat" in parent_tags:
             return text
         if parent_tags & set(tags):  # already bold inside bold: nothing to add
@@ -514,28 +1000,39 @@ class ArticleConverter(MarkdownConverter):
             return prefix + suffix
         return f"{prefix}{opener}{body}{closer}{suffix}"
 
-    def convert_b(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_b(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         # Headings and header cells are bold already; bold inside them is noise.
         return self._span(el, text, parent_tags, "strong", ("strong", "b", "th", *HEADINGS))
 
     convert_strong = convert_b
 
-    def convert_em(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_em(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return self._span(el, text, parent_tags, "em", ("em", "i", "cite"))
 
     convert_i = convert_em
     convert_cite = convert_em
 
-    def convert_del(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_del(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return self._span(el, text, parent_tags, "del", ("del", "s", "strike"))
 
     convert_s = convert_del
     convert_strike = convert_del
 
-    def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_sub(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        # No Markdown for sub/superscript: the text, its edge spaces kept as one (markdownify).
+        if "_noformat" in parent_tags:
+            return text
+        prefix = " " if text[:1] == " " else ""
+        suffix = " " if text[-1:] == " " else ""
+        text = text.strip()
+        return f"{prefix}{text}{suffix}" if text else ""
+
+    convert_sup = convert_sub
+
+    def convert_a(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "_noformat" in parent_tags or "a" in parent_tags:
             return text
-        href = safe_url(el.get("href"))
+        href = _safe_url(el.get("href"))
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
@@ -544,24 +1041,24 @@ class ArticleConverter(MarkdownConverter):
         # (an empty link is kept: it shows nothing, but its target is the author's)
         return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
 
-    def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
         if not src or "_noformat" in parent_tags:  # a code span cannot hold an image
             return ""
-        alt = escape_text(_WS.sub(" ", str(el.get("alt") or "")).strip(), in_link=True)
+        alt = escape_text(_WS.sub(" ", el.get("alt") or "").strip(), in_link=True)
         return f"![{_clean(alt)}]({link_destination(src)}{_title(el)})"
 
-    def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_br(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:
             return "\n"
         if "_inline" in parent_tags or "_noformat" in parent_tags:
             return " "  # a heading, a table cell or a code span holds one line
         return BREAK + "\n"
 
-    def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_code(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags or "_noformat" in parent_tags:
             return text
-        if el.contents and _has_tag(el, _CODE_SPLITTERS):
+        if len(el) and _has_tag(el, _CODE_SPLITTERS):
             return _code_segments(el, parent_tags)
         return _code_span(text)
 
@@ -569,48 +1066,43 @@ class ArticleConverter(MarkdownConverter):
     convert_samp = convert_code
     convert_tt = convert_code
 
-    def convert_q(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_q(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return f"“{text}”"
 
     # ---- blocks -----------------------------------------------------------------------------
-    def convert_p(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_p(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
         # (an empty block still ends the line before it: "a<p></p>b" shows two lines)
         return f"\n\n{text}\n\n" if text else "\n\n"
 
-    def convert_div(self, el: Any, text: str, parent_tags: Any) -> str:
-        if "_inline" in parent_tags:
-            return " " + _strip_block(text) + " "
-        text = _strip_block(text)
-        return f"\n\n{text}\n\n" if text else "\n\n"
+    convert_div = convert_p
+    convert_article = convert_p
+    convert_section = convert_p
+    convert_header = convert_p
+    convert_footer = convert_p
+    convert_main = convert_p
+    convert_aside = convert_p
+    convert_nav = convert_p
+    convert_figure = convert_p
+    convert_figcaption = convert_p
+    convert_center = convert_p
+    convert_address = convert_p
+    convert_details = convert_p
+    convert_summary = convert_p
+    convert_hgroup = convert_p
+    convert_fieldset = convert_p
+    convert_form = convert_p
+    convert_dl = convert_p
+    convert_dt = convert_p
+    convert_dd = convert_p
+    convert_caption = convert_p
 
-    convert_article = convert_div
-    convert_section = convert_div
-    convert_header = convert_div
-    convert_footer = convert_div
-    convert_main = convert_div
-    convert_aside = convert_div
-    convert_nav = convert_div
-    convert_figure = convert_div
-    convert_figcaption = convert_div
-    convert_center = convert_div
-    convert_address = convert_div
-    convert_details = convert_div
-    convert_summary = convert_div
-    convert_hgroup = convert_div
-    convert_fieldset = convert_div
-    convert_form = convert_div
-    convert_dl = convert_div
-    convert_dt = convert_div
-    convert_dd = convert_div
-    convert_caption = convert_div
-
-    def convert_ck_break(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_ck_break(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return "\n\n"
 
-    def convert_blockquote(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_blockquote(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         text = _strip_block(text)
         if "_inline" in parent_tags:
             return " " + text + " "
@@ -619,7 +1111,7 @@ class ArticleConverter(MarkdownConverter):
         lines = ["> " + line if line else ">" for line in text.split("\n")]
         return "\n\n" + "\n".join(lines) + "\n\n"
 
-    def convert_hN(self, n: int, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_hN(self, n: int, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
@@ -629,14 +1121,13 @@ class ArticleConverter(MarkdownConverter):
         text = _TRAILING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
-    def convert_hr(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_hr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return "\n\n---\n\n"
 
-    def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_pre(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         text = _clean(text)
         # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
-        first = el.contents[0] if el.contents else None
-        if isinstance(first, NavigableString) and first.startswith("\n") and text[:1] == "\n":
+        if el.text and el.text.startswith("\n") and text[:1] == "\n":
             text = text[1:]
         text = text[:-1] if text.endswith("\n") else text
         if "pre" in parent_tags:  # the outer <pre>'s fence holds this text as it is
@@ -646,7 +1137,7 @@ class ArticleConverter(MarkdownConverter):
         if "_noformat" in parent_tags:  # inside <code>, whose one span holds this text
             return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
-            return self.convert_code(el, _WS.sub(" ", text), set())
+            return self.convert_code(el, _WS.sub(" ", text), frozenset())
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
@@ -656,7 +1147,7 @@ class ArticleConverter(MarkdownConverter):
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n" + _code_links(el)
 
-    def convert_list(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_list(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         text = text.strip("\n")
         if not text:
             return ""
@@ -670,14 +1161,14 @@ class ArticleConverter(MarkdownConverter):
     convert_menu = convert_list
     convert_dir = convert_list
 
-    def convert_li(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         text = _strip_block(text)
-        parent = el.parent
-        alt = parent is not None and id(parent) in self._alt_list
-        if parent is not None and parent.name == "ol":
+        parent = el.getparent()
+        alt = parent is not None and parent in self._alt_list
+        if parent is not None and parent.tag == "ol":
             start = parent.get("start")
             first = int(start) if isinstance(start, str) and start.strip().isdigit() else 1
-            number = min(first + self._li_number.get(id(el), 0), 999_999_999)
+            number = min(first + self._li_number.get(el, 0), 999_999_999)
             bullet = f"{number}{')' if alt else '.'} "
         else:
             bullet = "* " if alt else "- "
@@ -692,43 +1183,51 @@ class ArticleConverter(MarkdownConverter):
         return f"{bullet}{body}\n"
 
     # ---- tables -----------------------------------------------------------------------------
-    def convert_td(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
-        self._cells[id(el)] = (cell, el.name == "th", max(1, min(colspan, 100)))
+        self._cells[el] = (cell, el.tag == "th", max(1, min(colspan, 100)))
         return ""
 
     convert_th = convert_td
 
-    def convert_tr(self, el: Any, text: str, parent_tags: Any) -> str:
+    def convert_tr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        # A row's cells, converted already, become a row of the table around it.
+        if el.tag == "tr" and self._rows:
+            cells: list[str] = []
+            all_th = True
+            pop = self._cells.pop
+            for cell in el:
+                got = pop(cell, None) if cell.tag in ("td", "th") else None
+                if got is not None:
+                    value, is_th, colspan = got
+                    all_th = all_th and is_th
+                    cells.append(value)
+                    if colspan > 1:
+                        cells.extend([""] * (colspan - 1))
+            if cells:
+                parent = el.getparent()
+                header = parent is not None and parent.tag == "thead"
+                self._rows[-1].append((cells, header or all_th))
         return ""
 
-    def convert_table(self, el: Any, text: str, parent_tags: Any) -> str:
-        rows: list[tuple[list[str], bool]] = []
-        for tr in _own_parts(el):
-            if tr.name != "tr":
-                continue
-            cells: list[str] = []
-            header = tr.parent is not None and tr.parent.name == "thead"
-            all_th = True
-            for cell in tr.contents:
-                if type(cell) is not Tag or cell.name not in ("td", "th"):
-                    continue
-                value, is_th, colspan = self._cells.pop(id(cell), ("", False, 1))
-                all_th = all_th and is_th
-                cells.extend([value] + [""] * (colspan - 1))
-            if cells:
-                rows.append((cells, header or all_th))
-        if self._cells:
+    convert_thead = convert_tr
+    convert_tbody = convert_tr
+    convert_tfoot = convert_tr
+
+    def convert_table(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        rows: list[tuple[list[str], bool]] = self._rows[-1] if self._rows else []
+        cells_of = self._cells
+        if cells_of:
             # Cells outside any row of this table (<table><td>, or a wrapper inside <tr>): kept,
             # one row per parent.
-            loose: dict[int, list[str]] = {}
-            for cell in _own_parts(el):
-                if id(cell) in self._cells:
-                    value, _, colspan = self._cells.pop(id(cell))
-                    loose.setdefault(id(cell.parent), []).extend([value] + [""] * (colspan - 1))
+            loose: dict[Any, list[str]] = {}
+            for cell in el.iter("td", "th"):  # (a nested table's cells are gone already)
+                if cell in cells_of:
+                    value, _, colspan = cells_of.pop(cell)
+                    loose.setdefault(cell.getparent(), []).extend([value] + [""] * (colspan - 1))
             rows.extend((cells, False) for cells in loose.values())
         caption = _strip_block(text)
         if not rows:
@@ -746,9 +1245,100 @@ class ArticleConverter(MarkdownConverter):
         table = "\n".join(lines)
         return f"\n\n{caption}\n\n{table}\n\n" if caption else f"\n\n{table}\n\n"
 
-    convert_thead = convert_tr
-    convert_tbody = convert_tr
-    convert_tfoot = convert_tr
+
+def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
+    """``<code>see <a>x</a> or <em>y</em></code>``: a code span can hold neither a link, an
+    image nor emphasis, so it is cut around them; a link or emphasis holds code of its own."""
+    out: list[str] = []
+    buf: list[str] = [code.text] if code.text else []
+    inside = set(parent_tags)
+
+    def flush() -> None:
+        if buf:
+            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            buf.clear()
+
+    stack: list[Any] = []
+    _push_children(stack, code)
+    while stack:
+        node = stack.pop()
+        if node.__class__ is tuple:  # the end of an emphasis span: (closer, tag name)
+            flush()
+            out.append(node[0])
+            inside.discard(node[1])
+        elif node.__class__ is str:
+            buf.append(node)
+        elif _shown(node):
+            name = node.tag
+            href = safe_url(node.get("href") or None) if name == "a" else None
+            if name == "img" and node.get("src"):
+                flush()
+                alt = escape_text(_WS.sub(" ", node.get("alt") or "").strip(), in_link=True)
+                out.append(f"![{_clean(alt)}]({link_destination(node.get('src'))}{_title(node)})")
+            elif href is not None and "a" not in inside and _text(node, True):
+                flush()
+                inner = _code_span(_WS.sub(" ", _clean(_text(node, True))))
+                out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
+            elif name == "br":
+                buf.append(" ")
+            elif name in _SPAN_MARKERS and not inside & set(_SPAN_MARKERS[name][1]):
+                flush()
+                opener = _SPAN_MARKERS[name][0]
+                out.append(opener)
+                inside.add(name)
+                stack.append((cm.OPENERS[opener], name))
+                _push_children(stack, node)
+                if node.text:
+                    stack.append(node.text)
+            else:
+                _push_children(stack, node)
+                if node.text:
+                    stack.append(node.text)
+    flush()
+    return "".join(out)
+
+
+def _code_links(pre: Any) -> str:
+    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
+    hold: listed in a line after it, in order, so that no target the page had is lost."""
+    links = []
+    for a in _tags_below(pre):
+        if a.tag != "a":
+            continue
+        href = safe_url(a.get("href") or None)
+        text = _WS.sub(" ", _clean(_text(a, True))).strip()
+        if href is not None and text:
+            links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
+    return "\n\n" + " ".join(links) + "\n\n" if links else ""
+
+
+def _can_interrupt(lst: Any) -> bool:
+    """Can this list start right under a line of text? CommonMark says no for an ordered list
+    not starting at 1 and for an empty first item (``-`` would underline a heading)."""
+    first = next((c for c in lst if c.tag == "li" and _shown(c)), None)
+    if first is None or (
+        not "".join(_strings(first, shown_only=True)).strip()
+        and not any(t.tag == "img" for t in _tags_below(first))
+    ):
+        return False
+    start = lst.get("start")
+    return lst.tag != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
+
+
+def _language(pre: Any) -> str:
+    for node in (pre, next(pre.iter("code"), None)):
+        if node is None:
+            continue
+        for cls in (node.get("class") or "").split():
+            for prefix in ("language-", "lang-"):
+                if cls.startswith(prefix) and re.fullmatch(r"[\w+#.-]+", cls[len(prefix) :]):
+                    return cls[len(prefix) :]
+    return ""
+
+
+def _row(cells: list[str], width: int) -> str:
+    cells = cells + [""] * (width - len(cells))
+    return "| " + " | ".join(cells) + " |"
 
 
 CODE_OPEN, CODE_CLOSE = "\ufdda", "\ufddb"  # a code span, fenced once its neighbours are known
@@ -790,236 +1380,12 @@ _CODE_SPLITTERS = frozenset(["a", "img", *_SPAN_MARKERS])
 _TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 
 
-def _code_segments(code: Tag, parent_tags: set[str]) -> str:
-    """``<code>see <a>x</a> or <em>y</em></code>``: a code span can hold neither a link, an
-    image nor emphasis, so it is cut around them; a link or emphasis holds code of its own."""
-    out: list[str] = []
-    buf: list[str] = []
-    inside = set(parent_tags)
-
-    def flush() -> None:
-        if buf:
-            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
-            buf.clear()
-
-    stack: list[Any] = list(reversed(code.contents))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, tuple):  # the end of an emphasis span: (closer, tag name)
-            flush()
-            out.append(node[0])
-            inside.discard(node[1])
-        elif isinstance(node, Tag):
-            name = node.name
-            href = safe_url(str(node.get("href") or "") or None) if name == "a" else None
-            if name == "img" and node.get("src"):
-                flush()
-                alt = escape_text(_WS.sub(" ", str(node.get("alt") or "")).strip(), in_link=True)
-                out.append(f"![{_clean(alt)}]({link_destination(str(node['src']))}{_title(node)})")
-            elif href is not None and "a" not in inside and node.get_text():
-                flush()
-                inner = _code_span(_WS.sub(" ", _clean(node.get_text())))
-                out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
-            elif name == "br":
-                buf.append(" ")
-            elif name in _SPAN_MARKERS and not inside & set(_SPAN_MARKERS[name][1]):
-                flush()
-                opener = _SPAN_MARKERS[name][0]
-                out.append(opener)
-                inside.add(name)
-                stack.append((cm.OPENERS[opener], name))
-                stack.extend(reversed(node.contents))
-            else:
-                stack.extend(reversed(node.contents))
-        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-            buf.append(str(node))
-    flush()
-    return "".join(out)
-
-
-def _code_links(pre: Tag) -> str:
-    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
-    hold: listed in a line after it, in order, so that no target the page had is lost."""
-    links = []
-    for a in _tags_below(pre):
-        if a.name != "a":
-            continue
-        href = safe_url(str(a.get("href") or "") or None)
-        text = _WS.sub(" ", _clean(a.get_text())).strip()
-        if href is not None and text:
-            links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
-    return "\n\n" + " ".join(links) + "\n\n" if links else ""
-
-
-def _can_interrupt(lst: Tag) -> bool:
-    """Can this list start right under a line of text? CommonMark says no for an ordered list
-    not starting at 1 and for an empty first item (``-`` would underline a heading)."""
-    first = lst.find("li", recursive=False)
-    if first is None or (not first.get_text(strip=True) and first.find("img") is None):
-        return False
-    start = lst.get("start")
-    return lst.name != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
-
-
-_CODE_LIKE = ("code", "kbd", "samp", "tt")
-
-
-def _merge_adjacent_code(elements: list[Tag]) -> None:
-    """``<code>a</code><code>b</code>`` is one code span: written as two, the closing and the
-    opening backticks would touch and fuse into one longer (different) delimiter."""
-    merged: set[int] = set()
-    for el in elements:
-        if id(el) in merged or el.parent is None:
-            continue
-        nxt = el.next_sibling
-        while isinstance(nxt, Tag) and nxt.name in _CODE_LIKE:
-            for child in list(nxt.contents):
-                el.append(child.extract())
-            merged.add(id(nxt))
-            nxt.decompose()
-            nxt = el.next_sibling
-
-
-_MATH_TOKEN_EDGE = re.compile(r"\w")
-
-
-def _math_as_text(math: Tag) -> None:
-    """``<math>`` as a reader can read it: ``$TeX$`` from the page's own TeX annotation, else the
-    formula's text (its tokens joined as rendered; a space only between two words)."""
-    tex = None
-    for ann in math.find_all("annotation"):
-        if (
-            str(ann.get("encoding") or "").strip().lower() in TEX_ENCODINGS
-            and ann.get_text().strip()
-        ):
-            tex = _WS.sub(" ", ann.get_text()).strip()
-            break
-    block = str(math.get("display") or "").lower() == "block"
-    if tex is not None:
-        text = f"$${tex}$$" if block else f"${tex}$"
-    else:
-        parts: list[str] = []
-        stack: list[Any] = list(reversed(math.contents))
-        while stack:
-            node = stack.pop()
-            if isinstance(node, Tag):
-                if node.name not in INVISIBLE:
-                    stack.extend(reversed(node.contents))
-            elif type(node) is NavigableString and node.strip():
-                piece = _WS.sub(" ", node).strip()
-                if (
-                    parts
-                    and _MATH_TOKEN_EDGE.match(piece[0])
-                    and _MATH_TOKEN_EDGE.match(parts[-1][-1])
-                ):
-                    parts.append(" ")
-                parts.append(piece)
-        text = "".join(parts)
-    if block:
-        wrap = Tag(name="div")
-        wrap.append(NavigableString(text))
-        math.replace_with(wrap)
-    elif text:
-        math.replace_with(NavigableString(text))
-    else:
-        math.decompose()
-
-
-def _row(cells: list[str], width: int) -> str:
-    cells = cells + [""] * (width - len(cells))
-    return "| " + " | ".join(cells) + " |"
-
-
-def _marker(name: str) -> Tag:
-    return Tag(name=name)
-
-
-def _clone(el: Tag) -> Tag:
-    return Tag(name=el.name, attrs=dict(el.attrs))
-
-
-def _is_block(node: Any) -> bool:
-    return isinstance(node, Tag) and (node.name in BLOCK or node.name == "ck-break")
-
-
-def _previous_block(el: Tag) -> Tag | None:
-    node = el.previous_sibling
-    while node is not None:
-        if isinstance(node, Tag):
-            return node
-        if isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
-            return None
-        node = node.previous_sibling
-    return None
-
-
-def _tags_below(el: Tag, stop: str | None = None) -> Iterable[Tag]:
-    """The elements under ``el`` in document order, not entering ``stop`` elements (which are
-    given). A plain walk: bs4's find_all builds a matcher per call, most of a page's time."""
-    stack = list(reversed(el.contents))
-    while stack:
-        node = stack.pop()
-        if type(node) is Tag:
-            yield node
-            if node.name != stop and node.contents:
-                stack.extend(reversed(node.contents))
-
-
-def _has_tag(el: Tag, names: frozenset[str]) -> bool:
-    return any(t.name in names for t in _tags_below(el))
-
-
-def _own_parts(table: Tag) -> Iterable[Tag]:
-    """The elements of ``table`` that are not inside a table nested in it."""
-    return _tags_below(table, stop="table")
-
-
-def _is_layout_table(table: Tag) -> bool:
-    """A table that lays out a page rather than holding data (html.is_layout_table)."""
-    cells = 0
-    layout = block = False
-    for part in _own_parts(table):
-        name = part.name
-        if name in ("td", "th"):
-            cells += 1
-            for t in _tags_below(part):
-                if t.name in LAYOUT_CONTENT:
-                    layout = True
-                    break
-                block = block or t.name in BLOCK
-            if layout:
-                return True
-    return is_layout_table(cells, layout, block)
-
-
-def _caption_as_alt(caption: Tag, img: Tag | None = None) -> None:
-    """A caption names the image above it: use it as alt text when the image has none."""
-    if img is None:
-        prev = _previous_block(caption)
-        if prev is None or prev.name not in ("p", "div", "figure"):
-            return
-        img = prev if prev.name == "img" else prev.find("img")
-    if img is not None and not str(img.get("alt") or "").strip():
-        img["alt"] = caption.get_text(" ", strip=True).lstrip("▲△▼ ")
-
-
 def _title(el: Any) -> str:
     title = el.get("title")
     if not isinstance(title, str) or not title.strip():
         return ""
     title = _WS.sub(" ", _clean(title)).strip()
     return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _language(pre: Any) -> str:
-    for node in (pre, pre.find("code")):
-        if node is None:
-            continue
-        for cls in str(node.get("class") or "").split():
-            for prefix in ("language-", "lang-"):
-                if cls.startswith(prefix) and re.fullmatch(r"[\w+#.-]+", cls[len(prefix) :]):
-                    return cls[len(prefix) :]
-    return ""
 
 
 def _chomp(text: str) -> tuple[str, str, str]:
@@ -1077,12 +1443,14 @@ def escape_text(
     Text nodes are escaped on their own, so a character at an edge is judged as if the unseen
     neighbour were the worst case.
     """
-    if not _INLINE_ESC.search(text):
+    if not _ESC_CANDIDATE.search(text):
         return text
     out: list[str] = []
     last = 0
     n = len(text)
-    for m in _INLINE_ESC.finditer(text):
+    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
+    run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
+    for m in _ESC_CANDIDATE.finditer(text):
         i = m.start()
         ch = text[i]
         before = text[i - 1] if i else None
@@ -1093,7 +1461,8 @@ def escape_text(
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
             # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
-            close = text.find("]", i + 1)
+            if close == -2 or (close != -1 and close <= i):
+                close = text.find("]", i + 1)
             follow = text[close + 1 : close + 2] if close >= 0 else None
             esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
         elif ch == "]":
@@ -1119,11 +1488,25 @@ def escape_text(
             if before is None or after is None:
                 esc = esc or not _is_ws(a if before is None else b)
         if esc:
-            out.append(text[last:i])
-            out.append("\\" + ch)
-            last = i + 1
+            # A run of characters to escape is written at once (a flood of "[" or "<" would
+            # otherwise make two small strings per character).
+            if i == run_end:
+                run_end = i + 1
+            else:
+                if run_end:
+                    out.append(text[last:run_start])
+                    out.append("\\" + "\\".join(text[run_start:run_end]))
+                    last = run_end
+                run_start, run_end = i, i + 1
+    if run_end:
+        out.append(text[last:run_start])
+        out.append("\\" + "\\".join(text[run_start:run_end]))
+        last = run_end
     out.append(text[last:])
     return "".join(out)
+
+
+_MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
 
 
 def _resolve_line_starts(text: str) -> str:
@@ -1132,21 +1515,24 @@ def _resolve_line_starts(text: str) -> str:
     out: list[str] = []
     last = 0
     pos = text.find(LINE_START)
+    line_start = 0  # of the line the last marker was on (markers come in order: no rescan)
     while pos >= 0:
         out.append(text[last:pos])
         last = pos + 1
-        line_start = text.rfind("\n", 0, pos) + 1
-        prefix = text[line_start:pos]
-        for ch in (LINE_START, *_EMPH):
-            prefix = prefix.replace(ch, "")
-        if _CONTAINER_PREFIX.fullmatch(prefix):
-            line_end = text.find("\n", last)
-            line = text[last : line_end if line_end >= 0 else len(text)]
-            m = _BLOCK_START.match(line)
+        line_start = max(line_start, text.rfind("\n", line_start, pos) + 1)
+        # (what precedes a block marker is container markers and emphasis placeholders, no
+        # more than the walk nests: a longer prefix is text, and is not copied)
+        prefix = text[line_start:pos] if pos - line_start <= _MAX_PREFIX else "x"
+        if prefix:
+            for ch in (LINE_START, *_EMPH):
+                if ch in prefix:
+                    prefix = prefix.replace(ch, "")
+        if not prefix or _CONTAINER_PREFIX.fullmatch(prefix):
+            m = _BLOCK_START.match(text, last)  # (re.M: "$" is the end of this line)
             if m is not None:
                 if m.group("num") is not None:
                     out.append(m.group("num") + "\\" + m.group("delim"))
-                    last += m.end("delim")
+                    last = m.end("delim")
                 else:
                     out.append("\\")
         pos = text.find(LINE_START, last)
@@ -1207,30 +1593,9 @@ def finish(text: str) -> str:
 _INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
 
 
-def _dismantle(soup: Any) -> None:
-    """Drop every link of a tree nobody else holds, so that it is freed at once.
-
-    A tree is a web of reference cycles (parent, sibling and document-order links): left to
-    itself it waits for the cycle collector, which first walks it over and again while it is
-    alive and then holds its memory until a full collection. Clearing each node's attributes
-    frees it by reference counting as soon as the conversion ends.
-    """
-    stack = [soup]
-    while stack:
-        attrs = stack.pop().__dict__
-        contents = attrs.get("contents")
-        if contents:
-            stack.extend(contents)
-        attrs.clear()
-
-
-_local = threading.local()
-
-
 def converter() -> ArticleConverter:
     """This thread's converter (its ``dropped`` and ``visible_chars`` are of its last page)."""
-    # Making a converter costs markdownify's option merging (a dir() of two classes) and an
-    # empty conversion-function cache: one converter per thread does it once.
+    # One converter per thread builds its dispatch table and caches once.
     conv = getattr(_local, "converter", None)
     if conv is None:
         conv = _local.converter = ArticleConverter()
@@ -1242,7 +1607,6 @@ def html_to_markdown(html: str) -> str:
     return converter().convert(html)
 
 
-# Start tags, comments, and the raw text of elements whose content is not markup.
 _TAG_SCAN = re.compile(
     r"<!--.*?(?:-->|\Z)|<([A-Za-z][^\s/>\x00]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*", re.S
 )
