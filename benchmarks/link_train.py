@@ -1,6 +1,6 @@
 """Rebuild the shipped link model from the labelled anchors, deterministically.
 
-    python benchmarks/link_train.py [--corpus ../shared/corpus] [--write]
+    python benchmarks/link_train.py [--corpus ../shared/corpus] [--write] [--compare-bands]
 
 Reads ``links.tsv`` (one labelled row per project-link anchor), computes the evidence that
 ``contentkit.links`` computes for each anchor (the tagger's too, for every anchor), and fits
@@ -11,7 +11,9 @@ little above the target; links between ``uncertain`` and it are uncertain. The s
 the same bytes: the fit is Newton's method from zero, groups and folds are sorted, weights
 rounded. Honest numbers (grouped CV, topic shift) are printed by ``link_quality.py``.
 
-``--write`` stores the model in ``contentkit/data/link_model.json``.
+``--write`` stores the model in ``contentkit/data/link_model.json``. ``--compare-bands`` prints,
+for bands the tagger could be asked in, the grouped-CV precision and recall and how many
+anchors reach the tagger: the evidence behind ``link_data.BAND``.
 Needs numpy (``pip install -e '.[bench]'``); contentkit itself does not.
 """
 
@@ -33,10 +35,21 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=D.default_corpus())
     ap.add_argument("--write", action="store_true", help="store the fitted model")
     ap.add_argument("--out", type=Path, help="write the model here instead")
+    ap.add_argument("--compare-bands", action="store_true", help="grouped CV of tagger bands")
     args = ap.parse_args()
     anchors = D.load_anchors(args.corpus)
     groups = D.groups_of(args.corpus, sorted({a.file for a in anchors}))
     labelled = [a for a in anchors if a.label in ("legit", "spurious")]
+    if args.compare_bands:
+        held_out = D.held_out_probabilities(labelled, groups)
+        bands = [(1.0, 0.0)] + [
+            (lo / 100, hi / 100) for lo in range(15, 55, 5) for hi in range(70, 95, 5)
+        ]
+        print(f"grouped 10-fold CV, {len(held_out)} anchors, spurious at the target precision:")
+        for lo, hi, precision, recall, asked in D.band_scores(held_out, bands):
+            what = "never" if lo > hi else f"{lo:.2f}-{hi:.2f}"
+            print(f"  tagger band {what:9}: P {precision:.3f} R {recall:.3f}, asked {asked}")
+        return 0
     data = D.train_model(labelled, groups)
     text = D.dump(data)
     print(

@@ -5,6 +5,7 @@
     python benchmarks/lint_speed.py --real --runs 5  # the 56 real posts, each linted once per run
     python benchmarks/lint_speed.py --profile        # pyinstrument profile of one run
     python benchmarks/lint_speed.py --instructions   # CPU instructions per post (valgrind)
+    python benchmarks/lint_speed.py --baseline-model OLD.json  # and the ratio to another model
 
 The lint part of scale.py without processes, cache or output: every post is read and linted
 in this process exactly as a ``contentkit lint --no-cache`` worker does (``batch.lint_chunk``),
@@ -26,6 +27,7 @@ them before every post, which gives the cost of a post none of whose windows was
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -49,6 +51,44 @@ def _forget() -> None:
     html_scan._ATTR_MEMO.clear()
 
 
+def _use_model(path: Path | None) -> None:
+    """Judge links with the model in ``path`` from now on (None: the shipped one)."""
+    from contentkit.links import model
+
+    if path is None:
+        os.environ.pop(model.MODEL_ENV, None)
+    else:
+        os.environ[model.MODEL_ENV] = str(path)
+    model.load_model.cache_clear()
+
+
+def _tagger_use(paths: list[str]) -> str:
+    """How often the cascade asks the tagger on these posts, in words."""
+    from contentkit.document import read_document
+    from contentkit.links import analyse, load_model, tagger
+
+    lo, hi = load_model().band
+    posts_with = posts_asking = judged = asked = 0
+    for p in paths:
+        analysis = analyse(read_document(Path(p)))
+        # The tagger is asked about a Chinese auto-link the fast stage is unsure of.
+        reached = [
+            ev
+            for i, ev in analysis.evidence.items()
+            if analysis.links[i].han and lo <= ev.fast_probability <= hi and not ev.latin_cut
+        ]
+        posts_with += bool(analysis.evidence)
+        posts_asking += bool(reached)
+        judged += len(analysis.evidence)
+        asked += len(reached)
+    n = len(paths)
+    return (
+        f"tagger: asked about {asked} of {judged} auto-links ({asked / n:.2f} a post), "
+        f"in {posts_asking} of {n} posts ({posts_with} with auto-links); band {lo}-{hi}; "
+        f"load {tagger.load_seconds():.2f} s once per worker"
+    )
+
+
 def _lint(paths: list[str], fresh_memo: bool) -> None:
     from contentkit import batch
 
@@ -67,7 +107,7 @@ def _start(paths: list[str]) -> None:
     batch.lint_chunk(paths[:WARM_UP])
 
 
-def _instructions(paths: list[str], fresh_memo: bool) -> tuple[int, int]:
+def _instructions(paths: list[str], fresh_memo: bool, model: Path | None = None) -> tuple[int, int]:
     """Instructions per post and the posts counted: two runs under callgrind that lint 20
     and 120 posts (fewer when there are fewer), the difference divided by 100."""
     if shutil.which("valgrind") is None:
@@ -89,7 +129,11 @@ def _instructions(paths: list[str], fresh_memo: bool) -> tuple[int, int]:
             *(["--fresh-memo"] if fresh_memo else []),
             *paths[: WARM_UP + n],
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        env = dict(os.environ)
+        env.pop("CONTENTKIT_LINK_MODEL", None)
+        if model is not None:
+            env["CONTENTKIT_LINK_MODEL"] = str(model)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         m = re.search(r"Collected : (\d+)", proc.stderr)
         if proc.returncode != 0 or m is None:
             sys.exit(f"valgrind failed:\n{proc.stderr[-2000:]}")
@@ -109,6 +153,11 @@ def main() -> int:
     ap.add_argument(
         "--instructions", action="store_true", help="instructions per post, under valgrind"
     )
+    ap.add_argument(
+        "--baseline-model",
+        type=Path,
+        help="also measure lint with this link model (the previous one, say) and print the ratio",
+    )
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one run under valgrind
     ap.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -127,12 +176,21 @@ def main() -> int:
             build_corpus(work, max(args.posts, WARM_UP + 120), args.seed, args.source)
             paths = sorted(str(p) for p in work.rglob("*.md"))[: max(args.posts, WARM_UP + 120)]
         what = "real posts" if args.real else "scale.py posts"
+        baseline = args.baseline_model
+        if baseline is not None and not baseline.is_file():
+            sys.exit(f"--baseline-model: no such file: {baseline}")
         if args.instructions:
             per_post, counted = _instructions(paths, args.fresh_memo)
             print(
                 f"lint, {counted} {what}{memo}: {per_post / 1e6:.3f} M instructions/post "
                 "(callgrind)"
             )
+            if baseline is not None:
+                base, _ = _instructions(paths, args.fresh_memo, baseline)
+                print(
+                    f"  with {baseline.name}: {base / 1e6:.3f} M instructions/post; "
+                    f"ratio {per_post / base:.3f}"
+                )
             return 0
         paths = paths[: args.posts] if not args.real else paths
         _start(paths)
@@ -150,14 +208,26 @@ def main() -> int:
                 one_run()
             print(prof.output_text(unicode=True, color=False, show_all=False))
             return 0
-        best = float("inf")
+        models: list[Path | None] = [None] if baseline is None else [None, baseline]
+        best = {m: float("inf") for m in models}
         for _ in range(args.runs):
-            _forget()
-            best = min(best, one_run())
+            for m in models:  # alternating, so that both see the same machine
+                _use_model(m)
+                _forget()
+                best[m] = min(best[m], one_run())
+        _use_model(None)
+        ms = best[None] / len(paths) * 1000
         print(
-            f"lint, one core, {len(paths)} {what}{memo}: {best / len(paths) * 1000:.3f} "
-            f"CPU-ms/post ({len(paths) / best:.0f} posts/CPU-s), fastest of {args.runs}"
+            f"lint, one core, {len(paths)} {what}{memo}: {ms:.3f} "
+            f"CPU-ms/post ({len(paths) / best[None]:.0f} posts/CPU-s), fastest of {args.runs}"
         )
+        if baseline is not None:
+            base_ms = best[baseline] / len(paths) * 1000
+            print(
+                f"  with {baseline.name}: {base_ms:.3f} CPU-ms/post "
+                f"({len(paths) / best[baseline]:.0f} posts/CPU-s); ratio {ms / base_ms:.3f}"
+            )
+        print(_tagger_use(paths))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

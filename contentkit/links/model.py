@@ -43,6 +43,12 @@ class Model:
 
 
 def model_from_json(data: Mapping[str, Any]) -> Model:
+    if "fast" not in data:
+        # The previous format (one logistic regression, one threshold, no tagger stage):
+        # still readable, so that the benchmarks can measure it beside the shipped model.
+        stage = Stage(data["weights"], float(data["bias"]))
+        threshold = float(data["threshold"])
+        return Model(stage, None, (1.0, 0.0), threshold, threshold)
     fast = Stage(data["fast"]["weights"], float(data["fast"]["bias"]))
     full = data.get("full")
     band = data.get("band", [1.0, 0.0])

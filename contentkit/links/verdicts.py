@@ -154,9 +154,9 @@ def _weigh(link: _Link, ev: Evidence, model: Model, tagger: TaggerUse) -> float:
     lo, hi = model.band
     ask = tagger == "always" or (tagger == "cascade" and lo <= p <= hi and not ev.latin_cut)
     if ask and link.han and (model.full is not None or tagger == "always"):
-        from contentkit.links.tagger import tagger_evidence
+        from contentkit.links.tagger import tagger_evidence, tagger_window
 
-        left, right = link.context or ("", "")
+        left, right = tagger_window(*(link.context or ("", "")))
         ends_a_word = ev.features.get("right_cut_cost", 0.0) < 0.25
         ev.tagger, ev.tagger_word = tagger_evidence(left, link.text, right, ends_a_word)
         if ev.tagger and model.full is not None and lo <= p <= hi:
