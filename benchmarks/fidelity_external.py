@@ -20,7 +20,9 @@ Two sets:
 * **articles**: real article HTML from public test suites (``benchmarks/articles``; its SOURCES
   names each page's repository, path and license). Per page, and summed: visible words kept
   (each word of the page's text as a browser shows it, found in the rendered Markdown's text),
-  links kept with their exact href, images (src), table cells and code blocks (exact text).
+  links kept with their exact href (not script-running targets, javascript: and the like, which a
+  safe converter drops and reports, as it does data: images), images (src), table cells and
+  code blocks (exact text, as a browser shows it).
   Pages listed as held out in SOURCES were never looked at while tuning; their figures are
   printed separately too.
 
@@ -87,14 +89,39 @@ BLOCKISH |= {"thead", "tbody", "tfoot", "caption", "fieldset", "hgroup"}
 _WS = re.compile(r"[ \t\n\r\f]+")
 
 
+# Void elements of HTML5 that libxml2 (an HTML 4 parser) does not know: it nests what follows
+# them inside them (up to the parent's end), where a browser has them empty and shows that text.
+_UNKNOWN_VOID = ("embed", "source", "track", "wbr", "keygen", "bgsound")
+
+
 def parse(source: str) -> Any:
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        return lxml_html.fragment_fromstring(
+        root = lxml_html.fragment_fromstring(
             source or "<p></p>", create_parent="div", parser=parser
         )
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
+    for el in list(root.iter(*_UNKNOWN_VOID)):
+        _unnest(el)
+    return root
+
+
+def _unnest(el: Any) -> None:
+    """Move what libxml2 put inside a void element after it, where a browser has it."""
+    parent = el.getparent()
+    if parent is None or (el.text is None and not len(el)):
+        return
+    kids, text, tail = list(el), el.text, el.tail
+    el.text = None
+    at = parent.index(el)
+    for i, kid in enumerate(kids, 1):
+        parent.insert(at + i, kid)
+    if kids:
+        el.tail = text
+        kids[-1].tail = (kids[-1].tail or "") + (tail or "")
+    else:
+        el.tail = (text or "") + (tail or "")
 
 
 def _kids(el: Any) -> list[Any]:
@@ -431,16 +458,47 @@ def _layout(table: Any) -> bool:
 
 
 def _pre_text(pre: Any) -> str:
-    """A code block's text as shown: a <br> inside it is a line break."""
-    parts: list[str] = []
+    """A code block's text as shown: a <br> inside it is a line break, and a block inside it
+    (highlighters wrap lines in <p> or <div>) starts and ends a line, a <p> with a blank line,
+    where the text has not just broken the line itself (none at the block's edges)."""
+    parts: list[str | int] = []  # text, or a number of line breaks a block boundary asks for
     for event, el in etree.iterwalk(pre, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        block = el is not pre and (tag in BLOCKS or tag in BLOCKISH)
         if event == "start":
-            if el.tag == "br":
+            if tag == "br":
                 parts.append("\n")
+            if block:
+                parts.append(2 if tag == "p" else 1)
             parts.append(el.text or "")
         elif el is not pre:
+            if block:
+                parts.append(2 if tag == "p" else 1)
             parts.append(el.tail or "")
-    return "".join(parts)
+    out: list[str] = []
+    breaks = 0
+    for part in parts:
+        if isinstance(part, int):
+            breaks = max(breaks, part)
+        elif part:
+            if breaks and out:
+                done = len(out[-1]) - len(out[-1].rstrip("\n"))
+                if breaks > done:
+                    out.append("\n" * (breaks - done))
+            breaks = 0
+            out.append(part)
+    return "".join(out)
+
+
+_URL_EDGE = "".join(map(chr, range(0x21)))  # C0 controls and space, stripped by a browser
+
+
+def _unsafe_url(url: str) -> bool:
+    """A script-running link target (javascript:, vbscript:, data:), as a browser reads the
+    scheme: a safe converter must not write it (it keeps the text and reports the drop), so it
+    is not counted as a link to keep, like a data: image."""
+    scheme = re.sub(r"[\t\n\r]", "", url).lstrip(_URL_EDGE).lower()
+    return scheme.startswith(("javascript:", "vbscript:", "data:"))
 
 
 def page_features(root: Any) -> dict[str, Counter[Any]]:
@@ -450,7 +508,10 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
     links = Counter(
         href(a.get("href", ""))
         for a in root.iter("a")
-        if a.get("href") is not None and shown(a) and a.text_content().strip()
+        if a.get("href") is not None
+        and not _unsafe_url(a.get("href", ""))
+        and shown(a)
+        and a.text_content().strip()
     )
     images = Counter(
         href(i.get("src", ""))
@@ -460,12 +521,13 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
         and shown(i)
     )
     data_tables = {t for t in root.iter("table") if not _layout(t)}
+    # a cell's text as shown: hidden parts left out, a <br> or a block inside it a space
     cells = Counter(
-        _WS.sub(" ", c.text_content()).strip()
+        text
         for c in root.iter("td", "th")
         if shown(c)
-        and c.text_content().strip()
         and next(c.iterancestors("table"), None) in data_tables
+        and (text := _WS.sub(" ", visible_text(c)).strip())
     )
     code = Counter(
         _pre_text(p).strip("\n") for p in root.iter("pre") if shown(p) and p.text_content().strip()

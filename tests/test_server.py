@@ -456,6 +456,11 @@ async def test_bad_inputs_never_crash_the_server(client: LanguageClient, tmp_pat
     binary = tmp_path / "binary.md"
     diags = await open_post(client, binary, "---\ntitle: x\n---\n\x00\x01\x02 binary")
     assert [(d.code, d.message) for d in diags] == [("CK001", "binary file (contains NUL bytes)")]
+    # Hover on that finding gives the rule's summary, as on any finding (it gave nothing).
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=binary.as_uri()), diags[0].range.start)
+    )
+    assert hover is not None and hover.contents.value.startswith("**CK001** `")  # type: ignore[union-attr]
     broken = tmp_path / "broken.md"
     diags = await open_post(client, broken, "---\ntitle: [unclosed\ndate: 2021-01-01\n---\nbody\n")
     assert "FM004" in {d.code for d in diags}
@@ -618,3 +623,146 @@ async def test_broken_config_is_a_diagnostic_until_fixed(
     assert as_lint_json(text, diags, "utf-16") == lint_rows(lint_json(post, tmp_path))
     assert [d.code for d in diags] == ["FM011"]
     await client.shutdown_session()
+
+
+def _frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _read_message(stream: Any) -> dict[str, Any]:
+    length = 0
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    found: dict[str, Any] = json.loads(stream.read(length))
+    return found
+
+
+async def test_client_gone_before_the_replies_is_a_quiet_exit(tmp_path: Path) -> None:
+    """What Neovim's ``:wq`` does: ``didSave``, ``shutdown``, and it is gone without reading
+    the diagnostics or the reply. The server ends with 0 and says nothing on stderr (it
+    printed a BrokenPipeError traceback for each message it could not send)."""
+    post = tmp_path / "post.md"
+    text = "---\ntitle: t\ndate: Tue, 20 Apr 2021 02:55:35 GMT\n---\nbody\n"
+    post.write_text(text, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contentkit", "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+        proc.stdin.write(
+            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+        )
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        item = {"uri": post.as_uri(), "languageId": "markdown", "version": 1, "text": text}
+        proc.stdin.write(
+            _frame(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didOpen",
+                    "params": {"textDocument": item},
+                }
+            )
+        )
+        proc.stdin.flush()
+        while _read_message(proc.stdout).get("method") != PUBLISH:
+            pass
+        proc.stdout.close()  # the client is gone: nothing reads what the server sends
+        saved = {"textDocument": {"uri": post.as_uri()}}
+        proc.stdin.write(
+            _frame({"jsonrpc": "2.0", "method": "textDocument/didSave", "params": saved})
+        )
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+        assert proc.stderr.read().decode("utf-8", "replace") == ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+async def test_config_changed_without_a_file_watcher(client: LanguageClient, site: Path) -> None:
+    """Neovim on Linux registers no file watcher and edits contentkit.toml in a buffer the
+    server is not attached to: a config written, changed or deleted is noticed at the next
+    lint all the same (it was read once and kept)."""
+    caps = client_capabilities("neovim@v0.11.0")
+    caps.workspace = types.WorkspaceClientCapabilities(did_change_watched_files=None)
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=site.as_uri(),
+            initialization_options={"debounce": 0},
+        )
+    )
+    encoding = str(result.capabilities.position_encoding)
+    assert client.registrations == []  # type: ignore[attr-defined]
+    path = site / HUGO_PAGE
+    text = path.read_text(encoding="utf-8")
+    diags = await open_post(client, path)
+    assert "FM011" in {d.code for d in diags}
+
+    def edit(version: int) -> None:  # a space typed at the end, as the user goes on writing
+        end = types.Position(len(lines_of(text)), 0)
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=path.as_uri(), version=version
+                ),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=types.Range(end, end), text=" ")
+                ],
+            )
+        )
+
+    config = site / "contentkit.toml"
+    config.write_text('ignore = ["non-iso-date"]\n', encoding="utf-8")
+    edit(2)
+    diags = await published(client, path.as_uri(), 2)
+    path.write_text(text + " ", encoding="utf-8")
+    assert as_lint_json(text, diags, encoding) == lint_rows(lint_json(path, site))
+    assert "FM011" not in {d.code for d in diags}
+
+    config.unlink()
+    edit(3)
+    diags = await published(client, path.as_uri(), 3)
+    assert "FM011" in {d.code for d in diags}
+    await client.shutdown_session()
+
+
+@pytest.mark.parametrize("shutdown", [True, False])
+async def test_exit_notification_ends_the_server(tmp_path: Path, shutdown: bool) -> None:
+    """``exit`` ends the process, with 0 after ``shutdown`` and 1 without, while the client
+    still holds its end of stdin open (the server must not wait for its input to end)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contentkit", "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+        proc.stdin.write(
+            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+        )
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        if shutdown:
+            proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        proc.stdin.flush()
+        while shutdown and _read_message(proc.stdout).get("id") != 2:
+            pass
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "exit"}))
+        proc.stdin.flush()
+        assert proc.wait(timeout=30) == (0 if shutdown else 1)
+        assert proc.stderr.read().decode("utf-8", "replace") == ""
+    finally:
+        proc.stdin.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

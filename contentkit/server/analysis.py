@@ -103,6 +103,39 @@ def forget_settings() -> None:
     config_mod.forget_settings()
 
 
+class ConfigStamps:
+    """The config files that could apply to the posts linted, as last seen on disk, for a
+    client that does not watch files (Neovim on Linux registers no watcher, and a
+    contentkit.toml edited in it is a buffer the server is not told about): a config file
+    created, changed or deleted is noticed at the next lint of a post below it."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[int, int] | None] = {}  # path: (mtime, size), None: absent
+
+    def changed(self, post: Post, root: str | None) -> bool:
+        """Whether a config file above ``post`` differs from when it was last looked at."""
+        folder = os.path.dirname(os.path.abspath(post.path)) if post.path else root
+        if not folder:
+            return False
+        changed = False
+        current = folder
+        while True:
+            for name in config_mod.CONFIG_FILES:
+                candidate = os.path.join(current, name)
+                try:
+                    st = os.stat(candidate)
+                    now: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    now = None
+                if candidate in self.seen and self.seen[candidate] != now:
+                    changed = True
+                self.seen[candidate] = now
+            parent = os.path.dirname(current)
+            if parent == current:
+                return changed
+            current = parent
+
+
 class Baselines:
     """The baseline file the user named, loaded once and re-read when it changes."""
 
@@ -440,14 +473,13 @@ def _link_verdicts(doc: Document, settings: Settings) -> list[tuple[Any, float |
 def hover(post: Post, linted: Linted, position: types.Position) -> types.Hover | None:
     """The link verdict under the cursor, and the one-line summary of each finding there."""
     doc, settings = linted.document, linted.settings
-    if doc is None or settings is None:
-        return None
     index = post.index
     at = index.offset(position)
     parts: list[str] = []
     hit: tuple[int, int] | None = None
     doc_at = at - linted.bom
-    if "<a" in doc.text or "](" in doc.text:
+    # A post that could not be read (binary, too big) has no links to judge, only its finding.
+    if doc is not None and settings is not None and ("<a" in doc.text or "](" in doc.text):
         for verdict, confidence in _link_verdicts(doc, settings):
             if not (verdict.start <= doc_at < verdict.end):
                 continue

@@ -120,6 +120,7 @@ class ContentkitServer(LanguageServer):
         self.posts: dict[str, Post] = {}
         self.options = ServerOptions()
         self.baselines = analysis.Baselines()
+        self.config_stamps = analysis.ConfigStamps()
         self.root: str | None = None
         self.encoding: str = types.PositionEncodingKind.Utf16
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -152,6 +153,13 @@ class ContentkitServer(LanguageServer):
 
     def lint(self, post: Post, why: str) -> None:
         started = time.perf_counter()
+        if self.config_stamps.changed(post, self.root):
+            analysis.forget_settings()
+            for other in self.posts.values():  # their findings were made with the old config
+                if other is not post:
+                    other.linted = None
+                    if not self.too_big(other):
+                        self.schedule(other)
         post.linted = analysis.lint_post(post, self.root, self.baselines)
         self.publish(post)
         elapsed = time.perf_counter() - started
@@ -379,11 +387,42 @@ def _warm_up(ls: ContentkitServer) -> None:
     contained(ls, "warm-up", lambda: analysis.lint_post(sample, ls.root, analysis.Baselines()))
 
 
+class ClientPipe:
+    """The stream to the client, which may close its end at any time: Neovim quits right
+    after sending ``shutdown``, without waiting for the reply (nor for the diagnostics of the
+    ``didSave`` that ``:wq`` sent). What cannot be written then is dropped, instead of a
+    traceback per message on stderr; the end of the client's input ends the server."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, data: bytes) -> None:
+        if not self.gone:
+            try:
+                self.stream.write(data)
+            except (BrokenPipeError, ConnectionResetError, ValueError):  # ValueError: closed
+                self.gone = True
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError, ValueError):
+                self.gone = True
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+        except (OSError, ValueError):
+            pass
+
+
 def serve() -> int:
     """Serve LSP on stdin/stdout until the client says exit; the exit code LSP asks for."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # Anything else printing to stdout would corrupt the protocol stream: it goes to stderr.
     sys.stdout = sys.stderr
     server = build_server()
-    server.start_io(stdin, stdout)
+    server.start_io(stdin, ClientPipe(stdout))  # type: ignore[arg-type]
     return 0 if getattr(server.protocol, "_shutdown", True) else 1
