@@ -137,13 +137,24 @@ def _html_to_markdown(
     warnings: list[str] = []
     visible = conv.visible_chars
     if visible >= NEARLY_EMPTY_MIN_CHARS:
-        kept = sum(1 for ch in markdown if ch.isalnum())
+        kept = _letters_and_digits(markdown, NEARLY_EMPTY_SHARE * visible)
         if kept < NEARLY_EMPTY_SHARE * visible:
             warnings.append(
                 f"converted to nearly nothing: {kept} letters and digits kept of a page that "
                 f"shows about {visible} characters"
             )
     return markdown, dropped, warnings
+
+
+def _letters_and_digits(text: str, enough: float) -> int:
+    """The letters and digits of ``text``, counted until there are ``enough`` (a chunk at a
+    time, in C: nearly every page has enough in its first chunk)."""
+    kept = 0
+    for at in range(0, len(text), 8192):
+        kept += sum(map(str.isalnum, text[at : at + 8192]))
+        if kept >= enough:
+            break
+    return kept
 
 
 def _verdicts(doc: Document, options: Mapping[str, Any] | None) -> list[LinkVerdict]:

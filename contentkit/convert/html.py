@@ -113,8 +113,19 @@ TEX_ENCODINGS = frozenset({"application/x-tex", "application/x-latex", "text/x-t
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CTRL = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_PLACEHOLDER = re.compile(
-    r"placeholder|blank|spacer|loading|lazy|transparent|pixel|grey\.|gray\.|default\.", re.I
+# Words of a placeholder image's URL (looked for in its lower case: a regular expression with
+# these alternatives and IGNORECASE tried every position, 0.1 ms an image).
+_PLACEHOLDER_WORDS = (
+    "placeholder",
+    "blank",
+    "spacer",
+    "loading",
+    "lazy",
+    "transparent",
+    "pixel",
+    "grey.",
+    "gray.",
+    "default.",
 )
 
 
@@ -170,7 +181,10 @@ def is_placeholder_src(src: str | None) -> bool:
     if not src or not src.strip():
         return True
     s = src.strip()
-    return url_scheme(s) == "data" or s == "about:blank" or bool(_PLACEHOLDER.search(s))
+    if url_scheme(s) == "data" or s == "about:blank":
+        return True
+    low = s.lower()
+    return any(word in low for word in _PLACEHOLDER_WORDS)
 
 
 def _first_srcset(value: str) -> str | None:

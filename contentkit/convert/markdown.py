@@ -42,6 +42,8 @@ from contentkit.convert.html import (
     HEADINGS,
     INVISIBLE,
     LAYOUT_CONTENT,
+    LAZY_SRC_ATTRS,
+    LAZY_SRCSET_ATTRS,
     TABLE_PARTS,
     TEX_ENCODINGS,
     image_source,
@@ -68,6 +70,9 @@ def _clean(text: str) -> str:
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
+# A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
+# that may need a backslash (with "  ", the texts that need more than their edges trimmed).
+_TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
 _MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
 _INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -196,9 +201,9 @@ _END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
 def _without_end_tags(html: str) -> str:
     """``html`` without its ``</html>`` tags: libxml2's tree builder drops what follows one,
     where a browser shows it (as the end of the body)."""
+    if not html.isascii():  # (lower-casing other text is slow, and may change its length)
+        return _END_TAG.sub("", html) if _END_TAG.search(html) else html
     low = html.lower()
-    if len(low) != len(html):  # (a letter whose lower case is longer: find them by pattern)
-        return _END_TAG.sub("", html)
     cuts: list[tuple[int, int]] = []
     for name in ("</html",):
         i = low.find(name)
@@ -369,9 +374,17 @@ def _previous_block(el: Any, skip_dropped: bool = True) -> Any:
     return None
 
 
+_IMAGE_SOURCES = frozenset((*LAZY_SRC_ATTRS, *LAZY_SRCSET_ATTRS, "srcset"))
+
+
 def _prepare_img(img: Any) -> bool:
     """Point the image at its real source; False if it has none that may be written."""
-    src = image_source(img.get)
+    if _IMAGE_SOURCES.isdisjoint(img.keys()):
+        # (no lazy loader's attribute: what html.image_source decides, without looking)
+        src = img.get("src")
+        src = safe_url(src) if src and url_scheme(src) != "data" else None
+    else:
+        src = image_source(img.get)
     if src is None:
         if "src" in img.attrib:
             del img.attrib["src"]
@@ -919,20 +932,25 @@ class ArticleConverter:
     ) -> str:
         """A string of the page as Markdown: whitespace as a browser shows it, escaped where a
         reader would take it as syntax (judged with the items before and after it)."""
-        if _NONCHAR.search(text) is not None:
+        # One scan says whether the text needs any of the work below (most texts need none).
+        plain = "  " not in text and _TEXT_WORK.search(text) is None
+        if not plain and _NONCHAR.search(text) is not None:
             text = _NONCHAR.sub("", text)
         if "pre" in tags:
             return text
-        if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        if not plain and (
+            "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
+        ):
             text = _WS.sub(" ", text)
         next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
-            text = escape_text(
-                text,
-                in_link="a" in tags,
-                before_link=next_tag == "a" or next_tag == "img",
-                at_end=nxt is None and parent in BLOCK,
-            )
+            if not plain:
+                text = escape_text(
+                    text,
+                    in_link="a" in tags,
+                    before_link=next_tag == "a" or next_tag == "img",
+                    at_end=nxt is None and parent in BLOCK,
+                )
             body = text.lstrip(" ")
             if body:
                 first = body[0]
