@@ -49,7 +49,9 @@ from contentkit.convert.html import (
     image_source,
     is_layout_table,
     safe_url,
+    set_text,
     style_emphasis,
+    unnest_void_elements,
     url_scheme,
 )
 
@@ -355,9 +357,9 @@ def _append(parent: Any, item: Item) -> None:
     if item.__class__ is str:
         if len(parent):
             last = parent[-1]
-            last.tail = (last.tail or "") + item
+            set_text(last, True, (last.tail or "") + item)
         else:
-            parent.text = (parent.text or "") + item
+            set_text(parent, False, (parent.text or "") + item)
     else:
         parent.append(item)
 
@@ -448,7 +450,7 @@ def _math_as_text(math: Any) -> Item:
         text = "".join(parts)
     if block:
         div = etree.Element("div")
-        div.text = text
+        set_text(div, False, text)
         return div
     return text or None
 
@@ -525,6 +527,7 @@ class ArticleConverter:
         root = parse_html(html)
         if root is None:
             return ""
+        unnest_void_elements(root)
         _captions(root)
         self._css(root)
         try:
@@ -534,6 +537,7 @@ class ArticleConverter:
             self._reset()
             self._reparsed = True
             root = parse_html(html, deep=True)
+            unnest_void_elements(root)
             _captions(root)
             self._css(root)
             text = self._walk(root, frozenset({"[document]"}), 1, 0)
@@ -734,7 +738,7 @@ class ArticleConverter:
                 _append(code, nxt.text)
             for grandchild in list(nxt):
                 code.append(grandchild)
-            code.tail = nxt.tail
+            set_text(code, True, nxt.tail)
             parent.remove(nxt)
             nxt = code.getnext()
 
@@ -794,13 +798,22 @@ class ArticleConverter:
         for name in tags:
             wrap = etree.Element(name)
             self._made.add(wrap)
-            wrap.text, el.text = el.text, None
+            set_text(wrap, False, el.text)
+            el.text = None
             for child in list(el):
                 wrap.append(child)
             el.append(wrap)
 
     def _clone(self, el: Any) -> Any:
-        copy = etree.Element(el.tag, attrib=dict(el.attrib))
+        try:
+            copy = etree.Element(el.tag, attrib=dict(el.attrib))
+        except ValueError:  # an attribute name libxml2 read but lxml will not set: left out
+            copy = etree.Element(el.tag)
+            for name, value in el.attrib.items():
+                try:
+                    copy.set(name, value)
+                except ValueError:
+                    pass
         self._made.add(copy)
         if el not in self._copied:
             self._copied.add(el)
@@ -850,9 +863,9 @@ class ArticleConverter:
         for piece in [*pieces, *([tail] if tail else [])]:
             if piece.__class__ is str:
                 if prev is None:
-                    parent.text = (parent.text or "") + piece
+                    set_text(parent, False, (parent.text or "") + piece)
                 else:
-                    prev.tail = (prev.tail or "") + piece
+                    set_text(prev, True, (prev.tail or "") + piece)
             else:
                 parent.insert(at, piece)
                 at += 1
@@ -870,7 +883,8 @@ class ArticleConverter:
         if block.tag in ("pre", "hr") or (not block.text and not len(block)):
             return
         wrap = self._clone(like)
-        wrap.text, block.text = block.text, None
+        set_text(wrap, False, block.text)
+        block.text = None
         for child in list(block):
             wrap.append(child)
         block.append(wrap)
