@@ -115,3 +115,16 @@ def test_inline_elements_around_blocks_still_render() -> None:
     assert '<h2><a href="/u">Title</a></h2>' in out
     assert '<p><a href="/u">para</a></p>' in out
     assert "<p><strong>bold</strong></p>" in out and "<strong>tail</strong>" in out
+
+
+def test_an_attribute_name_lxml_refuses_does_not_stop_a_push_down() -> None:
+    # Found by test_convert_never_crashes: libxml2 reads `href='https:...'` after a broken
+    # quote as an attribute named "https:", which lxml will not set on a copy of the link.
+    html = "<div><p><div><a href='</div><div href='https://example.com/a?b=c&d=e'>:</p></div>"
+    assert "[:](" in html_to_markdown(html)
+
+
+def test_control_characters_lxml_will_not_store_do_not_stop_a_push_down() -> None:
+    # Found by test_convert_never_crashes: libxml2 keeps a BEL in text; moving that text into
+    # the copy of <b> pushed into the <div> goes through lxml's API, which refuses it.
+    assert "**x**" in html_to_markdown("<b><div>\x07x</div>y</b>")

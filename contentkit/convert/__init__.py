@@ -274,7 +274,11 @@ def convert_document(
         # CommonMark reader and converted back like any HTML.
         markdown = body.lstrip("\r\n")
         if "<" in markdown:
+            from contentkit.convert.jsonout import check_markdown_work
             from contentkit.markdown import parser
+
+            # (it is read to find raw HTML: past the budget, reading it would take minutes)
+            check_markdown_work(markdown, doc, "convert reads to find raw HTML in")
 
             # One parse serves both the check and the rendering (md.render(src, env) is
             # md.renderer.render(md.parse(src, env), md.options, env)).

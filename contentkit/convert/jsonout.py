@@ -19,6 +19,7 @@ from contentkit.markdown import parser
 
 if TYPE_CHECKING:
     from contentkit.convert import Conversion
+    from contentkit.document import Document
 
 SCHEMA_VERSION = 1
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -30,12 +31,28 @@ _DATE_KEYS = ("date", "updated", "lastmod", "publishDate", "expiryDate")
 # grows with the line ends and markup characters it meets (a few microseconds each): past this
 # many the post is refused for JSON (the largest real posts hold some tens of thousands).
 MAX_MARKDOWN_WORK = 400_000
-_MARKUP = ("\n", "\\", "`", "*", "_", "[", "]", "<", ">", "!", "&", "~", "|", "#")
+_MARKUP = ("\n", "\\", "`", "*", "_", "[", "]", "<", ">", "!", "&", "~", "|", "#", "-", "+")
 
 
 def markdown_work(markdown: str) -> int:
     """The line ends and markup characters of ``markdown`` (counted in C, one pass each)."""
     return sum(markdown.count(ch) for ch in _MARKUP)
+
+
+def check_markdown_work(markdown: str, doc: Document, reader: str, instead: str = "") -> None:
+    """Refuse (ConvertError at the body's start) Markdown too heavy for markdown-it to read."""
+    work = markdown_work(markdown)
+    if work > MAX_MARKDOWN_WORK:
+        from contentkit.convert import ConvertError
+
+        line, column = doc.position(doc.body_start)
+        raise ConvertError(
+            f"its Markdown has {work:,} line ends and markup characters, more than the "
+            f"{MAX_MARKDOWN_WORK:,} {reader}; not converted{instead}",
+            doc.path,
+            line,
+            column,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -196,19 +213,7 @@ def post_object(conv: Conversion) -> dict[str, Any]:
     for key in _DATE_KEYS:
         if key in doc.metadata:
             meta[key] = iso_date(doc.metadata[key]) or meta[key]
-    too_much = markdown_work(conv.markdown)
-    if too_much > MAX_MARKDOWN_WORK:
-        from contentkit.convert import ConvertError
-
-        line, column = doc.position(doc.body_start)
-        raise ConvertError(
-            f"its Markdown has {too_much:,} line ends and markup characters, more than the "
-            f"{MAX_MARKDOWN_WORK:,} the JSON output reads back; not converted (--to markdown "
-            "converts it)",
-            doc.path,
-            line,
-            column,
-        )
+    check_markdown_work(conv.markdown, doc, "the JSON output reads back", " (--to markdown does)")
     tokens = parser().parse(conv.markdown)
     body_blocks = blocks(tokens)
     text = "\n\n".join(_block_text(b) for b in body_blocks if _block_text(b))

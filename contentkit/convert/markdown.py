@@ -49,7 +49,6 @@ from contentkit.convert.html import (
     image_source,
     is_layout_table,
     safe_url,
-    set_text,
     style_emphasis,
     unnest_void_elements,
     url_scheme,
@@ -76,7 +75,9 @@ _WS = re.compile(r"[ \t\n\r\f]+")
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
 _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
 _MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
-_INLINE_ESC = re.compile(r"[\\`\[\]<&*_~!]")
+# The characters escape_text judges, less those that plainly need nothing (a "<" before a space,
+# an "&" before a space, a "!" inside the text): a flood of them is skipped in C.
+_ESC_CANDIDATE = re.compile(r"[\\`\[\]*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
@@ -352,14 +353,27 @@ def _is_block(item: Item) -> bool:
     return item is not None and item.__class__ is not str and item.tag in _BLOCKISH
 
 
+# What lxml's API refuses to store though libxml2's parser keeps it (C0 controls, U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _set(el: Any, attr: str, value: str | None) -> None:
+    """``el.text`` or ``el.tail`` = ``value``, without the characters lxml will not store
+    (no browser shows them either)."""
+    try:
+        setattr(el, attr, value)
+    except ValueError:
+        setattr(el, attr, _NOT_XML.sub("", value or ""))
+
+
 def _append(parent: Any, item: Item) -> None:
     """Append a string or an element to ``parent``'s content."""
     if item.__class__ is str:
         if len(parent):
             last = parent[-1]
-            set_text(last, True, (last.tail or "") + item)
+            _set(last, "tail", (last.tail or "") + item)
         else:
-            set_text(parent, False, (parent.text or "") + item)
+            _set(parent, "text", (parent.text or "") + item)
     else:
         parent.append(item)
 
@@ -450,7 +464,7 @@ def _math_as_text(math: Any) -> Item:
         text = "".join(parts)
     if block:
         div = etree.Element("div")
-        set_text(div, False, text)
+        _set(div, "text", text)
         return div
     return text or None
 
@@ -738,7 +752,7 @@ class ArticleConverter:
                 _append(code, nxt.text)
             for grandchild in list(nxt):
                 code.append(grandchild)
-            set_text(code, True, nxt.tail)
+            _set(code, "tail", nxt.tail)
             parent.remove(nxt)
             nxt = code.getnext()
 
@@ -798,22 +812,19 @@ class ArticleConverter:
         for name in tags:
             wrap = etree.Element(name)
             self._made.add(wrap)
-            set_text(wrap, False, el.text)
+            _set(wrap, "text", el.text)
             el.text = None
             for child in list(el):
                 wrap.append(child)
             el.append(wrap)
 
     def _clone(self, el: Any) -> Any:
-        try:
-            copy = etree.Element(el.tag, attrib=dict(el.attrib))
-        except ValueError:  # an attribute name libxml2 read but lxml will not set: left out
-            copy = etree.Element(el.tag)
-            for name, value in el.attrib.items():
-                try:
-                    copy.set(name, value)
-                except ValueError:
-                    pass
+        copy = etree.Element(el.tag)
+        for name, value in el.attrib.items():
+            try:
+                copy.set(name, value)
+            except ValueError:  # a name libxml2's HTML parser takes and lxml's API refuses
+                continue
         self._made.add(copy)
         if el not in self._copied:
             self._copied.add(el)
@@ -863,9 +874,9 @@ class ArticleConverter:
         for piece in [*pieces, *([tail] if tail else [])]:
             if piece.__class__ is str:
                 if prev is None:
-                    set_text(parent, False, (parent.text or "") + piece)
+                    _set(parent, "text", (parent.text or "") + piece)
                 else:
-                    set_text(prev, True, (prev.tail or "") + piece)
+                    _set(prev, "tail", (prev.tail or "") + piece)
             else:
                 parent.insert(at, piece)
                 at += 1
@@ -883,7 +894,7 @@ class ArticleConverter:
         if block.tag in ("pre", "hr") or (not block.text and not len(block)):
             return
         wrap = self._clone(like)
-        set_text(wrap, False, block.text)
+        _set(wrap, "text", block.text)
         block.text = None
         for child in list(block):
             wrap.append(child)
@@ -1435,14 +1446,14 @@ def escape_text(
     Text nodes are escaped on their own, so a character at an edge is judged as if the unseen
     neighbour were the worst case.
     """
-    if not _INLINE_ESC.search(text):
+    if not _ESC_CANDIDATE.search(text):
         return text
     out: list[str] = []
     last = 0
     n = len(text)
     close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
-    for m in _INLINE_ESC.finditer(text):
+    for m in _ESC_CANDIDATE.finditer(text):
         i = m.start()
         ch = text[i]
         before = text[i - 1] if i else None
