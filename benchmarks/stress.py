@@ -5,12 +5,16 @@
     python benchmarks/stress.py --only bracket,div   # shapes whose name contains a word
     python benchmarks/stress.py --scale 0.1          # every shape at a tenth of its size
     python benchmarks/stress.py --profile div-flood  # cProfile of lint and convert on one shape
+    python benchmarks/stress.py --at-budget          # each shape just inside the reading budget
 
 Each post (at most 10 MiB, the default size limit) is written to a temporary folder and the
 real CLI is run on it in a subprocess: ``lint --no-cache -j 1`` and ``convert --to json``.
 Per run it prints the wall time, the CPU time (user + system) and the peak RSS of the process
 and its children (``wait4``), the exit code and the first line of output. The time limit is
 judged on CPU time: on a shared machine the wall time measures the neighbours too.
+``--at-budget`` shrinks each shape whose body is over the reading budget (contentkit.limits:
+MD002/HT107 would refuse it) until it weighs just under it, so the body is read in full: the
+budget is right when every one of these runs stays within the limits too.
 The limits (issue 16): every run finishes within 5 s and 500 MB with a clear finding or
 error, and never a traceback. A run that breaks one is
 marked FAIL, and is stopped at ``--cpu-limit`` CPU seconds (SIGXCPU, exit -24), ``--timeout``
@@ -113,6 +117,28 @@ def judge(
     return problems
 
 
+def _at_budget(name: str, scale: float, share: float = 0.97) -> float:
+    """The largest scale (at most ``scale``) at which the body of shape ``name`` weighs at
+    most ``share`` of the reading budget, found by a few proportional steps (weight grows
+    about linearly with the scale of every shape)."""
+    from contentkit.document import Document
+    from contentkit.errors import ContentkitError
+    from contentkit.limits import MAX_BODY_WORK
+
+    shape = SHAPES[name]
+    target = share * MAX_BODY_WORK
+    for _ in range(12):
+        try:
+            text = build(name, scale).decode("utf-8")
+            work = Document.from_text(text, f"post{shape.suffix}").body_work[0]
+        except (UnicodeDecodeError, ContentkitError):
+            return scale
+        if work <= target:
+            return scale
+        scale *= 0.98 * target / work
+    return scale
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--only", default="", help="comma-separated words; shapes containing one")
@@ -122,6 +148,9 @@ def main() -> int:
     ap.add_argument("--cpu-limit", type=float, default=6.0, help="CPU seconds per run")
     ap.add_argument("--memory-cap", type=int, default=2500, help="MB of address space per run")
     ap.add_argument("--profile", metavar="SHAPE", help="cProfile lint and convert of one shape")
+    ap.add_argument(
+        "--at-budget", action="store_true", help="shrink each shape to just inside the budget"
+    )
     args = ap.parse_args()
 
     words = [w for w in args.only.split(",") if w]
@@ -135,8 +164,14 @@ def main() -> int:
             post.write_bytes(build(shape.name, args.scale))
             for kind in args.commands.split(","):
                 prof = Path(tmp) / f"{kind}.prof"
-                cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "contentkit"]
-                run([*cmd, *COMMANDS[kind], str(post)], args.timeout, args.memory_cap)
+                # Through cli._run, not "-m contentkit": main() leaves with os._exit, before
+                # cProfile could write its file.
+                code = (
+                    "import cProfile, sys; from contentkit.cli import _run; "
+                    f"sys.argv = ['contentkit', *{[*COMMANDS[kind], str(post)]!r}]; "
+                    f"cProfile.run('_run()', {str(prof)!r})"
+                )
+                run([sys.executable, "-c", code], args.timeout, args.memory_cap)
                 import pstats
 
                 print(f"== {kind} {shape.name}")
@@ -149,7 +184,8 @@ def main() -> int:
         for name in names:
             shape = SHAPES[name]
             post = Path(tmp) / f"{name}{shape.suffix}"
-            data = build(name, args.scale)
+            scale = _at_budget(name, args.scale) if args.at_budget else args.scale
+            data = build(name, scale)
             post.write_bytes(data)
             for kind in args.commands.split(","):
                 cmd = [*exe, *COMMANDS[kind], str(post)]

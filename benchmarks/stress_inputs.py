@@ -59,6 +59,10 @@ def _wide_table(scale: float) -> str:
     return FM + "| " + "a | " * cols + "\n|" + "-|" * cols + "\n| " + "x | " * cols + "\n"
 
 
+def _ref_uses(scale: float) -> str:
+    return FM + "[a]: http://x.com\n\n" + "[a] " * _n(2_000_000, scale)
+
+
 def _alias_bomb(scale: float) -> str:
     lines = ["---", "title: bomb", 'a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     for i in range(1, 10):
@@ -115,6 +119,15 @@ _S: list[Shape] = [
     Shape("many-short-lines-html", ".html", "lines", _flood("<p>a</p>\n", 1_000_000)),
     Shape("cr-only", ".html", "lines", _cr_only),
     Shape("many-headings", ".md", "lines", _flood("# a\n", 2_000_000)),
+    Shape("setext-headings", ".md", "lines", _flood("a\n=\n", 2_000_000)),
+    Shape("list-items", ".md", "lines", _flood("- a\n", 2_000_000)),
+    Shape("star-list-items", ".md", "lines", _flood("* a\n", 2_000_000)),
+    Shape("ordered-list-items", ".md", "lines", _flood("1. a\n", 1_600_000)),
+    Shape("hard-breaks", ".md", "lines", _flood("a  \n", 2_000_000)),
+    Shape("empty-list-items", ".md", "lines", _flood("-\n", 4_000_000)),
+    Shape("empty-numbered-items", ".md", "lines", _flood("1.\n", 3_000_000)),
+    Shape("quote-lines", ".md", "lines", _flood("> a\n", 2_000_000)),
+    Shape("tab-indented", ".md", "lines", _flood("\t- a\n", 1_600_000)),
     # Deep nesting.
     Shape("div-flood", ".html", "nesting", _flood("<div>", 2_000_000)),
     Shape("div-flood-md", ".md", "nesting", _flood("<div>", 2_000_000)),
@@ -136,6 +149,11 @@ _S: list[Shape] = [
     Shape("strong-flood", ".md", "delimiters", _flood("**a", 3_000_000)),
     Shape("underscore-flood", ".md", "delimiters", _flood("_a", 4_000_000)),
     Shape("star-flood", ".md", "delimiters", _flood("*", 9_000_000)),
+    Shape("emphasis-pairs", ".md", "delimiters", _flood("*a* ", 2_000_000)),
+    Shape("code-spans", ".md", "delimiters", _flood("`a` ", 2_000_000)),
+    Shape("strike-pairs", ".md", "delimiters", _flood("~~a~~ ", 1_500_000)),
+    Shape("md-inline-html", ".md", "delimiters", _flood("<b>a</b> ", 1_000_000)),
+    Shape("md-entities", ".md", "entities", _flood("&amp; ", 1_500_000)),
     Shape("backtick-runs", ".md", "delimiters", _growing_backticks),
     Shape("backtick-runs-html", ".html", "delimiters", lambda s: _growing_backticks(s)),
     Shape("backtick-flood", ".md", "delimiters", _flood("`", 9_000_000)),
@@ -157,6 +175,10 @@ _S: list[Shape] = [
     Shape("html-links", ".html", "links", _flood('<a href="http://x.com">阿里</a>', 300_000)),
     Shape("ref-definitions", ".md", "links", _flood("[a]: http://x.com\n", 500_000)),
     Shape("bare-urls", ".md", "links", _flood("http://x.com/a ", 600_000)),
+    Shape("autolinks", ".md", "links", _flood("<http://x.com/a> ", 600_000)),
+    Shape("md-html-links", ".md", "links", _flood('<a href="http://x.com">a</a> ', 300_000)),
+    Shape("md-images", ".md", "links", _flood("![a](b.png) ", 800_000)),
+    Shape("ref-uses", ".md", "links", _ref_uses),
     # Many findings.
     Shape("bel-flood", ".html", "findings", _flood("\x07", 5_000_000)),
     Shape("img-no-alt", ".html", "findings", _flood('<img src="a.png">\n', 500_000)),

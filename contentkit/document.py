@@ -12,6 +12,8 @@ import errno
 import os
 import re
 import stat
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -48,7 +50,7 @@ class Document:
     front_matter: fmod.FrontMatter | None = None
     body_start: int = 0
     body_kind: BodyKind = "markdown"
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _line_starts: Sequence[int] = field(default_factory=list, repr=False)
     _line_texts: dict[int, str] = field(default_factory=dict, repr=False)
 
     # ---- construction -------------------------------------------------------------------
@@ -130,7 +132,26 @@ class Document:
 
         if self.body_kind != "markdown":
             return BodyParse([], html_blocks=[(self.body_start, len(self.text))])
+        if self.body_too_complex:
+            work, heaviest = self.body_work
+            return BodyParse([], work=work, heaviest=heaviest, skipped=True)
         return read_body(self.masked_text, self.body_start, self._line_starts)
+
+    @cached_property
+    def body_work(self) -> tuple[int, str]:
+        """(estimated cost of reading the body, what weighs most in it), counted at C speed
+        before anything is parsed (contentkit.limits; 0 for a body of ordinary size)."""
+        from contentkit.limits import body_work
+
+        return body_work(self.text, self.body_start, self.body_kind == "markdown")
+
+    @property
+    def body_too_complex(self) -> bool:
+        """Whether the body is over the reading budget: its rules see no tags and no
+        Markdown (MD002 markdown-too-complex, HT107 html-too-complex say so)."""
+        from contentkit.limits import MAX_BODY_WORK
+
+        return self.body_work[0] > MAX_BODY_WORK
 
     @cached_property
     def masked_text(self) -> str:
@@ -149,13 +170,13 @@ class Document:
     def templates(self) -> list[Span]:
         """Template expressions (``{{ }}``, ``{% %}``, ``{# #}``, Hugo shortcodes) anywhere in
         the file: opaque, as a site generator replaces them before any reader sees them."""
-        from contentkit.markdown import MAX_MARKDOWN_WORK, markdown_work, template_spans
+        from contentkit.markdown import template_spans
 
         text = self.text
         if "{{" not in text and "{%" not in text and "{#" not in text:
             return []  # nearly every post: three scans at C speed, no loop
-        if markdown_work(self.text, self.body_start) > MAX_MARKDOWN_WORK:
-            # A body too large to be read (markdown-too-complex): only its front matter's.
+        if self.body_too_complex:
+            # A body too costly to be read (markdown/html-too-complex): only its front matter's.
             return template_spans(self.text[: self.body_start])
         return template_spans(self.text)
 
@@ -185,6 +206,8 @@ class Document:
 
     @cached_property
     def _scan(self) -> tuple[list[html_scan.Tag], list[html_scan.Comment]]:
+        if self.body_too_complex:
+            return [], []  # not read (HT107 / MD002 say so)
         text = self.masked_text
         if self.body_kind != "markdown":
             tags, comments = html_scan.scan(text, self.body_start)
@@ -226,12 +249,29 @@ def _has_html_suffix(path: str) -> bool:
     return Path(path).suffix.lower() in HTML_SUFFIXES
 
 
-def _line_starts(text: str) -> list[int]:
+def _line_starts(text: str) -> Sequence[int]:
     """Offset of each line's first character (CRLF, CR and LF all end a line)."""
     if "\r" in text:
-        return [0, *(m.end() for m in _NEWLINE.finditer(text))]
-    # LF only (nearly every post): line lengths from split, without a match object a line.
-    return [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+        # The same line ends, LF only, same length: a CRLF's CR becomes a space, a CR alone
+        # a LF (two replaces at C speed, not a match object a line).
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if len(text) <= _CHUNK:
+        # Nearly every post: line lengths from split, without a match object a line.
+        return [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+    # A long text, perhaps of millions of lines: read a chunk at a time into an array of
+    # machine integers (8 bytes a line, where a list of ints took 36 and split's list of
+    # lines as much again: 450 MB for ten million blank lines).
+    starts = array("q", [0])
+    for k in range(0, len(text), _CHUNK):
+        lines = text[k : k + _CHUNK].split("\n")
+        lines.pop()  # (what follows the chunk's last line end: its line starts there)
+        after = accumulate((len(line) + 1 for line in lines), initial=k)
+        next(after)
+        starts.extend(after)
+    return starts
+
+
+_CHUNK = 1 << 20
 
 
 def _newline_style(text: str) -> tuple[str, bool]:

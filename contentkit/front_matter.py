@@ -76,7 +76,14 @@ def _loader_class() -> Any:
         ValueError for it. Kept as the string it is, the date rules can say what is wrong with it.
         """
 
+        nodes = 0
+
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            # Called once for every node the composer makes: past the limit on expanded nodes
+            # (which they are at least) composing stops, before it takes seconds (400,000 keys).
+            self.nodes += 1
+            if self.nodes > MAX_EXPANDED_NODES:
+                raise _TooManyNodes
             # The tag of a scalar depends on its text alone (this loader has no path resolvers):
             # keys and common values recur in every post, and resolving runs a list of regexes.
             if self.yaml_path_resolvers:  # pragma: no cover - none are registered
@@ -268,6 +275,10 @@ def _mark_offset(fm: FrontMatter, mark: Any) -> int:
     return fm.content_start + int(mark.index)
 
 
+class _TooManyNodes(Exception):
+    """More nodes than MAX_EXPANDED_NODES were composed (aliases not yet expanded)."""
+
+
 class _RecursiveAlias(Exception):
     """An alias inside the very node its anchor names (``a: &a [*a]``)."""
 
@@ -350,7 +361,15 @@ def _parse_yaml(content: str, fm: FrontMatter) -> None:
         return
     loader = _loader_class()(content)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except _TooManyNodes:
+            fm.error = FrontMatterError(
+                f"front matter holds more than {MAX_EXPANDED_NODES:,} keys and values "
+                "(YAML nodes); refusing to load",
+                fm.content_start,
+            )
+            return
         if node is None:
             fm.data = {}
             return

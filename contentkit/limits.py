@@ -5,6 +5,10 @@
   over such a post would recurse (or allocate) once per level. Real posts nest a few dozen
   levels; 10,000 is what the tree walks are tested at (tests/test_convert.py).
 - ``engine.MAX_FINDINGS_PER_RULE``: findings of one rule in one file, then one summary.
+- ``MAX_BODY_WORK``: the estimated cost of reading a body (:func:`markdown_work`,
+  :func:`html_work`), counted before anything is parsed. Past it the body is not read and one
+  finding says so (``MD002 markdown-too-complex``, ``HT107 html-too-complex``); the front
+  matter is still checked.
 """
 
 from __future__ import annotations
@@ -14,6 +18,107 @@ from itertools import accumulate, islice, repeat
 from operator import itemgetter, sub
 
 MAX_NESTING = 10_000
+
+# ---- the reading budget of one body ------------------------------------------------------------
+#
+# markdown-it-py spends its time on line ends and on the characters that may start block or
+# inline markup; contentkit's HTML scan and rules spend theirs on tags and attributes. Each
+# such character is counted here at C speed (str.count) and weighted by about the microseconds
+# it costs at most, as measured on floods of it (``python benchmarks/stress.py --at-budget``
+# runs each adversarial shape just inside the budget). Everything else (letters, CJK text,
+# spaces) is skipped in bulk by both readers. The largest real post in ../shared (a 300 KB
+# changelog, linted in 0.46 s) weighs 0.58 s; a body weighing more than MAX_BODY_WORK (four
+# times that) is not read.
+MAX_BODY_WORK = 2_500_000
+
+# (what is counted, its weight, how a user would name it)
+_MARKDOWN_WEIGHTS: tuple[tuple[str, int, str], ...] = (
+    ("\n", 20, "line ends"),
+    ("- ", 40, "'- ' (list items)"),
+    ("-\n", 30, "'-' ending lines (list items, rules)"),
+    ("-", 3, "'-'"),
+    ("+ ", 40, "'+ ' (list items)"),
+    ("* ", 30, "'* ' (list items)"),
+    (". ", 45, "'. ' (numbered list items)"),
+    (") ", 40, "') ' (numbered list items)"),
+    ("#", 18, "'#' (headings)"),
+    (">", 8, "'>' (quotes)"),
+    ("|", 18, "'|' (table cells)"),
+    ("[", 20, "'[' (links)"),
+    ("]", 14, "']' (links)"),
+    ("(", 9, "'(' (link targets)"),
+    (")", 9, "')' (link targets)"),
+    ("![", 40, "'![' (images)"),
+    ("*", 20, "'*' (emphasis)"),
+    ("_", 13, "'_' (emphasis)"),
+    ("~", 10, "'~' (strikethrough)"),
+    ("`", 9, "backticks (code)"),
+    ("<", 14, "'<' (HTML, autolinks)"),
+    ("://", 30, "URLs ('://')"),
+    ("href", 30, "HTML links (href)"),
+    ("&", 9, "'&' (entities)"),
+    ("\\", 4, "backslashes"),
+    ("=", 4, "'=' (headings, attributes)"),
+    ("{", 2, "'{' (template tags)"),
+)
+_HTML_WEIGHTS: tuple[tuple[str, int, str], ...] = (
+    ("<", 4, "tags ('<')"),
+    ("=", 4, "attributes ('=')"),
+    ("href", 12, "links (href)"),
+    ("src", 5, "images (src)"),
+    ("\n", 1, "line ends"),
+)
+# No character weighs more than this: a body shorter than MAX_BODY_WORK / _HEAVIEST characters
+# is within the budget whatever it holds, and nothing is counted (nearly every post).
+_HEAVIEST = 20
+
+
+def markdown_work(text: str, start: int = 0) -> int:
+    """The estimated cost of reading ``text[start:]`` as CommonMark and running the rules on
+    it, in units of MAX_BODY_WORK (0 for a body too short to reach the budget)."""
+    return _work(text, start, _MARKDOWN_WEIGHTS)[0]
+
+
+def html_work(text: str, start: int = 0) -> int:
+    """The same estimate for an HTML body: its tags, attributes and links."""
+    return _work(text, start, _HTML_WEIGHTS)[0]
+
+
+def body_work(text: str, start: int, markdown: bool) -> tuple[int, str]:
+    """(estimated cost, what weighs most in it) of a body, Markdown or HTML."""
+    return _work(text, start, _MARKDOWN_WEIGHTS if markdown else _HTML_WEIGHTS)
+
+
+def _work(text: str, start: int, weights: tuple[tuple[str, int, str], ...]) -> tuple[int, str]:
+    if _HEAVIEST * (len(text) - start) <= MAX_BODY_WORK:
+        return 0, ""
+    total, heaviest, most = 0, "", -1
+    for chars, weight, name in weights:
+        count = text.count(chars, start)
+        if chars == "\n" and "\r" in text:  # a CR alone ends a line too (CRLF counted once)
+            count += text.count("\r", start) - text.count("\r\n", start)
+        if count * weight > most:
+            most, heaviest = count * weight, f"{count:,} {name}"
+        total += count * weight
+    return total, heaviest
+
+
+def work_message(work: int, heaviest: str, markdown: bool, converting: bool = False) -> str:
+    """What MD002 / HT107 say, and ``convert`` when it refuses the body (``converting``)."""
+    kind = "CommonMark" if markdown else "HTML"
+    if converting:
+        outcome = "not converted"
+    elif markdown:
+        outcome = "its Markdown and HTML were not checked, its front matter was"
+    else:
+        outcome = "its HTML was not checked, its front matter was"
+    return (
+        f"reading this body as {kind} would take some {work / 1e6:.1f} s (estimated from its "
+        f"line ends and markup characters, most of it its {heaviest}), over the "
+        f"{MAX_BODY_WORK / 1e6:g} s that contentkit spends on one body: {outcome} "
+        "(split the post)"
+    )
+
 
 # An opening or closing tag's name ("div", "/div"), of a tag that ends with ">" before the
 # next "<" (text such as "<http://a" or "a<b" opens nothing). Linear: "[^<>]*" stops at the

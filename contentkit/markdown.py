@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from contentkit.limits import MAX_BODY_WORK, body_work
+from contentkit.limits import markdown_work as markdown_work  # (its home was here)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -99,6 +102,7 @@ class BodyParse:
     inlines: list[InlineSource] = field(default_factory=list)
     # The body was not read: reading it would cost more than MAX_MARKDOWN_WORK (see below).
     work: int = 0
+    heaviest: str = ""  # what weighs most in ``work`` ("4,000,000 line ends")
     skipped: bool = False
     # Read without markdown-it: every block is an HTML block (a feed's raw-HTML body).
     all_html: bool = False
@@ -115,28 +119,16 @@ class BodyParse:
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 
 
-# markdown-it-py spends its time on line ends and on the characters that may start inline
-# markup or a template expression (each costs it 5 to 20 microseconds); everything else is
-# skipped in bulk. A body that holds more of them than this (some 2 MB of real Markdown, far
-# more than any post) is not read: its reading alone could take seconds. The rule
-# markdown-too-complex (MD002) says so.
-MAX_MARKDOWN_WORK = 250_000
-_COSTLY = "*_[]`<!~&\\{}"
+# The reading budget (see contentkit.limits): a body that would cost more is not read, and the
+# rule markdown-too-complex (MD002) says so.
+MAX_MARKDOWN_WORK = MAX_BODY_WORK
 
 
-def markdown_work(text: str, start: int = 0) -> int:
-    """What reading ``text[start:]`` costs markdown-it, in units of MAX_MARKDOWN_WORK (0 for
-    a text too short to reach the limit whatever it holds)."""
-    if 2 * (len(text) - start) <= MAX_MARKDOWN_WORK:
-        return 0  # (it costs at most 2 a character: a post of ordinary size needs no count)
-    return 2 * text.count("\n", start) + sum(text.count(c, start) for c in _COSTLY)
-
-
-def read_body(text: str, body_start: int, line_starts: list[int]) -> BodyParse:
+def read_body(text: str, body_start: int, line_starts: Sequence[int]) -> BodyParse:
     """Parse ``text[body_start:]`` once; ``line_starts`` are the raw text's line offsets."""
-    work = markdown_work(text, body_start)
+    work, heaviest = body_work(text, body_start, markdown=True)
     if work > MAX_MARKDOWN_WORK:
-        return BodyParse([], work=work, skipped=True)
+        return BodyParse([], work=work, heaviest=heaviest, skipped=True)
     if text.startswith("<", body_start) or text[body_start : body_start + 4].lstrip().startswith(
         "<"
     ):
@@ -186,6 +178,8 @@ def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str,
     that CommonMark did not read as HTML: ``<button @click="go">`` (``@click`` is no attribute
     name to CommonMark), or an opening tag split over lines in a paragraph. Its end tag,
     which CommonMark does read as HTML, closes an element the author did write."""
+    if parse.skipped:
+        return {}  # not read (markdown-too-complex): no tag of it is looked at
     read = merge([*parse.code, *parse.html_blocks, *parse.html_inline])
     found: dict[str, list[int]] = {}
     for m in _OPENER.finditer(text, body_start):
@@ -194,7 +188,7 @@ def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str,
     return found
 
 
-def _html_blocks_only(text: str, body_start: int, line_starts: list[int]) -> list[Span] | None:
+def _html_blocks_only(text: str, body_start: int, line_starts: Sequence[int]) -> list[Span] | None:
     """The HTML blocks of a body that is nothing else, as markdown-it would find them (its own
     start and end conditions, CommonMark 4.6), or None as soon as a block is anything else.
 
@@ -244,7 +238,7 @@ def _locate(
     tok: Token,
     first: int,
     text: str,
-    line_starts: list[int],
+    line_starts: Sequence[int],
     cell_cursor: dict[int, int] | None,
 ) -> InlineSource | None:
     """Where each line of an inline run's source is in the raw text, or None if one is not

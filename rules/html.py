@@ -611,6 +611,41 @@ class ControlCharacter(Rule):
             yield self.diagnostic(doc, m.start(), m.end(), f"control character {label}", fix)
 
 
+class HtmlTooComplex(Rule):
+    """An HTML body too costly to scan within contentkit's time budget.
+
+    Scanning HTML costs time for every tag, attribute and link. Before an HTML body is
+    scanned these are counted (``<``, ``=``, ``href``, ``src``, at C speed) and weighted by
+    what each costs at most; a body whose estimate is over 2.5 s (some 600,000 tags, or
+    120,000 links; far more than any real page) is not scanned, so that one file can never
+    hold a lint run for minutes. The HTML and link rules skip it and this finding says so,
+    naming what weighs most; the front matter is still checked, and ``convert`` refuses the
+    post with the same message (the weights are listed in the README, under Limits). Split
+    the post to have it checked (``--ignore HT107`` only hides the finding). A post whose
+    body is ``<p>a</p>`` on 1,000,000 lines fails.
+
+    Pass::
+
+        ---
+        title: Hello
+        ---
+        <p>Any post of ordinary size.</p>
+    """
+
+    code = "HT107"
+    name = "html-too-complex"
+    summary = "An HTML body too costly to scan, so its HTML was not checked"
+    body_kinds = frozenset({"html"})
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+        from contentkit.limits import work_message
+
+        if doc.body_too_complex:
+            work, heaviest = doc.body_work
+            message = work_message(work, heaviest, markdown=False)
+            yield self.diagnostic(doc, doc.body_start, doc.body_start, message)
+
+
 RULES = [
     ScriptTag,
     EventHandlerAttribute,
@@ -618,4 +653,5 @@ RULES = [
     UnclosedTag,
     MismatchedTag,
     ControlCharacter,
+    HtmlTooComplex,
 ]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from contentkit.document import BodyKind, Document, read_document
 from contentkit.errors import InputError
-from contentkit.limits import nesting_message, nesting_too_deep
+from contentkit.limits import nesting_message, nesting_too_deep, work_message
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -252,6 +252,13 @@ def convert_document(
         # Checked before any tree walk (the converter's walk recurses once per level).
         line, column = doc.position(too_deep)
         raise ConvertError(nesting_message(), doc.path, line, column)
+    if doc.body_too_complex:
+        # Over the reading budget lint reports (MD002/HT107): refused with its message, never
+        # copied through unread nor read for minutes.
+        line, column = doc.position(doc.body_start)
+        work, heaviest = doc.body_work
+        message = work_message(work, heaviest, doc.body_kind == "markdown", converting=True)
+        raise ConvertError(message, doc.path, line, column)
     too_many = too_many_elements(doc.text, doc.body_start)
     if too_many is not None:
         line, column = doc.position(too_many)
