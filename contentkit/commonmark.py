@@ -330,6 +330,7 @@ def unrendered_emphasis(
 
     Each run pairs with the first later run of the same characters that could close it, as
     the earliest open run goes first: one pass, with a queue of open runs per delimiter.
+    The problems come in the text's order.
     """
     if code is None:
         code = code_span_ranges(text) if "`" in text else []
@@ -369,6 +370,9 @@ def unrendered_emphasis(
         # an opener that fails only because of punctuation after it and a letter before it
         if op or (not is_whitespace(after) and is_punctuation(after) and _plain(before)):
             waiting.setdefault(run, []).append((s, e, op, before))
+    # Pairs are judged as their closers come, so an inner pair's problem can precede an outer
+    # opener's: in the text's order, as findings are reported.
+    problems.sort(key=lambda p: p.start)
     return problems
 
 

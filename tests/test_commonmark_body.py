@@ -345,7 +345,8 @@ def _pairs_as_before(text: str) -> list[tuple[int, str]]:
 def test_one_pass_pairing_agrees_with_the_pairing_it_replaced(pieces: list[str]) -> None:
     text = "".join(pieces)
     found = [(p.start, p.side) for p in unrendered_emphasis(text, [])]
-    assert found == _pairs_as_before(text)
+    # The same problems, in the text's order (the old pairing listed them pair by pair).
+    assert found == sorted(_pairs_as_before(text))
 
 
 def test_long_and_repetitive_inputs_are_read_in_one_pass() -> None:
@@ -356,7 +357,7 @@ def test_long_and_repetitive_inputs_are_read_in_one_pass() -> None:
     ]
     text = "".join(parts)
     found = [(p.start, p.side) for p in unrendered_emphasis(text, [])]
-    assert found == _pairs_as_before(text) and found
+    assert found == sorted(_pairs_as_before(text)) and found
 
 
 def test_a_body_too_large_to_read_is_reported_once_not_read() -> None:

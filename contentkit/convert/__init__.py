@@ -285,7 +285,7 @@ def convert_document(
             from contentkit.markdown import parser
 
             # (it is read to find raw HTML: past the budget, reading it would take minutes)
-            check_markdown_work(markdown, doc, "convert reads to find raw HTML in")
+            check_markdown_work(markdown, doc, "to find its raw HTML")
 
             # One parse serves both the check and the rendering (md.render(src, env) is
             # md.renderer.render(md.parse(src, env), md.options, env)).

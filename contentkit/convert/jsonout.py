@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it.token import Token
 
 from contentkit.front_matter import to_json_compatible
+from contentkit.limits import MAX_BODY_WORK, body_work
 from contentkit.markdown import parser
 
 if TYPE_CHECKING:
@@ -27,28 +28,20 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
 _DATE_KEYS = ("date", "updated", "lastmod", "publishDate", "expiryDate")
 
 
-# The JSON's blocks, text and links are read back from the Markdown by markdown-it, whose time
-# grows with the line ends and markup characters it meets (a few microseconds each): past this
-# many the post is refused for JSON (the largest real posts hold some tens of thousands).
-MAX_MARKDOWN_WORK = 400_000
-_MARKUP = ("\n", "\\", "`", "*", "_", "[", "]", "<", ">", "!", "&", "~", "|", "#", "-", "+")
+def check_markdown_work(markdown: str, doc: Document, purpose: str, instead: str = "") -> None:
+    """Refuse (ConvertError at the body's start) Markdown too heavy for markdown-it to read.
 
-
-def markdown_work(markdown: str) -> int:
-    """The line ends and markup characters of ``markdown`` (counted in C, one pass each)."""
-    return sum(markdown.count(ch) for ch in _MARKUP)
-
-
-def check_markdown_work(markdown: str, doc: Document, reader: str, instead: str = "") -> None:
-    """Refuse (ConvertError at the body's start) Markdown too heavy for markdown-it to read."""
-    work = markdown_work(markdown)
-    if work > MAX_MARKDOWN_WORK:
+    The JSON's blocks, text and links are read back from the Markdown by markdown-it: the same
+    reading budget as lint's (contentkit.limits) applies to what convert wrote."""
+    work, heaviest = body_work(markdown, 0, markdown=True)
+    if work > MAX_BODY_WORK:
         from contentkit.convert import ConvertError
 
         line, column = doc.position(doc.body_start)
         raise ConvertError(
-            f"its Markdown has {work:,} line ends and markup characters, more than the "
-            f"{MAX_MARKDOWN_WORK:,} {reader}; not converted{instead}",
+            f"reading its Markdown {purpose} would take some {work / 1e6:.1f} s (most of it "
+            f"its {heaviest}), over the {MAX_BODY_WORK / 1e6:g} s that contentkit spends on one "
+            f"body; not converted{instead}",
             doc.path,
             line,
             column,
@@ -213,7 +206,7 @@ def post_object(conv: Conversion) -> dict[str, Any]:
     for key in _DATE_KEYS:
         if key in doc.metadata:
             meta[key] = iso_date(doc.metadata[key]) or meta[key]
-    check_markdown_work(conv.markdown, doc, "the JSON output reads back", " (--to markdown does)")
+    check_markdown_work(conv.markdown, doc, "to build the JSON", " (--to markdown does)")
     tokens = parser().parse(conv.markdown)
     body_blocks = blocks(tokens)
     text = "\n\n".join(_block_text(b) for b in body_blocks if _block_text(b))
