@@ -30,6 +30,7 @@ from contentkit.convert.html import (
     is_layout_table,
     safe_url,
     style_emphasis,
+    unnest_void_elements,
     url_scheme,
 )
 
@@ -175,9 +176,11 @@ def features(root: Any) -> Features:
 def parse_html(source: str) -> Any:
     parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True)
     try:
-        return lxml_html.fragment_fromstring(
+        root = lxml_html.fragment_fromstring(
             source or "<p></p>", create_parent="div", parser=parser
         )
+        unnest_void_elements(root)  # (read as a browser does, as the converter reads it)
+        return root
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
 

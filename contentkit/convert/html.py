@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 # Never shown, or never safe to pass on: dropped with their content.
 INVISIBLE = frozenset(
@@ -127,6 +128,47 @@ _PLACEHOLDER_WORDS = (
     "gray.",
     "default.",
 )
+
+
+# HTML5 void elements that libxml2 (an HTML 4 parser) does not know: it nests everything after
+# one, up to its parent's end, inside it, where a browser leaves it empty. (param, area, col,
+# img, br, hr, input are known to it and come out empty.)
+NESTING_VOIDS = ("embed", "source", "track", "wbr", "keygen", "bgsound")
+
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as lxml lets it be set again: libxml2 keeps C0 controls it read, but lxml refuses
+    to store one (each becomes a space, as whitespace a reader collapses)."""
+    return _XML_UNSAFE.sub(" ", text)
+
+
+def set_text(el: Any, tail: bool, text: str | None) -> None:
+    try:
+        setattr(el, "tail" if tail else "text", text)
+    except ValueError:
+        setattr(el, "tail" if tail else "text", xml_safe(text or ""))
+
+
+def unnest_void_elements(root: Any) -> None:
+    """Give back what libxml2 nested inside HTML5 void elements: it follows them, as in a
+    browser's tree (``<p>a<embed>b</p>`` is ``<p>a<embed></embed>b</p>``). One pass in
+    document order; each element moves at most once per void element around it."""
+    for el in root.iter(*NESTING_VOIDS):
+        text = el.text
+        if text is None and not len(el):
+            continue
+        el.text = None
+        tail = el.tail
+        set_text(el, True, text)
+        last = el
+        for child in list(el):
+            last.addnext(child)  # (lxml moves a child's tail with it)
+            last = child
+        if tail:
+            set_text(last, True, (last.tail or "") + tail)
 
 
 def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:

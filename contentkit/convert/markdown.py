@@ -50,6 +50,7 @@ from contentkit.convert.html import (
     is_layout_table,
     safe_url,
     style_emphasis,
+    unnest_void_elements,
     url_scheme,
 )
 
@@ -540,6 +541,7 @@ class ArticleConverter:
         root = parse_html(html)
         if root is None:
             return ""
+        unnest_void_elements(root)
         _captions(root)
         self._css(root)
         try:
@@ -549,6 +551,7 @@ class ArticleConverter:
             self._reset()
             self._reparsed = True
             root = parse_html(html, deep=True)
+            unnest_void_elements(root)
             _captions(root)
             self._css(root)
             text = self._walk(root, frozenset({"[document]"}), 1, 0)

@@ -1,0 +1,84 @@
+"""Losses found on unseen pages (tests/data/convert_losses_unseen.md), one case each, with the
+smallest real-shaped HTML that showed it; judged by what markdown-it makes of the Markdown."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from contentkit.convert.fidelity import score
+from contentkit.convert.markdown import converter, html_to_markdown
+from contentkit.markdown import parser
+
+
+def tree(markdown: str) -> lxml_html.HtmlElement:
+    html = parser().render(markdown) or "<p></p>"
+    return lxml_html.fragment_fromstring(html, create_parent="div")
+
+
+def faithful(source: str) -> str:
+    md = html_to_markdown(source)
+    s = score(source, md)
+    bad = {d: s.differences(d) for d, v in s.scores.items() if v < 1.0}
+    assert not bad, f"{md!r}: {bad}"
+    assert s.raw_html == 0 and s.unsafe_links == 0
+    return md
+
+
+def paragraphs(md: str) -> list[str]:
+    return [p.text_content() for p in tree(md).xpath("//p")]
+
+
+# ---- 1-3: HTML5 void elements libxml2 does not know ---------------------------------------------
+
+
+def test_picture_converts_to_its_img() -> None:
+    src = (
+        '<figure><picture><source media="(min-width: 800px)" srcset="large.jpg">'
+        '<source srcset="small.jpg"><img src="fallback.jpg" alt="A harbour at dusk"></picture>'
+        "<figcaption>The harbour at dusk.</figcaption></figure>\n<p>The article goes on here.</p>"
+    )
+    md = faithful(src)
+    t = tree(md)
+    assert t.xpath("//img/@src") == ["fallback.jpg"]
+    assert t.xpath("//img/@alt") == ["A harbour at dusk"]
+    assert paragraphs(md)[1:] == ["The harbour at dusk.", "The article goes on here."]
+    assert [d.element for d in converter().dropped] == ["source", "source"]
+
+
+def test_text_after_an_embed_is_kept() -> None:
+    src = (
+        "<p>Watch the talk:</p>\n"
+        '<p><embed src="https://example.org/player.swf" width="400" height="300">The speaker '
+        'explains <a href="https://example.org/slides">the slides</a> in detail.</p>\n'
+        "<p>Next paragraph.</p>"
+    )
+    md = faithful(src)
+    assert paragraphs(md) == [
+        "Watch the talk:",
+        "The speaker explains the slides in detail.",
+        "Next paragraph.",
+    ]
+    assert tree(md).xpath("//a/@href") == ["https://example.org/slides"]
+    (embed,) = converter().dropped
+    assert embed.element == "embed" and embed.text == ""
+
+
+def test_text_after_a_bare_source_is_kept() -> None:
+    src = (
+        '<p>Before.</p>\n<div><source src="clip.mp4" type="video/mp4">Your browser shows this '
+        'text and <a href="/dl">a link</a>.</div>'
+    )
+    md = faithful(src)
+    assert paragraphs(md) == ["Before.", "Your browser shows this text and a link."]
+    assert tree(md).xpath("//a/@href") == ["/dl"]
+
+
+def test_every_nesting_void_element_is_left_empty() -> None:
+    # libxml2 nests each of these around what follows it (a chain, for several in a row).
+    src = (
+        "<p>a<wbr>b<keygen>c<bgsound>d<track>e<embed>f<source>g</p>"
+        "<ul><li>h<wbr>i</li><li>j</li></ul>"
+    )
+    md = html_to_markdown(src)
+    assert paragraphs(md) == ["abcdefg"]
+    assert tree(md).xpath("//li/text()") == ["hi", "j"]
