@@ -59,7 +59,7 @@ from contentkit.convert.html import BLOCK as HTML_BLOCK  # noqa: E402
 from contentkit.convert.html import LAYOUT_CONTENT, is_layout_table  # noqa: E402
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
 
-SPEC = Path(os.environ.get("COMMONMARK_SPEC", ROOT.parent.parent / "shared/commonmark/spec.json"))
+SPEC = Path(os.environ.get("COMMONMARK_SPEC", ROOT.parent / "shared/commonmark/spec.json"))
 ARTICLES = Path(__file__).resolve().parent / "articles"
 
 _md = MarkdownIt("commonmark").enable(["table", "strikethrough"])

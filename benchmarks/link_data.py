@@ -26,7 +26,7 @@ from contentkit.document import read_document  # noqa: E402
 from contentkit.links import analyse  # noqa: E402
 from contentkit.links.model import Model, Stage  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent.parent / "shared" / "corpus"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"  # shared/ beside the checkout
 L2 = 1.0
 # The final probability at and above which a link is spurious is chosen for this precision
 # on held-out posts (a little above the 0.95 target: unseen posts will be a little worse).

@@ -82,3 +82,38 @@ def test_every_nesting_void_element_is_left_empty() -> None:
     md = html_to_markdown(src)
     assert paragraphs(md) == ["abcdefg"]
     assert tree(md).xpath("//li/text()") == ["hi", "j"]
+
+
+# ---- 4: text in a table outside any cell (a browser moves it before the table) -----------------
+
+
+def _cells(md: str) -> list[str]:
+    return [c.text_content() for c in tree(md).xpath("//td")]
+
+
+def test_text_directly_in_a_row_shows_before_the_table() -> None:
+    src = (
+        "<table>\n<tr><td>Hallo</td><td>Echo</td></tr>\n<tr>Leer</tr>\n"
+        "<tr><td>(1)</td><td>(2)</td></tr>\n</table>"
+    )
+    md = html_to_markdown(src)
+    assert paragraphs(md) == ["Leer"]
+    assert md.index("Leer") < md.index("Hallo")
+    assert _cells(md) == ["Hallo", "Echo", "(1)", "(2)"]
+
+
+def test_an_element_in_a_row_keeps_its_link_and_its_tail_text() -> None:
+    src = (
+        "<p>x</p><table><tr><td>a</td><td>b</td></tr>"
+        '<tr><span>side <a href="/s">note</a></span> tail</tr></table><p>y</p>'
+    )
+    md = html_to_markdown(src)
+    assert paragraphs(md) == ["x", "side note tail", "y"]
+    assert tree(md).xpath("//p/a/@href") == ["/s"]
+    assert _cells(md) == ["a", "b"]
+
+
+def test_an_element_holding_rows_stays_in_the_table() -> None:
+    # libxml2 keeps <form> in the table with the rows inside it; a browser keeps the rows too.
+    md = html_to_markdown('<table><form action="/f"><tr><td>a</td><td>b</td></tr></form></table>')
+    assert _cells(md) == ["a", "b"] and paragraphs(md) == []

@@ -171,6 +171,79 @@ def unnest_void_elements(root: Any) -> None:
             set_text(last, True, (last.tail or "") + tail)
 
 
+# What a browser's parser lets stay inside each part of a table; anything else there is
+# "foster-parented": moved before the table (HTML's tree construction, "in table" mode).
+# Stray cells stay: the converter gives them a row, as the parser does.
+_TABLE_CONTENT = {
+    "table": frozenset("caption colgroup col thead tbody tfoot tr td th".split()),
+    "thead": frozenset("tr td th".split()),
+    "tbody": frozenset("tr td th".split()),
+    "tfoot": frozenset("tr td th".split()),
+    "tr": frozenset("td th".split()),
+}
+_TABLE_SCRIPT = frozenset("script template style".split())  # allowed anywhere, and not shown
+
+
+def foster_parent(root: Any) -> None:
+    """Move text and elements that sit in a table outside any cell to just before the table,
+    in a ``<div>``, as a browser shows them (``<tr>Leer</tr>`` shows "Leer" above the table).
+    libxml2 keeps them where they were written, and a cell-by-cell walk would never reach them.
+    """
+    parts = [el for el in root.iter(*_TABLE_CONTENT) if _has_stray(el)]
+    for part in parts:
+        table = part if part.tag == "table" else next(part.iterancestors("table"), None)
+        if table is None:
+            continue
+        allowed = _TABLE_CONTENT[part.tag]
+        holder = table.makeelement("div", {})
+        pieces: list[Any] = []  # text, or an element, in document order
+        if part.text and part.text.strip():
+            pieces.append(part.text)
+        part.text = None
+        for child in list(part):
+            tail = child.tail
+            if _stray_element(child, allowed):
+                child.tail = None
+                pieces.append(child)
+            elif tail and tail.strip():
+                child.tail = None
+            else:
+                continue
+            if tail and tail.strip():
+                pieces.append(tail)
+        for piece in pieces:
+            if isinstance(piece, str):
+                last = holder[-1] if len(holder) else None
+                if last is None:
+                    set_text(holder, False, (holder.text or "") + piece)
+                else:
+                    set_text(last, True, (last.tail or "") + piece)
+            else:
+                holder.append(piece)
+        if holder.text or len(holder):
+            table.addprevious(holder)
+
+
+def _has_stray(part: Any) -> bool:
+    if part.text and part.text.strip():
+        return True
+    allowed = _TABLE_CONTENT[part.tag]
+    for child in part:
+        if child.tail and child.tail.strip():
+            return True
+        if _stray_element(child, allowed):
+            return True
+    return False
+
+
+def _stray_element(child: Any, allowed: frozenset[str]) -> bool:
+    """An element a browser moves out of the table: not table content, and holding no rows
+    or cells (``<table><form><tr>…`` keeps its rows where they are, as a browser does)."""
+    if not isinstance(child.tag, str) or child.tag in allowed or child.tag in _TABLE_SCRIPT:
+        return False
+    return next(child.iter("tr", "td", "th"), None) is None
+
+
 def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:
     """Does a table with this many cells of its own lay out a page rather than hold data?
 

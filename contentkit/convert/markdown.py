@@ -46,6 +46,7 @@ from contentkit.convert.html import (
     LAZY_SRCSET_ATTRS,
     TABLE_PARTS,
     TEX_ENCODINGS,
+    foster_parent,
     image_source,
     is_layout_table,
     safe_url,
@@ -542,6 +543,7 @@ class ArticleConverter:
         if root is None:
             return ""
         unnest_void_elements(root)
+        foster_parent(root)
         _captions(root)
         self._css(root)
         try:
@@ -552,6 +554,7 @@ class ArticleConverter:
             self._reparsed = True
             root = parse_html(html, deep=True)
             unnest_void_elements(root)
+            foster_parent(root)
             _captions(root)
             self._css(root)
             text = self._walk(root, frozenset({"[document]"}), 1, 0)
