@@ -3,25 +3,9 @@ smallest real-shaped HTML that showed it; judged by what markdown-it makes of th
 
 from __future__ import annotations
 
-from lxml import html as lxml_html
+from test_convert_losses import faithful, tree  # (the same judge as the earlier loss cases)
 
-from contentkit.convert.fidelity import score
 from contentkit.convert.markdown import converter, html_to_markdown
-from contentkit.markdown import parser
-
-
-def tree(markdown: str) -> lxml_html.HtmlElement:
-    html = parser().render(markdown) or "<p></p>"
-    return lxml_html.fragment_fromstring(html, create_parent="div")
-
-
-def faithful(source: str) -> str:
-    md = html_to_markdown(source)
-    s = score(source, md)
-    bad = {d: s.differences(d) for d, v in s.scores.items() if v < 1.0}
-    assert not bad, f"{md!r}: {bad}"
-    assert s.raw_html == 0 and s.unsafe_links == 0
-    return md
 
 
 def paragraphs(md: str) -> list[str]:

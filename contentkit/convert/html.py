@@ -189,51 +189,43 @@ def foster_parent(root: Any) -> None:
     in a ``<div>``, as a browser shows them (``<tr>Leer</tr>`` shows "Leer" above the table).
     libxml2 keeps them where they were written, and a cell-by-cell walk would never reach them.
     """
-    parts = [el for el in root.iter(*_TABLE_CONTENT) if _has_stray(el)]
-    for part in parts:
+    for part in list(root.iter(*_TABLE_CONTENT)):
         table = part if part.tag == "table" else next(part.iterancestors("table"), None)
         if table is None:
             continue
-        allowed = _TABLE_CONTENT[part.tag]
-        holder = table.makeelement("div", {})
-        pieces: list[Any] = []  # text, or an element, in document order
-        if part.text and part.text.strip():
-            pieces.append(part.text)
-        part.text = None
-        for child in list(part):
-            tail = child.tail
-            if _stray_element(child, allowed):
-                child.tail = None
-                pieces.append(child)
-            elif tail and tail.strip():
-                child.tail = None
-            else:
-                continue
-            if tail and tail.strip():
-                pieces.append(tail)
-        for piece in pieces:
-            if isinstance(piece, str):
-                last = holder[-1] if len(holder) else None
-                if last is None:
-                    set_text(holder, False, (holder.text or "") + piece)
-                else:
-                    set_text(last, True, (last.tail or "") + piece)
-            else:
-                holder.append(piece)
-        if holder.text or len(holder):
-            table.addprevious(holder)
+        strays = _take_strays(part)
+        if strays:
+            table.addprevious(_div_of(table, strays))
 
 
-def _has_stray(part: Any) -> bool:
-    if part.text and part.text.strip():
-        return True
+def _take_strays(part: Any) -> list[Any]:
+    """Take out of ``part`` what is shown outside any cell: text, or elements, in order."""
     allowed = _TABLE_CONTENT[part.tag]
-    for child in part:
-        if child.tail and child.tail.strip():
-            return True
+    strays: list[Any] = []
+    if part.text and part.text.strip():
+        strays.append(part.text)
+        part.text = None
+    for child in list(part):
+        tail = child.tail
         if _stray_element(child, allowed):
-            return True
-    return False
+            child.tail = None  # (lxml would move the tail with the element)
+            strays.append(child)
+        if tail and tail.strip():
+            child.tail = None
+            strays.append(tail)
+    return strays
+
+
+def _div_of(table: Any, strays: list[Any]) -> Any:
+    div = table.makeelement("div", {})
+    for piece in strays:
+        if not isinstance(piece, str):
+            div.append(piece)
+        elif len(div):
+            set_text(div[-1], True, (div[-1].tail or "") + piece)
+        else:
+            set_text(div, False, (div.text or "") + piece)
+    return div
 
 
 def _stray_element(child: Any, allowed: frozenset[str]) -> bool:
