@@ -25,12 +25,13 @@ from contentkit.convert.html import (
     INVISIBLE,
     LAYOUT_CONTENT,
     UNSAFE_SCHEMES,
+    browser_tree,
     image_source,
     is_hidden,
     is_layout_table,
+    raised_text,
     safe_url,
     style_emphasis,
-    unnest_void_elements,
     url_scheme,
 )
 
@@ -179,7 +180,11 @@ def parse_html(source: str) -> Any:
         root = lxml_html.fragment_fromstring(
             source or "<p></p>", create_parent="div", parser=parser
         )
-        unnest_void_elements(root)  # (read as a browser does, as the converter reads it)
+        browser_tree(root, source)  # (read as a browser does, as the converter reads it)
+        for el in root.iter("sup", "sub"):
+            raised = None if len(el) or not el.text else raised_text(el.text, el.tag)
+            if raised:
+                el.text = raised  # (mc<sup>2</sup> shows mc², as the converter writes it)
         return root
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
