@@ -258,3 +258,51 @@ def test_text_an_svg_draws_is_kept() -> None:
     )
     assert paragraphs(md) == ["See the link."]
     assert tree(md).xpath("//a/@href") == ["/fo"]
+
+
+# ---- more of the same families, found by comparing with html5lib on random misnested HTML ------
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        # an HTML block ends an <svg> or <math> left open (or misplaced in it): what follows shows
+        "<p>Icon <svg><path d='M0'/><p>The story goes on.</p><p>And on.</p>",
+        "<div>a <svg><g><text>T</text><p>out</p>tail</g>gt</svg>after</div>",
+        "<p>Given <math><mi>x</mi><mo>=</mo><mn>1</mn><p>the next paragraph</p>",
+    ],
+)
+def test_html_after_an_open_svg_or_math_is_shown(src: str) -> None:
+    browser_faithful(src)
+
+
+def test_html_inside_svg_text_points_stays_inside() -> None:
+    # <foreignObject> holds HTML; <mtext> is HTML-able too: nothing there ends the drawing
+    md = html_to_markdown(
+        "<p>x<math><mtext><b>bold</b> text</mtext></math> and "
+        '<svg><foreignObject><b>in</b></foreignObject><text x="0">drawn</text></svg></p>'
+    )
+    assert paragraphs(md) == ["xbold text and in drawn"]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        '<a href="/story"><span class="card"><h3>Title</h3><p>Teaser</p></span></a>',
+        '<a href="/x"><span><div>Title</div><div>Teaser</div></span></a>',
+        "<b><span><p>one</p><p>two</p></span></b>",
+        "<em><label><p>x</p><p>y</p></label></em>",
+        '<a href="/x"><span>a<span>b<div>c</div>d</span>e</span>f</a>',
+    ],
+)
+def test_a_block_inside_inline_elements_inside_a_link_or_bold(src: str) -> None:
+    browser_faithful(src)
+
+
+def test_images_in_a_code_block_are_listed_after_it() -> None:
+    from test_convert_losses import code_blocks
+
+    for src in ('<pre>see <img src="/fig.png" alt="fig"></pre>', '<pre><img src="/fig.png"></pre>'):
+        md = html_to_markdown(src)
+        assert tree(md).xpath("//img/@src") == ["/fig.png"], md
+        assert len(code_blocks(md)) == 1

@@ -160,11 +160,14 @@ def unnest_void_elements(root: Any) -> None:
     pass reads ``<listing>``/``<xmp>``/``<plaintext>`` as ``<pre>`` and writes out the text an
     ``<svg>`` draws."""
     svgs = []
-    for el in root.iter(*NESTING_VOIDS, "svg", "listing", "xmp", "plaintext"):
+    foreign = []
+    for el in root.iter(*NESTING_VOIDS, "svg", "math", "listing", "xmp", "plaintext"):
         tag = el.tag
-        if tag == "svg":
-            if next(el.iterancestors("svg"), None) is None:  # (an inner one is in its text)
-                svgs.append(el)
+        if tag == "svg" or tag == "math":
+            if next(el.iterancestors("svg", "math"), None) is None:  # (an inner one: in it)
+                foreign.append(el)
+                if tag == "svg":
+                    svgs.append(el)
             continue
         if tag == "listing" or tag == "xmp" or tag == "plaintext":
             _as_pre(el)
@@ -181,8 +184,71 @@ def unnest_void_elements(root: Any) -> None:
             last = child
         if tail:
             set_text(last, True, (last.tail or "") + tail)
+    for top in foreign:
+        _break_out(top)
     for svg in svgs:
         _svg_as_text(svg)
+
+
+# HTML start tags that end an <svg> or <math> where they stand (HTML5 "in foreign content"):
+# a browser shows them, and what follows, after it; libxml2 keeps them inside, never shown.
+_BREAK_OUT = frozenset(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img "
+    "li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul "
+    "var".split()
+)
+# Where HTML is HTML again inside foreign content (integration points): nothing breaks out.
+_SVG_HTML_POINTS = frozenset({"foreignobject", "desc", "title"})
+_MATH_TEXT_POINTS = frozenset({"mi", "mo", "mn", "ms", "mtext"})
+
+
+def _first_break_out(el: Any, math: bool) -> Any:
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _BREAK_OUT or (
+            tag == "font" and any(a in child.attrib for a in ("color", "face", "size"))
+        ):
+            return child
+        if math:
+            encoding = (child.get("encoding") or "").lower()
+            if tag in _MATH_TEXT_POINTS or (
+                tag == "annotation-xml" and encoding in ("text/html", "application/xhtml+xml")
+            ):
+                continue
+        elif tag in _SVG_HTML_POINTS:
+            continue
+        found = _first_break_out(child, math)
+        if found is not None:
+            return found
+    return None
+
+
+def _break_out(top: Any) -> None:
+    """Move an HTML element that ends ``top`` (an ``<svg>``/``<math>``) and all that follows it
+    inside ``top`` to right after it, in order, as a browser's parser does."""
+    first = _first_break_out(top, top.tag == "math")
+    if first is None:
+        return
+    pieces: list[Any] = [first, *first.itersiblings()]
+    node = first.getparent()
+    while node is not top:  # then what follows each element around it, up to ``top``
+        if node.tail:
+            pieces.append(node.tail)
+            node.tail = None
+        pieces.extend(node.itersiblings())
+        node = node.getparent()
+    if top.tail:
+        pieces.append(top.tail)
+        top.tail = None
+    anchor = top
+    for piece in pieces:
+        if isinstance(piece, str):
+            set_text(anchor, True, (anchor.tail or "") + piece)
+        else:
+            anchor.addnext(piece)  # (its tail with it)
+            anchor = piece
 
 
 def browser_tree(root: Any, html: str | None = None) -> None:

@@ -716,9 +716,7 @@ class ArticleConverter:
                             href = child.get("href")
                             if href is not None and _safe_url(href) is None:
                                 self._drop(child, "link target not safe (text kept)")
-                        if len(child) and any(
-                            type(c.tag) is str and c.tag in BLOCK and _shown(c) for c in child
-                        ):
+                        if len(child) and self._holds_block(child):
                             child = self._push_down(child)
                             continue
                     elif tag in _CODE_LIKE:
@@ -889,6 +887,22 @@ class ArticleConverter:
                 if first is None:
                     first = piece
         return first
+
+    def _holds_block(self, el: Any) -> bool:
+        """Does ``el`` hold a block? One inside inline children (``<a><span><div>``, a card's
+        link) is first made a child of ``el``, the inline elements pushed down into it, so
+        that ``el`` can be pushed down in turn."""
+        found = False
+        for child in el:
+            tag = child.tag
+            if type(tag) is not str or not _shown(child):
+                continue
+            if tag in BLOCK:
+                found = True
+            elif len(child) and tag != "math" and self._holds_block(child):
+                self._push_down(child)
+                found = True
+        return found
 
     def _wrap_inside(self, block: Any, like: Any) -> None:
         if block.tag in _CONTAINERS_ONLY:
@@ -1153,7 +1167,7 @@ class ArticleConverter:
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
-            return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
+            return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
         if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
             # Blank lines are code: held by a placeholder so that no pass collapses them.
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
@@ -1378,10 +1392,13 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
 
 def _code_links(pre: Any) -> str:
-    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
-    hold: listed in a line after it, in order, so that no target the page had is lost."""
+    """The links and images of a ``<pre>`` (API docs link every type name), which a code block
+    cannot hold: listed in a line after it, in order, so that no target the page had is lost."""
     links = []
     for a in _tags_below(pre):
+        if a.tag == "img" and a.get("src"):  # (an image neither: listed the same way)
+            alt = escape_text(_WS.sub(" ", a.get("alt") or "").strip(), in_link=True)
+            links.append(f"![{_clean(alt)}]({link_destination(a.get('src'))}{_title(a)})")
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
