@@ -306,3 +306,38 @@ def test_images_in_a_code_block_are_listed_after_it() -> None:
         md = html_to_markdown(src)
         assert tree(md).xpath("//img/@src") == ["/fig.png"], md
         assert len(code_blocks(md)) == 1
+
+
+# ---- 9: a data table with a short list in a cell ---------------------------------------------
+
+
+def test_a_data_table_with_a_short_list_in_a_cell_stays_a_table() -> None:
+    md = html_to_markdown(
+        "<table><tr><th>k</th><th>v</th></tr><tr><td>a</td><td><ul><li>x</li><li>y</li></ul>"
+        '</td></tr><tr><td>b</td><td><ol start="3"><li>three</li><li>four</li></ol></td></tr>'
+        "</table>"
+    )
+    assert _rows(md) == [["k", "v"], ["a", "x; y"], ["b", "3. three; 4. four"]]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<ul><li>a</li><li>b</li><li>c</li><li>d</li><li>e</li><li>f</li><li>g</li><li>h</li>"
+        "<li>i</li><li>j</li><li>k</li></ul>",  # too many items for one line
+        "<ul><li><p>a paragraph</p></li></ul>",  # an item holding a block
+        "<ul><li>a<ul><li>nested</li></ul></li></ul>",
+    ],
+)
+def test_a_table_whose_cell_holds_more_than_a_short_list_is_linearized(cell: str) -> None:
+    md = faithful(f"<table><tr><th>k</th><th>v</th></tr><tr><td>a</td><td>{cell}</td></tr></table>")
+    assert not tree(md).xpath("//table") and tree(md).xpath("//li")
+
+
+def test_a_list_in_a_table_without_a_header_cell_is_layout() -> None:
+    # navigation beside content, laid out by a table: no header cells
+    md = faithful(
+        "<table><tr><td><ul><li>Home</li><li>About</li></ul></td><td>Article text.</td></tr>"
+        "</table>"
+    )
+    assert tree(md).xpath("//li/text()") == ["Home", "About"] and not tree(md).xpath("//table")

@@ -610,6 +610,40 @@ def raised_text(text: str, tag: str) -> str | None:
     return "".join(forms[ch] for ch in body)
 
 
+CELL_LIST_ITEMS = 10  # a list a data table's cell may hold: this many items at most,
+CELL_LIST_ITEM_CHARS = 100  # each of at most this many characters
+
+
+def is_cell_list(lst: Any) -> bool:
+    """A list that a data table's cell can hold on its one line (``x; y``): a few short items,
+    none holding a block. (A table of data with such a cell stays a table, case 9.)"""
+    if lst.text and lst.text.strip():
+        return False
+    items = 0
+    for li in lst:
+        if not isinstance(li.tag, str):
+            continue
+        if li.tag != "li" or (li.tail and li.tail.strip()):
+            return False
+        items += 1
+        if items > CELL_LIST_ITEMS or len("".join(li.itertext())) > CELL_LIST_ITEM_CHARS:
+            return False
+        if any(isinstance(d.tag, str) and d.tag in BLOCK for d in li.iterdescendants()):
+            return False
+    return items > 0
+
+
+def holds_layout(cells: list[Any]) -> bool:
+    """Do these cells (a table's own) hold what a GFM cell cannot: a heading, a quote, another
+    table, or a list, unless the table has a header cell and its lists are short ones?"""
+    header = any(c.tag == "th" for c in cells)
+    for cell in cells:
+        for d in cell.iterdescendants(*LAYOUT_CONTENT):
+            if not (header and d.tag in ("ul", "ol") and is_cell_list(d)):
+                return True
+    return False
+
+
 def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:
     """Does a table with this many cells of its own lay out a page rather than hold data?
 

@@ -48,6 +48,7 @@ from contentkit.convert.html import (
     TEX_ENCODINGS,
     browser_tree,
     image_source,
+    is_cell_list,
     is_layout_table,
     raised_text,
     safe_url,
@@ -340,14 +341,19 @@ def _is_layout_table(table: Any) -> bool:
                     return False
     cells = 0
     block = False
+    lists = header = False
     for part in _own_parts(table):
         if part.tag in ("td", "th"):
             cells += 1
+            header = header or part.tag == "th"
             for t in _tags_below(part):
                 if t.tag in LAYOUT_CONTENT:
+                    if (t.tag == "ul" or t.tag == "ol") and is_cell_list(t):
+                        lists = True  # (kept in a table of data: one with a header cell)
+                        continue
                     return True
                 block = block or t.tag in BLOCK
-    return is_layout_table(cells, False, block)
+    return (lists and not header) or is_layout_table(cells, False, block)
 
 
 def _is_block(item: Item) -> bool:
@@ -1177,6 +1183,8 @@ class ArticleConverter:
         text = text.strip("\n")
         if not text:
             return ""
+        if "td" in parent_tags or "th" in parent_tags:  # a data table's cell: one line
+            return " " + text.strip().removesuffix(";") + " "
         if "li" in parent_tags and _can_interrupt(el, self._li_number):
             # A blank line after it keeps the item's next text out of the last nested item.
             return "\n" + text + "\n\n"
@@ -1211,6 +1219,13 @@ class ArticleConverter:
 
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         text = _strip_block(text)
+        if ("td" in parent_tags or "th" in parent_tags) and text:
+            # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
+            parent = el.getparent()
+            shown = ""
+            if parent is not None and parent.tag == "ol":
+                shown = f"{self._li_number.get(el, 1)}. "
+            return f"{shown}{_NEWLINES.sub(' ', text)}; "
         parent = el.getparent()
         alt = parent is not None and parent in self._alt_list
         run = 0
