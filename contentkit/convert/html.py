@@ -300,30 +300,76 @@ def _closers() -> dict[str, frozenset[str]]:
     return _CLOSERS
 
 
-_TAG = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/>\x00]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.S
-)
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext", "iframe"})
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "plaintext", "iframe")
 
 
-def _tag_offsets(html: str) -> dict[str, list[tuple[int, int]]]:
-    """Each tag name's start and end tags in ``html``: (offset, +1 start / -1 end), in order."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    low = ""
-    pos = 0
-    while True:
-        m = _TAG.search(html, pos)
-        if m is None:
-            return found
-        pos = m.end()
-        if m.group(2) is None:
-            continue
-        name = m.group(2).lower()
-        found.setdefault(name, []).append((m.start(), -1 if m.group(1) else 1))
-        if name in _RAW_TEXT and not m.group(1):
-            low = low or html.lower()
-            end = low.find("</" + name, pos)
-            pos = len(html) if end < 0 else end
+class _SourceTags:
+    """Where the start and end tags of some names are in ``html`` (comments and raw text
+    skipped), and which element of the tree each start tag is: asked for a name at a time, so
+    that a page pays for the few names in question, not for every tag it has."""
+
+    def __init__(self, root: Any, html: str) -> None:
+        self.root, self.html = root, html
+        self.tags: dict[str, list[tuple[int, int]]] = {}  # name -> (offset, +1 start/-1 end)
+        self.starts: dict[str, list[int]] = {}
+        self.ordinal: dict[Any, int] = {}
+        self.count: dict[str, int] = {}
+
+    def _scan(self, names: set[str]) -> None:
+        names = {n for n in names if n not in self.tags}
+        if not names:
+            return
+        alternatives = "|".join(
+            re.escape(n) for n in sorted(names | set(_RAW_TEXT), key=len, reverse=True)
+        )
+        tag = re.compile(
+            r"<!--.*?(?:-->|\Z)|<(/?)(" + alternatives + r")(?=[\s/>])"
+            r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?",
+            re.S | re.I,
+        )
+        found: dict[str, list[tuple[int, int]]] = {n: [] for n in names}
+        html, low, pos = self.html, "", 0
+        while True:
+            m = tag.search(html, pos)
+            if m is None:
+                break
+            pos = m.end()
+            if m.group(2) is None:
+                continue
+            name = m.group(2).lower()
+            if name in found:
+                found[name].append((m.start(), -1 if m.group(1) else 1))
+            if name in _RAW_TEXT and not m.group(1):
+                low = low or html.lower()
+                end = low.find("</" + name, pos)
+                pos = len(html) if end < 0 else end
+        for name, offsets in found.items():
+            self.tags[name] = offsets
+            self.starts[name] = [off for off, kind in offsets if kind == 1]
+            n = 0
+            for n, el in enumerate(self.root.iter(name), 1):
+                self.ordinal[el] = n
+            self.count[name] = n
+
+    def start_of(self, el: Any) -> int | None:
+        """Where ``el``'s start tag is; None unless the source has exactly as many start tags of
+        its name as the tree has elements (libxml2 made or dropped one: not trusted)."""
+        tag = el.tag
+        if not isinstance(tag, str):
+            return None
+        self._scan({tag})
+        starts, n = self.starts[tag], self.ordinal.get(el, 0)
+        return starts[n - 1] if n and len(starts) == self.count[tag] else None
+
+    def end_of(self, el: Any, begin: int) -> int | None:
+        """Where the end tag that closes the element started at ``begin`` is (None: none)."""
+        depth = 0
+        for off, kind in self.tags[el.tag]:
+            if off > begin:
+                depth += kind
+                if depth < 0:
+                    return off
+        return None
 
 
 def renest_closed_early(root: Any, html: str) -> None:
@@ -340,42 +386,18 @@ def renest_closed_early(root: Any, html: str) -> None:
             early.append(prev)
     if not early:
         return
-    ordinal: dict[Any, int] = {}
-    seen: dict[str, int] = {}
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            n = seen[el.tag] = seen.get(el.tag, 0) + 1
-            ordinal[el] = n
-    tags = _tag_offsets(html)
-    starts_of: dict[str, list[int]] = {}
-
-    def start_of(el: Any) -> int | None:
-        starts = starts_of.get(el.tag)
-        if starts is None:
-            starts = starts_of[el.tag] = [off for off, kind in tags.get(el.tag, ()) if kind == 1]
-        n = ordinal.get(el, 0)
-        # (as many start tags in the source as elements in the tree, or it is not trusted)
-        return starts[n - 1] if len(starts) == seen.get(el.tag) and n else None
-
+    source = _SourceTags(root, html)
     for inline in early:
-        begin, first = start_of(inline), start_of(inline.getnext())
+        begin, first = source.start_of(inline), source.start_of(inline.getnext())
         if begin is None or first is None or first < begin:
             continue
-        end = None
-        depth = 0
-        for off, kind in tags[inline.tag]:
-            if off <= begin:
-                continue
-            depth += kind
-            if depth < 0:
-                end = off
-                break
+        end = source.end_of(inline, begin)
         if end is not None and end < first:
             continue  # its end tag came before the block: libxml2 and a browser agree
         moved = []
         sib = inline.getnext()
         while sib is not None:
-            at = start_of(sib) if isinstance(sib.tag, str) else first
+            at = source.start_of(sib) if isinstance(sib.tag, str) else first
             if at is None or (end is not None and at > end):
                 break
             moved.append(sib)
