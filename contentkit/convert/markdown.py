@@ -1454,7 +1454,7 @@ def escape_text(
     out: list[str] = []
     last = 0
     n = len(text)
-    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
+    literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
     for m in _ESC_CANDIDATE.finditer(text):
         i = m.start()
@@ -1466,11 +1466,8 @@ def escape_text(
             esc = True
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
-            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
-            if close == -2 or (close != -1 and close <= i):
-                close = text.find("]", i + 1)
-            follow = text[close + 1 : close + 2] if close >= 0 else None
-            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
+            # link definition is escaped (_literal_brackets).
+            esc = literal is None or not literal[i]
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
@@ -1510,6 +1507,38 @@ def escape_text(
         last = run_end
     out.append(text[last:])
     return "".join(out)
+
+
+def _literal_brackets(text: str, at_end: bool) -> bytearray:
+    """1 at each "[" of ``text`` that a reader cannot take as the start of a link.
+
+    A reader pairs each "]" with the nearest "[" before it not yet paired (so "[a [b] c]" is
+    one pair around another), and a pair is a link, or a link definition, when its "]" is
+    followed by "(", "[" or ":" (or by what comes after this text, unless nothing does). Such
+    a "]" is risky: every "[" still open before it is escaped, so none can pair with it, and
+    the brackets before it pair among themselves. A "[" is literal if it pairs with a "]" that
+    is not risky before the next risky one; one never closed in this text is escaped (a later
+    text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
+    paired since the last risky one, and a "[" pairs with one of them if there is any.
+    """
+    literal = bytearray(len(text))
+    spare = 0
+    opener = text.rfind("[")
+    closer = text.rfind("]")
+    while opener >= 0:
+        if closer > opener:
+            follow = text[closer + 1 : closer + 2]
+            if follow in ("(", "[", ":") or (follow == "" and not at_end):
+                spare = 0
+            else:
+                spare += 1
+            closer = text.rfind("]", 0, closer)
+        else:
+            if spare:
+                spare -= 1
+                literal[opener] = 1
+            opener = text.rfind("[", 0, opener)
+    return literal
 
 
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
