@@ -68,10 +68,25 @@ ConvertFn = Callable[[Any, str, frozenset[str]], str]
 
 def _clean(text: str) -> str:
     """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
+    if text.isascii():  # (known without reading it)
+        return text
     return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
+_SPACE_RUN = re.compile("  +")
+
+
+def _collapse_spaces(text: str) -> str:
+    """``_WS.sub(" ", text)``: each run of HTML whitespace as one space, as a browser shows it.
+    (Each kind replaced, then runs of spaces: searches for one character, many times faster
+    than a regular expression that tries a character class at every position.)"""
+    for ch in "\n\t\r\f":
+        if ch in text:
+            text = text.replace(ch, " ")
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
 # A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
 _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
@@ -115,7 +130,7 @@ _BLOCK_START = re.compile(
 )
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # (not "\n{3,}": a literal start is searched for fast)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
 _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
@@ -199,7 +214,8 @@ def parse_html(html: str, deep: bool = False) -> Any:
         return None
 
 
-_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
+# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
+_END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
 
 
 def _without_end_tags(html: str) -> str:
@@ -915,7 +931,7 @@ class ArticleConverter:
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
         elif tag not in _NOT_SHOWN:
-            text = _WS.sub(" ", _text(el)).strip()
+            text = _collapse_spaces(_text(el)).strip()
             if reason == "not convertible":
                 # shown by a browser but not written: it counts in what the page showed
                 self.visible_chars += len(text)
@@ -962,14 +978,14 @@ class ArticleConverter:
         reader would take it as syntax (judged with the items before and after it)."""
         # One scan says whether the text needs any of the work below (most texts need none).
         plain = "  " not in text and _TEXT_WORK.search(text) is None
-        if not plain and _NONCHAR.search(text) is not None:
-            text = _NONCHAR.sub("", text)
+        if not plain:
+            text = _clean(text)
         if "pre" in tags:
             return text
         if not plain and (
             "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
         ):
-            text = _WS.sub(" ", text)
+            text = _collapse_spaces(text)
         next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
             if not plain:
@@ -1144,7 +1160,7 @@ class ArticleConverter:
             return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
             return self.convert_code(el, _WS.sub(" ", text), frozenset())
-        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
             return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
@@ -1190,7 +1206,9 @@ class ArticleConverter:
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
+        if BREAK in text:
+            text = text.replace(BREAK, " ")
+        cell = (_NEWLINES.sub(" ", text) if "\n" in text else text).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
@@ -1261,7 +1279,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
     def flush() -> None:
         if buf:
-            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            out.append(_code_span(_collapse_spaces(_clean("".join(buf)))))
             buf.clear()
 
     stack: list[Any] = []
@@ -1283,7 +1301,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
                 out.append(f"![{_clean(alt)}]({link_destination(node.get('src'))}{_title(node)})")
             elif href is not None and "a" not in inside and _text(node, True):
                 flush()
-                inner = _code_span(_WS.sub(" ", _clean(_text(node, True))))
+                inner = _code_span(_collapse_spaces(_clean(_text(node, True))))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
             elif name == "br":
                 buf.append(" ")
@@ -1312,7 +1330,7 @@ def _code_links(pre: Any) -> str:
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
-        text = _WS.sub(" ", _clean(_text(a, True))).strip()
+        text = _collapse_spaces(_clean(_text(a, True))).strip()
         if href is not None and text:
             links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
     return "\n\n" + " ".join(links) + "\n\n" if links else ""
@@ -1615,17 +1633,26 @@ def finish(text: str) -> str:
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
-    text = cm.resolve_emphasis(text)
+    text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
-        text = _INDENTED_BLANK.sub("", text)
+        text = _without_blank_line_marks(text)
     return text + "\n" if text else ""
 
 
-# A code line that was empty, after a container's indentation (kept: "> " is needed in a quote)
-_INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
+def _without_blank_line_marks(text: str) -> str:
+    """Drop each empty code line's mark, with the spaces of a container's indentation before it
+    (kept: the "> " a line in a quote needs)."""
+    parts = text.split(BLANK_LINE)
+    for k in range(len(parts) - 1):
+        part = parts[k]
+        body = part.rstrip(" ")
+        # (only spaces that start a line: the part before holds the line's start)
+        if len(body) < len(part) and (body.endswith("\n") or (not body and k == 0)):
+            parts[k] = body
+    return "".join(parts)
 
 
 def converter() -> ArticleConverter:
