@@ -216,6 +216,7 @@ def parse_html(html: str, deep: bool = False) -> Any:
 
 # (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
 _END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
+_END_TAG_NAME = re.compile("</[hH][tT][mM][lL]")
 
 
 def _without_end_tags(html: str) -> str:
@@ -223,17 +224,16 @@ def _without_end_tags(html: str) -> str:
     where a browser shows it (as the end of the body)."""
     if not html.isascii():  # (lower-casing other text is slow, and may change its length)
         return _END_TAG.sub("", html) if _END_TAG.search(html) else html
-    low = html.lower()
     cuts: list[tuple[int, int]] = []
-    for name in ("</html",):
-        i = low.find(name)
-        while i >= 0:
-            j = low.find(">", i)
-            if j < 0:
-                break
-            if not low[i + len(name) : j].strip():
-                cuts.append((i, j + 1))
-            i = low.find(name, j)
+    m = _END_TAG_NAME.search(html)  # (a search, not a lower-cased copy of the page)
+    while m is not None:
+        i = m.start()
+        j = html.find(">", i)
+        if j < 0:
+            break
+        if not html[m.end() : j].strip():
+            cuts.append((i, j + 1))
+        m = _END_TAG_NAME.search(html, j)
     if not cuts:
         return html
     cuts.sort()
@@ -415,7 +415,7 @@ def _prepare_img(img: Any) -> bool:
     if _IMAGE_SOURCES.isdisjoint(img.keys()):
         # (no lazy loader's attribute: what html.image_source decides, without looking)
         src = img.get("src")
-        src = safe_url(src) if src and url_scheme(src) != "data" else None
+        src = _safe_url(src) if src else None  # (None for a data: URL too)
     else:
         src = image_source(img.get)
     if src is None:
@@ -619,13 +619,15 @@ class ArticleConverter:
             items = self._flat_items(node, depth)
         elif len(node):
             items = self._items(node, depth, nesting)
-        else:  # (most elements hold one text and nothing else)
+        else:  # (most elements hold one text and nothing else: written without the loop below)
             text = node.text
             if text:
-                items = [text]
                 self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-            else:
-                items = []
+                if name in _WS_INSIDE and not text.strip():
+                    text = ""
+                else:
+                    text = self._convert_text(text, tags, None, None, name)
+            return self._finish_element(node, name, text or "", parent_tags, is_table)
         in_pre = "pre" in tags
         last = len(items) - 1
         strings: list[str] = []
@@ -654,8 +656,6 @@ class ArticleConverter:
                 prev = item
                 if out:
                     strings.append(out)
-        if is_table:
-            self._tables -= 1
         if len(strings) < 2:
             text = strings[0] if strings else ""
         elif in_pre:
@@ -676,6 +676,14 @@ class ArticleConverter:
                         out = body
                 parts.append(out)
             text = "".join(parts)
+        return self._finish_element(node, name, text, parent_tags, is_table)
+
+    def _finish_element(
+        self, node: Any, name: str, text: str, parent_tags: frozenset[str], is_table: bool
+    ) -> str:
+        """The element written from its converted content, by its ``convert_<tag>`` method."""
+        if is_table:
+            self._tables -= 1
         fn = self._fns.get(name, _NO_FN)
         if fn is _NO_FN:
             fn = self._conversion_fn(name)
@@ -1414,6 +1422,8 @@ def _title(el: Any) -> str:
 
 def _chomp(text: str) -> tuple[str, str, str]:
     """Whitespace and line breaks at a span's edges go outside it (or it cannot flank)."""
+    if text and text[0].isalnum() and text[-1].isalnum():  # (no edge to look at)
+        return "", text, ""
     i, j = 0, len(text)
     while i < j and (_is_ws(text[i]) or text[i] == BREAK):
         i += 1
