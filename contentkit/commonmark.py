@@ -145,16 +145,17 @@ def _marker_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
-def resolve_emphasis(text: str) -> str:
+def resolve_emphasis(text: str, merged: bool = False) -> str:
     """Turn placeholder markers into delimiters that a CommonMark reader will honour.
 
     Where a run would not flank, the spoiling neighbour becomes a character reference; where
     nothing can make it flank (whitespace inside the span), both ends of the span are dropped,
-    so the reader never shows stray asterisks.
+    so the reader never shows stray asterisks. ``merged``: the caller ran :func:`merge_spans`.
     """
     if not any(ch in text for ch in _MARKER_CHARS):
         return text
-    text = merge_spans(text)
+    if not merged:
+        text = merge_spans(text)
     # The runs stay where they are from here on: markers are only swapped for other markers.
     runs = _marker_runs(text)
     # Pair the markers (they nest properly: the converter writes them around whole elements).

@@ -69,10 +69,25 @@ ConvertFn = Callable[[Any, str, frozenset[str]], str]
 
 def _clean(text: str) -> str:
     """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
+    if text.isascii():  # (known without reading it)
+        return text
     return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
+_SPACE_RUN = re.compile("  +")
+
+
+def _collapse_spaces(text: str) -> str:
+    """``_WS.sub(" ", text)``: each run of HTML whitespace as one space, as a browser shows it.
+    (Each kind replaced, then runs of spaces: searches for one character, many times faster
+    than a regular expression that tries a character class at every position.)"""
+    for ch in "\n\t\r\f":
+        if ch in text:
+            text = text.replace(ch, " ")
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
 # A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
 _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
@@ -116,7 +131,7 @@ _BLOCK_START = re.compile(
 )
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # (not "\n{3,}": a literal start is searched for fast)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
 _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
@@ -200,7 +215,9 @@ def parse_html(html: str, deep: bool = False) -> Any:
         return None
 
 
-_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
+# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
+_END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
+_END_TAG_NAME = re.compile("</[hH][tT][mM][lL]")
 
 
 def _without_end_tags(html: str) -> str:
@@ -208,17 +225,16 @@ def _without_end_tags(html: str) -> str:
     where a browser shows it (as the end of the body)."""
     if not html.isascii():  # (lower-casing other text is slow, and may change its length)
         return _END_TAG.sub("", html) if _END_TAG.search(html) else html
-    low = html.lower()
     cuts: list[tuple[int, int]] = []
-    for name in ("</html",):
-        i = low.find(name)
-        while i >= 0:
-            j = low.find(">", i)
-            if j < 0:
-                break
-            if not low[i + len(name) : j].strip():
-                cuts.append((i, j + 1))
-            i = low.find(name, j)
+    m = _END_TAG_NAME.search(html)  # (a search, not a lower-cased copy of the page)
+    while m is not None:
+        i = m.start()
+        j = html.find(">", i)
+        if j < 0:
+            break
+        if not html[m.end() : j].strip():
+            cuts.append((i, j + 1))
+        m = _END_TAG_NAME.search(html, j)
     if not cuts:
         return html
     cuts.sort()
@@ -405,7 +421,7 @@ def _prepare_img(img: Any) -> bool:
     if _IMAGE_SOURCES.isdisjoint(img.keys()):
         # (no lazy loader's attribute: what html.image_source decides, without looking)
         src = img.get("src")
-        src = safe_url(src) if src and url_scheme(src) != "data" else None
+        src = _safe_url(src) if src else None  # (None for a data: URL too)
     else:
         src = image_source(img.get)
     if src is None:
@@ -611,13 +627,15 @@ class ArticleConverter:
             items = self._flat_items(node, depth)
         elif len(node):
             items = self._items(node, depth, nesting)
-        else:  # (most elements hold one text and nothing else)
+        else:  # (most elements hold one text and nothing else: written without the loop below)
             text = node.text
             if text:
-                items = [text]
                 self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-            else:
-                items = []
+                if name in _WS_INSIDE and not text.strip():
+                    text = ""
+                else:
+                    text = self._convert_text(text, tags, None, None, name)
+            return self._finish_element(node, name, text or "", parent_tags, is_table)
         in_pre = "pre" in tags
         last = len(items) - 1
         strings: list[str] = []
@@ -646,8 +664,6 @@ class ArticleConverter:
                 prev = item
                 if out:
                     strings.append(out)
-        if is_table:
-            self._tables -= 1
         if len(strings) < 2:
             text = strings[0] if strings else ""
         elif in_pre:
@@ -668,6 +684,14 @@ class ArticleConverter:
                         out = body
                 parts.append(out)
             text = "".join(parts)
+        return self._finish_element(node, name, text, parent_tags, is_table)
+
+    def _finish_element(
+        self, node: Any, name: str, text: str, parent_tags: frozenset[str], is_table: bool
+    ) -> str:
+        """The element written from its converted content, by its ``convert_<tag>`` method."""
+        if is_table:
+            self._tables -= 1
         fn = self._fns.get(name, _NO_FN)
         if fn is _NO_FN:
             fn = self._conversion_fn(name)
@@ -937,7 +961,7 @@ class ArticleConverter:
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
         elif tag not in _NOT_SHOWN:
-            text = _WS.sub(" ", _text(el)).strip()
+            text = _collapse_spaces(_text(el)).strip()
             if reason == "not convertible":
                 # shown by a browser but not written: it counts in what the page showed
                 self.visible_chars += len(text)
@@ -984,14 +1008,14 @@ class ArticleConverter:
         reader would take it as syntax (judged with the items before and after it)."""
         # One scan says whether the text needs any of the work below (most texts need none).
         plain = "  " not in text and _TEXT_WORK.search(text) is None
-        if not plain and _NONCHAR.search(text) is not None:
-            text = _NONCHAR.sub("", text)
+        if not plain:
+            text = _clean(text)
         if "pre" in tags:
             return text
         if not plain and (
             "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
         ):
-            text = _WS.sub(" ", text)
+            text = _collapse_spaces(text)
         next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
             if not plain:
@@ -1170,7 +1194,7 @@ class ArticleConverter:
             return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
             return self.convert_code(el, _WS.sub(" ", text), frozenset())
-        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
             return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
@@ -1252,7 +1276,9 @@ class ArticleConverter:
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
+        if BREAK in text:
+            text = text.replace(BREAK, " ")
+        cell = (_NEWLINES.sub(" ", text) if "\n" in text else text).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
@@ -1363,7 +1389,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
     def flush() -> None:
         if buf:
-            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            out.append(_code_span(_collapse_spaces(_clean("".join(buf)))))
             buf.clear()
 
     stack: list[Any] = []
@@ -1385,7 +1411,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
                 out.append(f"![{_clean(alt)}]({link_destination(node.get('src'))}{_title(node)})")
             elif href is not None and "a" not in inside and _text(node, True):
                 flush()
-                inner = _code_span(_WS.sub(" ", _clean(_text(node, True))))
+                inner = _code_span(_collapse_spaces(_clean(_text(node, True))))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
             elif name == "br":
                 buf.append(" ")
@@ -1417,7 +1443,7 @@ def _code_links(pre: Any) -> str:
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
-        text = _WS.sub(" ", _clean(_text(a, True))).strip()
+        text = _collapse_spaces(_clean(_text(a, True))).strip()
         if href is not None and text:
             links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
     return "\n\n" + " ".join(links) + "\n\n" if links else ""
@@ -1509,6 +1535,8 @@ def _title(el: Any) -> str:
 
 def _chomp(text: str) -> tuple[str, str, str]:
     """Whitespace and line breaks at a span's edges go outside it (or it cannot flank)."""
+    if text and text[0].isalnum() and text[-1].isalnum():  # (no edge to look at)
+        return "", text, ""
     i, j = 0, len(text)
     while i < j and (_is_ws(text[i]) or text[i] == BREAK):
         i += 1
@@ -1567,7 +1595,7 @@ def escape_text(
     out: list[str] = []
     last = 0
     n = len(text)
-    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
+    literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
     for m in _ESC_CANDIDATE.finditer(text):
         i = m.start()
@@ -1579,11 +1607,8 @@ def escape_text(
             esc = True
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
-            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
-            if close == -2 or (close != -1 and close <= i):
-                close = text.find("]", i + 1)
-            follow = text[close + 1 : close + 2] if close >= 0 else None
-            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
+            # link definition is escaped (_literal_brackets).
+            esc = literal is None or not literal[i]
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
@@ -1623,6 +1648,38 @@ def escape_text(
         last = run_end
     out.append(text[last:])
     return "".join(out)
+
+
+def _literal_brackets(text: str, at_end: bool) -> bytearray:
+    """1 at each "[" of ``text`` that a reader cannot take as the start of a link.
+
+    A reader pairs each "]" with the nearest "[" before it not yet paired (so "[a [b] c]" is
+    one pair around another), and a pair is a link, or a link definition, when its "]" is
+    followed by "(", "[" or ":" (or by what comes after this text, unless nothing does). Such
+    a "]" is risky: every "[" still open before it is escaped, so none can pair with it, and
+    the brackets before it pair among themselves. A "[" is literal if it pairs with a "]" that
+    is not risky before the next risky one; one never closed in this text is escaped (a later
+    text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
+    paired since the last risky one, and a "[" pairs with one of them if there is any.
+    """
+    literal = bytearray(len(text))
+    spare = 0
+    opener = text.rfind("[")
+    closer = text.rfind("]")
+    while opener >= 0:
+        if closer > opener:
+            follow = text[closer + 1 : closer + 2]
+            if follow in ("(", "[", ":") or (follow == "" and not at_end):
+                spare = 0
+            else:
+                spare += 1
+            closer = text.rfind("]", 0, closer)
+        else:
+            if spare:
+                spare -= 1
+                literal[opener] = 1
+            opener = text.rfind("[", 0, opener)
+    return literal
 
 
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
@@ -1699,17 +1756,26 @@ def finish(text: str) -> str:
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
-    text = cm.resolve_emphasis(text)
+    text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
-        text = _INDENTED_BLANK.sub("", text)
+        text = _without_blank_line_marks(text)
     return text + "\n" if text else ""
 
 
-# A code line that was empty, after a container's indentation (kept: "> " is needed in a quote)
-_INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
+def _without_blank_line_marks(text: str) -> str:
+    """Drop each empty code line's mark, with the spaces of a container's indentation before it
+    (kept: the "> " a line in a quote needs)."""
+    parts = text.split(BLANK_LINE)
+    for k in range(len(parts) - 1):
+        part = parts[k]
+        body = part.rstrip(" ")
+        # (only spaces that start a line: the part before holds the line's start)
+        if len(body) < len(part) and (body.endswith("\n") or (not body and k == 0)):
+            parts[k] = body
+    return "".join(parts)
 
 
 def converter() -> ArticleConverter:
