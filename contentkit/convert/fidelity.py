@@ -88,6 +88,7 @@ def features(root: Any) -> Features:
     stack: list[tuple[Any, int, bool, int, int]] = []
     bold = italic = plain_bold = 0
     skip = 0
+    in_pre = 0  # inside a <pre>, headings, items and cells are lines of code (a highlighter's)
     length = 0
     spans: list[tuple[str, Any, int, int]] = []  # (kind, key, start, end) resolved at the end
 
@@ -114,6 +115,8 @@ def features(root: Any) -> Features:
                 italic += 1
             if tag in HEADINGS or tag == "th":
                 plain_bold += 1
+            if tag == "pre":
+                in_pre += 1
             if tag in BLOCK:
                 emit(_BLOCK_SEP, False, False)
             elif tag == "br":
@@ -136,6 +139,8 @@ def features(root: Any) -> Features:
                     href = safe_url(el.get("href"))
                     if href is not None and not any(a.tag == "a" for a in el.iterancestors()):
                         spans.append(("links", _url(href), start, length))
+                elif in_pre:
+                    in_pre -= tag == "pre"
                 elif tag in HEADINGS:
                     spans.append(("headings", int(tag[1]), start, length))
                 elif tag == "li":

@@ -59,6 +59,9 @@ from contentkit.convert.html import (
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
 BLANK_LINE = "\ufddc"  # an empty line of code: kept through the collapsing of blank lines
+# A block inside a <pre> (a highlighter's <div> per line) starts and ends a line of the code
+# (a <p>: with a blank line); a table cell there is a column of its row. Resolved by the <pre>.
+PRE_LINE, PRE_PARA, PRE_CELL = "\ufddd", "\ufdde", "\ufddf"
 _NONCHAR = re.compile("[\ufdd0-\ufdef]")
 _NO_FN = object()  # "no conversion function looked up yet" (None means "there is none")
 
@@ -631,8 +634,8 @@ class ArticleConverter:
             text = node.text
             if text:
                 self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-                if name in _WS_INSIDE and not text.strip():
-                    text = ""
+                if name in _WS_INSIDE and not text.strip() and "pre" not in tags:
+                    text = ""  # (in a <pre> a line of spaces shows: kept)
                 else:
                     text = self._convert_text(text, tags, None, None, name)
             return self._finish_element(node, name, text or "", parent_tags, is_table)
@@ -647,7 +650,7 @@ class ArticleConverter:
             for i, item in enumerate(items):
                 if item.__class__ is str:
                     nxt = items[i + 1] if i < last else None
-                    if not item.strip() and (
+                    if not item.strip() and not in_pre and (
                         (remove_inside and (i == 0 or i == last))
                         or _is_block(prev)
                         or _is_block(nxt)
@@ -1127,6 +1130,8 @@ class ArticleConverter:
 
     # ---- blocks -----------------------------------------------------------------------------
     def convert_p(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_block(text, el.tag == "p")
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
@@ -1156,9 +1161,11 @@ class ArticleConverter:
     convert_caption = convert_p
 
     def convert_ck_break(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return "\n\n"
+        return _pre_block("") if "pre" in parent_tags else "\n\n"
 
     def convert_blockquote(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_block(text)
         text = _strip_block(text)
         if "_inline" in parent_tags:
             return " " + text + " "
@@ -1168,6 +1175,8 @@ class ArticleConverter:
         return "\n\n" + "\n".join(lines) + "\n\n"
 
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_block(text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
@@ -1178,16 +1187,20 @@ class ArticleConverter:
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
     def convert_hr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return "\n\n---\n\n"
+        return _pre_block("") if "pre" in parent_tags else "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        text = _clean(text)
+        nested = "pre" in parent_tags
+        if not nested:
+            if _PRE_MARK.search(text) is not None:
+                text = _pre_lines(text)
+            text = _clean(text)
         # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
         if el.text and el.text.startswith("\n") and text[:1] == "\n":
             text = text[1:]
         text = text[:-1] if text.endswith("\n") else text
-        if "pre" in parent_tags:  # the outer <pre>'s fence holds this text as it is
-            return text
+        if nested:  # the outer <pre>'s fence holds this text as it is, on lines of its own
+            return _pre_block(text)
         if not text.strip() and ("_noformat" in parent_tags or "_inline" in parent_tags):
             return text
         if "_noformat" in parent_tags:  # inside <code>, whose one span holds this text
@@ -1204,6 +1217,8 @@ class ArticleConverter:
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n" + _code_links(el)
 
     def convert_list(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_block(text)
         text = text.strip("\n")
         if not text:
             return ""
@@ -1242,6 +1257,8 @@ class ArticleConverter:
             number += step
 
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code (prettify's linenums): no list marker
+            return _pre_block(text)
         text = _strip_block(text)
         if ("td" in parent_tags or "th" in parent_tags) and text:
             # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
@@ -1276,6 +1293,8 @@ class ArticleConverter:
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a column of a line of code (highlightjs-line-numbers)
+            return PRE_CELL + text
         if BREAK in text:
             text = text.replace(BREAK, " ")
         cell = (_NEWLINES.sub(" ", text) if "\n" in text else text).strip()
@@ -1291,6 +1310,8 @@ class ArticleConverter:
     convert_th = convert_td
 
     def convert_tr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_block(_pre_row(text))
         # A row's cells, converted already, become a row of the table around it.
         if el.tag == "tr" and self._rows:
             cells: list[str] = []
@@ -1318,6 +1339,8 @@ class ArticleConverter:
     convert_tfoot = convert_tr
 
     def convert_table(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_block(_pre_row(text))
         rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]]
         rows = self._rows[-1] if self._rows else []
         cells_of = self._cells
@@ -1378,6 +1401,53 @@ def _place_rowspans(
         covered.update(new)
         out.append((placed, header, []))
     return out
+
+
+def _pre_block(text: str, blank: bool = False) -> str:
+    """A block inside a ``<pre>``: its text as it is, on lines of its own (resolved by
+    :func:`_pre_lines`)."""
+    mark = PRE_PARA if blank else PRE_LINE
+    return mark + text + mark
+
+
+def _pre_row(text: str) -> str:
+    """A row of a table inside a ``<pre>``: its cells that show text, a tab apart (the empty
+    ones hold line numbers drawn by CSS, or nothing)."""
+    if PRE_CELL not in text:
+        return text
+    cells = [c for c in text.split(PRE_CELL) if c.strip(" \t\n" + PRE_LINE + PRE_PARA)]
+    return "\t".join(cells)
+
+
+_PRE_MARK = re.compile("[\ufddd-\ufddf]")
+_PRE_MARKS = re.compile("([\ufddd\ufdde]+)")
+
+
+def _pre_lines(text: str) -> str:
+    """The text of a ``<pre>`` as a browser shows its blocks: each starts and ends a line (a
+    ``<p>`` with a blank line, its margins), unless the text has just broken the line itself;
+    nothing at the edges. Whitespace between blocks is shown as it is (a newline there is a
+    line of its own)."""
+    if PRE_CELL in text:  # (cells outside any row: a tab apart)
+        text = _pre_row(text)
+    out: list[str] = []
+    newlines = -1  # how many line breaks the text written so far ends with (-1: none written)
+    breaks = 0
+    for k, part in enumerate(_PRE_MARKS.split(text)):
+        if k % 2:  # a run of block edges
+            breaks = max(breaks, 2 if PRE_PARA in part else 1)
+            continue
+        if not part:
+            continue
+        if breaks > newlines >= 0:
+            out.append("\n" * (breaks - newlines))
+            newlines = breaks
+        breaks = 0
+        out.append(part)
+        body = part.rstrip("\n")
+        trail = len(part) - len(body)
+        newlines = trail if body or newlines < 0 else newlines + trail
+    return "".join(out)
 
 
 def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:

@@ -1,0 +1,81 @@
+"""Losses found on pages from other public sources (tests/data/convert_losses_found.md, cases
+14-25), one case each, with the smallest real-shaped HTML that showed it; judged by what
+markdown-it makes of the Markdown (the judge of test_convert_losses)."""
+
+from __future__ import annotations
+
+import pytest
+from test_convert_losses import code_blocks, faithful, tree
+
+
+def paragraphs(md: str) -> list[str]:
+    return [p.text_content() for p in tree(md).xpath("//p")]
+
+
+# ---- 14: blocks inside <pre> (a highlighter's line per block) ----------------------------------
+
+
+def test_a_div_per_line_in_pre_is_the_code_as_shown() -> None:
+    # Prism's react renderer (joshwcomeau.com): a <div class="token-line"> per line.
+    src = (
+        '<pre class="prism-code language-js"><div class="token-line"><span class="token keyword">'
+        'function</span> add(a, b) {</div><div class="token-line">  <span class="token keyword">'
+        'return</span> a + b;</div><div class="token-line">}</div></pre>'
+    )
+    md = faithful(src)
+    assert code_blocks(md) == ["function add(a, b) {\n  return a + b;\n}\n"]
+    assert md.startswith("```js\n")
+
+
+def test_a_table_of_lines_in_code_is_the_code_without_pipes() -> None:
+    # highlightjs-line-numbers: the numbers are CSS content (their cells are empty).
+    src = (
+        '<pre><code class="hljs python"><table class="hljs-ln"><tbody><tr>'
+        '<td class="hljs-ln-line hljs-ln-numbers" data-line-number="1">'
+        '<div class="hljs-ln-n" data-line-number="1"></div></td>'
+        '<td class="hljs-ln-line hljs-ln-code" data-line-number="1">'
+        '<span class="hljs-keyword">def</span> f():</td></tr><tr>'
+        '<td class="hljs-ln-line hljs-ln-numbers" data-line-number="2">'
+        '<div class="hljs-ln-n" data-line-number="2"></div></td>'
+        '<td class="hljs-ln-line hljs-ln-code" data-line-number="2">    return 1</td>'
+        "</tr></tbody></table></code></pre>"
+    )
+    md = faithful(src)
+    assert code_blocks(md) == ["def f():\n    return 1\n"]
+    assert not tree(md).xpath("//table")
+
+
+def test_a_list_of_lines_in_pre_has_no_list_markers() -> None:
+    # google-code-prettify with linenums (bookstack.cn): an <ol> of lines.
+    src = (
+        '<pre class="prettyprint linenums"><ol class="linenums"><li class="L0"><code '
+        'class="lang-go"><span class="kwd">var</span> n <span class="kwd">int</span></code></li>'
+        '<li class="L1"><code class="lang-go">f(n + 5)</code></li></ol></pre>'
+    )
+    md = faithful(src)
+    assert code_blocks(md) == ["var n int\nf(n + 5)\n"]
+    assert md.startswith("```go\n")
+
+
+@pytest.mark.parametrize(
+    ("src", "code"),
+    [
+        ("<pre><p>x = 1</p><p>y = 2</p></pre>", "x = 1\n\ny = 2\n"),  # a <p>'s margins
+        # a line of spaces is a line; an empty block is none
+        ("<pre><div>a</div><div> </div><div></div><div>  b</div></pre>", "a\n \n  b\n"),
+        ("<pre>x<div>a</div>y</pre>", "x\na\ny\n"),  # text beside a block is a line of its own
+        # a line already broken is not broken again; a newline that starts the text after a
+        # block is a line of its own (an empty one)
+        ("<pre>x\n<div>a</div>\ny</pre>", "x\na\n\ny\n"),
+        ("<pre><div>a</div>\n<div>b</div></pre>", "a\n\nb\n"),  # a newline between is a line
+        ("<pre><div>a<br></div><div>b</div></pre>", "a\nb\n"),
+    ],
+)
+def test_blocks_in_pre_break_lines_as_a_browser_does(src: str, code: str) -> None:
+    md = faithful(src)
+    assert code_blocks(md) == [code], md
+
+
+def test_blocks_in_pre_inside_a_list_keep_their_indentation() -> None:
+    md = faithful("<ul><li><pre><div>  a</div><div>  b</div></pre></li></ul>")
+    assert code_blocks(md) == ["  a\n  b\n"]
