@@ -26,6 +26,7 @@ from contentkit.convert.html import (
     LAYOUT_CONTENT,
     UNSAFE_SCHEMES,
     browser_tree,
+    holds_layout,
     image_source,
     is_hidden,
     is_layout_table,
@@ -70,7 +71,8 @@ def _layout_tables(root: Any) -> set[Any]:
     for table in root.iter("table"):
         cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
         tags = {d.tag for c in cells for d in c.iterdescendants()}
-        if is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & BLOCK)):
+        layout_content = bool(tags & LAYOUT_CONTENT) and holds_layout(cells)
+        if is_layout_table(len(cells), layout_content, bool(tags & BLOCK)):
             layout.add(table)
     return layout
 

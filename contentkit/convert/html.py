@@ -160,11 +160,18 @@ def unnest_void_elements(root: Any) -> None:
     pass reads ``<listing>``/``<xmp>``/``<plaintext>`` as ``<pre>`` and writes out the text an
     ``<svg>`` draws."""
     svgs = []
-    for el in root.iter(*NESTING_VOIDS, "svg", "listing", "xmp", "plaintext"):
+    foreign = []
+    for el in root.iter(*NESTING_VOIDS, "svg", "math", "listing", "xmp", "plaintext", "image"):
         tag = el.tag
-        if tag == "svg":
-            if next(el.iterancestors("svg"), None) is None:  # (an inner one is in its text)
-                svgs.append(el)
+        if tag == "image":
+            if next(el.iterancestors("svg", "math"), None) is not None:
+                continue  # (SVG's own <image>)
+            el.tag = "img"  # HTML5's parser reads <image> as <img>; libxml2 nests in it too
+        if tag == "svg" or tag == "math":
+            if next(el.iterancestors("svg", "math"), None) is None:  # (an inner one: in it)
+                foreign.append(el)
+                if tag == "svg":
+                    svgs.append(el)
             continue
         if tag == "listing" or tag == "xmp" or tag == "plaintext":
             _as_pre(el)
@@ -181,8 +188,71 @@ def unnest_void_elements(root: Any) -> None:
             last = child
         if tail:
             set_text(last, True, (last.tail or "") + tail)
+    for top in foreign:
+        _break_out(top)
     for svg in svgs:
         _svg_as_text(svg)
+
+
+# HTML start tags that end an <svg> or <math> where they stand (HTML5 "in foreign content"):
+# a browser shows them, and what follows, after it; libxml2 keeps them inside, never shown.
+_BREAK_OUT = frozenset(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img "
+    "li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul "
+    "var".split()
+)
+# Where HTML is HTML again inside foreign content (integration points): nothing breaks out.
+_SVG_HTML_POINTS = frozenset({"foreignobject", "desc", "title"})
+_MATH_TEXT_POINTS = frozenset({"mi", "mo", "mn", "ms", "mtext"})
+
+
+def _first_break_out(el: Any, math: bool) -> Any:
+    stack = list(reversed(el))  # (iterative: foreign content may nest deeper than Python recurses)
+    while stack:
+        child = stack.pop()
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _BREAK_OUT or (
+            tag == "font" and any(a in child.attrib for a in ("color", "face", "size"))
+        ):
+            return child
+        if math:
+            encoding = (child.get("encoding") or "").lower()
+            if tag in _MATH_TEXT_POINTS or (
+                tag == "annotation-xml" and encoding in ("text/html", "application/xhtml+xml")
+            ):
+                continue
+        elif tag in _SVG_HTML_POINTS:
+            continue
+        stack.extend(reversed(child))
+    return None
+
+
+def _break_out(top: Any) -> None:
+    """Move an HTML element that ends ``top`` (an ``<svg>``/``<math>``) and all that follows it
+    inside ``top`` to right after it, in order, as a browser's parser does."""
+    first = _first_break_out(top, top.tag == "math")
+    if first is None:
+        return
+    pieces: list[Any] = [first, *first.itersiblings()]
+    node = first.getparent()
+    while node is not top:  # then what follows each element around it, up to ``top``
+        if node.tail:
+            pieces.append(node.tail)
+            node.tail = None
+        pieces.extend(node.itersiblings())
+        node = node.getparent()
+    if top.tail:
+        pieces.append(top.tail)
+        top.tail = None
+    anchor = top
+    for piece in pieces:
+        if isinstance(piece, str):
+            set_text(anchor, True, (anchor.tail or "") + piece)
+        else:
+            anchor.addnext(piece)  # (its tail with it)
+            anchor = piece
 
 
 def browser_tree(root: Any, html: str | None = None) -> None:
@@ -234,30 +304,76 @@ def _closers() -> dict[str, frozenset[str]]:
     return _CLOSERS
 
 
-_TAG = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/>\x00]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.S
-)
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext", "iframe"})
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "plaintext", "iframe")
 
 
-def _tag_offsets(html: str) -> dict[str, list[tuple[int, int]]]:
-    """Each tag name's start and end tags in ``html``: (offset, +1 start / -1 end), in order."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    low = ""
-    pos = 0
-    while True:
-        m = _TAG.search(html, pos)
-        if m is None:
-            return found
-        pos = m.end()
-        if m.group(2) is None:
-            continue
-        name = m.group(2).lower()
-        found.setdefault(name, []).append((m.start(), -1 if m.group(1) else 1))
-        if name in _RAW_TEXT and not m.group(1):
-            low = low or html.lower()
-            end = low.find("</" + name, pos)
-            pos = len(html) if end < 0 else end
+class _SourceTags:
+    """Where the start and end tags of some names are in ``html`` (comments and raw text
+    skipped), and which element of the tree each start tag is: asked for a name at a time, so
+    that a page pays for the few names in question, not for every tag it has."""
+
+    def __init__(self, root: Any, html: str) -> None:
+        self.root, self.html = root, html
+        self.tags: dict[str, list[tuple[int, int]]] = {}  # name -> (offset, +1 start/-1 end)
+        self.starts: dict[str, list[int]] = {}
+        self.ordinal: dict[Any, int] = {}
+        self.count: dict[str, int] = {}
+
+    def _scan(self, names: set[str]) -> None:
+        names = {n for n in names if n not in self.tags}
+        if not names:
+            return
+        alternatives = "|".join(
+            re.escape(n) for n in sorted(names | set(_RAW_TEXT), key=len, reverse=True)
+        )
+        tag = re.compile(
+            r"<!--.*?(?:-->|\Z)|<(/?)(" + alternatives + r")(?=[\s/>])"
+            r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?",
+            re.S | re.I,
+        )
+        found: dict[str, list[tuple[int, int]]] = {n: [] for n in names}
+        html, low, pos = self.html, "", 0
+        while True:
+            m = tag.search(html, pos)
+            if m is None:
+                break
+            pos = m.end()
+            if m.group(2) is None:
+                continue
+            name = m.group(2).lower()
+            if name in found:
+                found[name].append((m.start(), -1 if m.group(1) else 1))
+            if name in _RAW_TEXT and not m.group(1):
+                low = low or html.lower()
+                end = low.find("</" + name, pos)
+                pos = len(html) if end < 0 else end
+        for name, offsets in found.items():
+            self.tags[name] = offsets
+            self.starts[name] = [off for off, kind in offsets if kind == 1]
+            n = 0
+            for n, el in enumerate(self.root.iter(name), 1):
+                self.ordinal[el] = n
+            self.count[name] = n
+
+    def start_of(self, el: Any) -> int | None:
+        """Where ``el``'s start tag is; None unless the source has exactly as many start tags of
+        its name as the tree has elements (libxml2 made or dropped one: not trusted)."""
+        tag = el.tag
+        if not isinstance(tag, str):
+            return None
+        self._scan({tag})
+        starts, n = self.starts[tag], self.ordinal.get(el, 0)
+        return starts[n - 1] if n and len(starts) == self.count[tag] else None
+
+    def end_of(self, el: Any, begin: int) -> int | None:
+        """Where the end tag that closes the element started at ``begin`` is (None: none)."""
+        depth = 0
+        for off, kind in self.tags[el.tag]:
+            if off > begin:
+                depth += kind
+                if depth < 0:
+                    return off
+        return None
 
 
 def renest_closed_early(root: Any, html: str) -> None:
@@ -274,42 +390,18 @@ def renest_closed_early(root: Any, html: str) -> None:
             early.append(prev)
     if not early:
         return
-    ordinal: dict[Any, int] = {}
-    seen: dict[str, int] = {}
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            n = seen[el.tag] = seen.get(el.tag, 0) + 1
-            ordinal[el] = n
-    tags = _tag_offsets(html)
-    starts_of: dict[str, list[int]] = {}
-
-    def start_of(el: Any) -> int | None:
-        starts = starts_of.get(el.tag)
-        if starts is None:
-            starts = starts_of[el.tag] = [off for off, kind in tags.get(el.tag, ()) if kind == 1]
-        n = ordinal.get(el, 0)
-        # (as many start tags in the source as elements in the tree, or it is not trusted)
-        return starts[n - 1] if len(starts) == seen.get(el.tag) and n else None
-
+    source = _SourceTags(root, html)
     for inline in early:
-        begin, first = start_of(inline), start_of(inline.getnext())
+        begin, first = source.start_of(inline), source.start_of(inline.getnext())
         if begin is None or first is None or first < begin:
             continue
-        end = None
-        depth = 0
-        for off, kind in tags[inline.tag]:
-            if off <= begin:
-                continue
-            depth += kind
-            if depth < 0:
-                end = off
-                break
+        end = source.end_of(inline, begin)
         if end is not None and end < first:
             continue  # its end tag came before the block: libxml2 and a browser agree
         moved = []
         sib = inline.getnext()
         while sib is not None:
-            at = start_of(sib) if isinstance(sib.tag, str) else first
+            at = source.start_of(sib) if isinstance(sib.tag, str) else first
             if at is None or (end is not None and at > end):
                 break
             moved.append(sib)
@@ -364,8 +456,20 @@ def _svg_drawn(el: Any) -> bool:
 
 def _svg_text(el: Any, out: list[Any]) -> None:
     """The text an SVG element draws, in document order: each ``<text>`` a piece (a ``<tspan>``
-    placed with x or y is a piece of its own); what a ``<foreignObject>`` holds is HTML."""
-    for child in el:
+    placed with x or y is a piece of its own); what a ``<foreignObject>`` holds is HTML.
+    (Iterative: a drawing may nest deeper than Python recurses.)"""
+    stack: list[Any] = list(reversed(el))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str):
+            out.append(child)
+            continue
+        if isinstance(child, tuple):  # the end of a <tspan>: its tail
+            tspan = child[0]
+            if tspan.tail:
+                out.append(tspan.tail)
+                tspan.tail = None
+            continue
         tag = child.tag
         if not isinstance(tag, str) or tag in _SVG_NOT_DRAWN or not _svg_drawn(child):
             continue
@@ -373,20 +477,15 @@ def _svg_text(el: Any, out: list[Any]) -> None:
             if child.text and child.text.strip():
                 out.append(child.text)
             out.extend(list(child))
-        elif tag in ("text", "tspan", "textpath"):
+            continue
+        if tag in ("text", "tspan", "textpath"):
             if tag == "text" or child.get("x") is not None or child.get("y") is not None:
                 out.append(" ")
             if child.text:
                 out.append(child.text)
                 child.text = None  # (taken: what the drawing, dropped, still holds is not shown)
-            _svg_text(child, out)
-            if tag == "text":
-                out.append(" ")
-        else:
-            _svg_text(child, out)
-        if tag in ("tspan", "textpath") and child.tail:
-            out.append(child.tail)
-            child.tail = None
+            stack.append(" " if tag == "text" else (child,))
+        stack.extend(reversed(child))
 
 
 def _svg_as_text(svg: Any) -> None:
@@ -542,6 +641,40 @@ def raised_text(text: str, tag: str) -> str | None:
     if not body or len(body) > 40 or any(ch not in forms for ch in body):
         return None
     return "".join(forms[ch] for ch in body)
+
+
+CELL_LIST_ITEMS = 10  # a list a data table's cell may hold: this many items at most,
+CELL_LIST_ITEM_CHARS = 100  # each of at most this many characters
+
+
+def is_cell_list(lst: Any) -> bool:
+    """A list that a data table's cell can hold on its one line (``x; y``): a few short items,
+    none holding a block. (A table of data with such a cell stays a table, case 9.)"""
+    if lst.text and lst.text.strip():
+        return False
+    items = 0
+    for li in lst:
+        if not isinstance(li.tag, str):
+            continue
+        if li.tag != "li" or (li.tail and li.tail.strip()):
+            return False
+        items += 1
+        if items > CELL_LIST_ITEMS or len("".join(li.itertext())) > CELL_LIST_ITEM_CHARS:
+            return False
+        if any(isinstance(d.tag, str) and d.tag in BLOCK for d in li.iterdescendants()):
+            return False
+    return items > 0
+
+
+def holds_layout(cells: list[Any]) -> bool:
+    """Do these cells (a table's own) hold what a GFM cell cannot: a heading, a quote, another
+    table, or a list, unless the table has a header cell and its lists are short ones?"""
+    header = any(c.tag == "th" for c in cells)
+    for cell in cells:
+        for d in cell.iterdescendants(*LAYOUT_CONTENT):
+            if not (header and d.tag in ("ul", "ol") and is_cell_list(d)):
+                return True
+    return False
 
 
 def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:

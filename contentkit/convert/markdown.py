@@ -48,6 +48,7 @@ from contentkit.convert.html import (
     TEX_ENCODINGS,
     browser_tree,
     image_source,
+    is_cell_list,
     is_layout_table,
     raised_text,
     safe_url,
@@ -86,6 +87,7 @@ _EMPH = frozenset(cm.MARKERS)
 # (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
 # the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
+_INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
 # stops at 20 levels), and beyond MAX_DEPTH elements the recursive walk stops: deeper content
@@ -340,14 +342,19 @@ def _is_layout_table(table: Any) -> bool:
                     return False
     cells = 0
     block = False
+    lists = header = False
     for part in _own_parts(table):
         if part.tag in ("td", "th"):
             cells += 1
+            header = header or part.tag == "th"
             for t in _tags_below(part):
                 if t.tag in LAYOUT_CONTENT:
+                    if (t.tag == "ul" or t.tag == "ol") and is_cell_list(t):
+                        lists = True  # (kept in a table of data: one with a header cell)
+                        continue
                     return True
                 block = block or t.tag in BLOCK
-    return is_layout_table(cells, False, block)
+    return (lists and not header) or is_layout_table(cells, False, block)
 
 
 def _is_block(item: Item) -> bool:
@@ -716,9 +723,7 @@ class ArticleConverter:
                             href = child.get("href")
                             if href is not None and _safe_url(href) is None:
                                 self._drop(child, "link target not safe (text kept)")
-                        if len(child) and any(
-                            type(c.tag) is str and c.tag in BLOCK and _shown(c) for c in child
-                        ):
+                        if len(child) and self._holds_block(child):
                             child = self._push_down(child)
                             continue
                     elif tag in _CODE_LIKE:
@@ -889,6 +894,27 @@ class ArticleConverter:
                 if first is None:
                     first = piece
         return first
+
+    def _holds_block(self, el: Any, depth: int = 0) -> bool:
+        """Does ``el`` hold a block? One inside inline children (``<a><span><div>``, a card's
+        link) is first made a child of ``el``, the inline elements pushed down into it, so
+        that ``el`` can be pushed down in turn (up to a few inline levels: a card's are few)."""
+        found = False
+        for child in el:
+            tag = child.tag
+            if type(tag) is not str or not _shown(child):
+                continue
+            if tag in BLOCK:
+                found = True
+            elif (
+                len(child)
+                and tag != "math"
+                and depth < _INLINE_LEVELS
+                and self._holds_block(child, depth + 1)
+            ):
+                self._push_down(child)
+                found = True
+        return found
 
     def _wrap_inside(self, block: Any, like: Any) -> None:
         if block.tag in _CONTAINERS_ONLY:
@@ -1153,7 +1179,7 @@ class ArticleConverter:
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
-            return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
+            return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
         if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
             # Blank lines are code: held by a placeholder so that no pass collapses them.
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
@@ -1163,6 +1189,8 @@ class ArticleConverter:
         text = text.strip("\n")
         if not text:
             return ""
+        if "td" in parent_tags or "th" in parent_tags:  # a data table's cell: one line
+            return " " + text.strip().removesuffix(";") + " "
         if "li" in parent_tags and _can_interrupt(el, self._li_number):
             # A blank line after it keeps the item's next text out of the last nested item.
             return "\n" + text + "\n\n"
@@ -1197,6 +1225,13 @@ class ArticleConverter:
 
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         text = _strip_block(text)
+        if ("td" in parent_tags or "th" in parent_tags) and text:
+            # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
+            parent = el.getparent()
+            shown = ""
+            if parent is not None and parent.tag == "ol":
+                shown = f"{self._li_number.get(el, 1)}. "
+            return f"{shown}{_NEWLINES.sub(' ', text)}; "
         parent = el.getparent()
         alt = parent is not None and parent in self._alt_list
         run = 0
@@ -1378,10 +1413,13 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
 
 def _code_links(pre: Any) -> str:
-    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
-    hold: listed in a line after it, in order, so that no target the page had is lost."""
+    """The links and images of a ``<pre>`` (API docs link every type name), which a code block
+    cannot hold: listed in a line after it, in order, so that no target the page had is lost."""
     links = []
     for a in _tags_below(pre):
+        if a.tag == "img" and a.get("src"):  # (an image neither: listed the same way)
+            alt = escape_text(_WS.sub(" ", a.get("alt") or "").strip(), in_link=True)
+            links.append(f"![{_clean(alt)}]({link_destination(a.get('src'))}{_title(a)})")
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
