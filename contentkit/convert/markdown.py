@@ -630,10 +630,14 @@ class ArticleConverter:
             for i, item in enumerate(items):
                 if item.__class__ is str:
                     nxt = items[i + 1] if i < last else None
-                    if not item.strip() and (
-                        (remove_inside and (i == 0 or i == last))
-                        or _is_block(prev)
-                        or _is_block(nxt)
+                    if (
+                        not in_pre
+                        and not item.strip()
+                        and (
+                            (remove_inside and (i == 0 or i == last))
+                            or _is_block(prev)
+                            or _is_block(nxt)
+                        )
                     ):
                         prev = item
                         continue
@@ -1077,7 +1081,11 @@ class ArticleConverter:
         if not body and (prefix or suffix or "_inline" in parent_tags):
             return prefix + suffix  # a link of nothing but spaces: the spaces
         # (an empty link is kept: it shows nothing, but its target is the author's)
-        return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
+        title = _title(el)
+        dest = link_destination(href)
+        if not dest and title:
+            dest = "<>"  # (`[x]( "t")` is no link: an empty destination before a title is `<>`)
+        return f"{prefix}[{body}]({dest}{title}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
@@ -1109,6 +1117,8 @@ class ArticleConverter:
 
     # ---- blocks -----------------------------------------------------------------------------
     def convert_p(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
@@ -1141,6 +1151,8 @@ class ArticleConverter:
         return "\n\n"
 
     def convert_blockquote(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         text = _strip_block(text)
         if "_inline" in parent_tags:
             return " " + text + " "
@@ -1150,6 +1162,8 @@ class ArticleConverter:
         return "\n\n" + "\n".join(lines) + "\n\n"
 
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
@@ -1160,9 +1174,11 @@ class ArticleConverter:
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
     def convert_hr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return "\n\n---\n\n"
+        return _pre_line(el, "") if "pre" in parent_tags else "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" not in parent_tags and _PRE_EDGES.search(text):
+            text = _pre_lines(text)
         text = _clean(text)
         # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
         if el.text and el.text.startswith("\n") and text[:1] == "\n":
@@ -1186,6 +1202,8 @@ class ArticleConverter:
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n" + _code_links(el)
 
     def convert_list(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         text = text.strip("\n")
         if not text:
             return ""
@@ -1224,6 +1242,8 @@ class ArticleConverter:
             number += step
 
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code (prettify's linenums): no list marker
+            return _pre_line(el, text)
         text = _strip_block(text)
         if ("td" in parent_tags or "th" in parent_tags) and text:
             # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
@@ -1258,6 +1278,8 @@ class ArticleConverter:
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return PRE_CELL + text
         cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
@@ -1271,6 +1293,11 @@ class ArticleConverter:
     convert_th = convert_td
 
     def convert_tr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code: its cells that hold any, tab-separated
+            if el.tag != "tr":
+                return text
+            shown = [c for c in text.split(PRE_CELL) if _PRE_EDGES.sub("", c)]
+            return _pre_line(el, "\t".join(shown))
         # A row's cells, converted already, become a row of the table around it.
         if el.tag == "tr" and self._rows:
             cells: list[str] = []
@@ -1298,6 +1325,9 @@ class ArticleConverter:
     convert_tfoot = convert_tr
 
     def convert_table(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # (a highlighter's table of lines)
+            self._cells.clear()
+            return _pre_line(el, text.replace(PRE_CELL, ""))
         rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]]
         rows = self._rows[-1] if self._rows else []
         cells_of = self._cells
@@ -1326,6 +1356,42 @@ class ArticleConverter:
         lines.extend(_row(cells, width) for cells, _, _ in body)
         table = "\n".join(lines)
         return f"\n\n{caption}\n\n{table}\n\n" if caption else f"\n\n{table}\n\n"
+
+
+# Inside a <pre>, a block starts and ends a line (a <p> and the like: with a blank line), where
+# the text has not just ended one; a cell is a tab apart from the one before (a browser's copy).
+PRE_LINE, PRE_PARAGRAPH, PRE_CELL = "\ufde0", "\ufde1", "\ufde2"
+_PRE_EDGES = re.compile("[\ufde0-\ufde2]+")
+_PRE_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "dl", "hr", "figure", *HEADINGS})
+
+
+def _pre_line(el: Any, text: str) -> str:
+    edge = PRE_PARAGRAPH if el.tag in _PRE_PARAGRAPHS else PRE_LINE
+    return f"{edge}{text}{edge}"
+
+
+def _pre_lines(text: str) -> str:
+    """The text of a <pre> whose blocks were written with line edges, as a browser shows it."""
+    out: list[str] = []
+    pos = 0
+    started = False
+    done = 0  # line breaks the text written so far ends with
+    for m in _PRE_EDGES.finditer(text):
+        piece = text[pos : m.start()]
+        pos = m.end()
+        if piece:
+            out.append(piece)
+            started = True
+            body = piece.rstrip("\n")
+            done = done + len(piece) if not body else len(piece) - len(body)
+        if not started or pos == len(text):
+            continue  # (none at the edges of the code)
+        wanted = 2 if PRE_PARAGRAPH in m.group(0) else 1
+        if done < wanted:
+            out.append("\n" * (wanted - done))
+            done = wanted
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _place_rowspans(
