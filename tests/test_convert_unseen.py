@@ -341,3 +341,93 @@ def test_a_list_in_a_table_without_a_header_cell_is_layout() -> None:
         "</table>"
     )
     assert tree(md).xpath("//li/text()") == ["Home", "About"] and not tree(md).xpath("//table")
+
+
+def test_an_image_tag_is_an_img() -> None:
+    # HTML5's parser reads <image> as <img>; libxml2 keeps an unknown <image> holding what follows
+    md = browser_faithful('<p>a <image src="/x.png" alt="pic"> b <b>c</b></p><p>d</p>')
+    assert tree(md).xpath("//img/@src") == ["/x.png"]
+
+
+# ---- cases of convert_losses_found.md (pages2's pages) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src", "code"),
+    [
+        (  # Prism's react renderer: a <div> per line
+            '<pre class="prism-code language-js"><div class="token-line"><span class="token '
+            'keyword">function</span> add(a, b) {</div><div class="token-line">  <span class='
+            '"token keyword">return</span> a + b;</div><div class="token-line">}</div></pre>',
+            "function add(a, b) {\n  return a + b;\n}\n",
+        ),
+        (  # highlightjs-line-numbers: a table of lines, the numbers drawn by CSS
+            '<pre><code class="hljs python"><table class="hljs-ln"><tbody><tr><td class="hljs-'
+            'ln-numbers"><div class="hljs-ln-n" data-line-number="1"></div></td><td class="hljs'
+            '-ln-code"><span class="hljs-keyword">def</span> f():</td></tr><tr><td class="hljs-'
+            'ln-numbers"><div class="hljs-ln-n" data-line-number="2"></div></td><td class="hljs'
+            '-ln-code">    return 1</td></tr></tbody></table></code></pre>',
+            "def f():\n    return 1\n",
+        ),
+        (  # google-code-prettify's linenums: an <ol> of lines
+            '<pre class="prettyprint linenums"><ol class="linenums"><li class="L0"><code class='
+            '"lang-go"><span class="kwd">var</span> n <span class="kwd">int</span></code></li>'
+            '<li class="L1"><code class="lang-go">f(n + 5)</code></li></ol></pre>',
+            "var n int\nf(n + 5)\n",
+        ),
+        ("<pre><p>x = 1</p><p>y = 2</p></pre>", "x = 1\n\ny = 2\n"),  # a <p>'s margins
+        ("<pre>a\n<div>b</div>c</pre>", "a\nb\nc\n"),  # (a line already ended: no blank line)
+    ],
+)
+def test_blocks_inside_a_pre_are_its_lines(src: str, code: str) -> None:
+    from test_convert_losses import code_blocks
+
+    assert code_blocks(html_to_markdown(src)) == [code]
+
+
+def test_an_empty_href_with_a_title_is_still_a_link() -> None:
+    md = browser_faithful(
+        '<p><a href="" title="Edit your profile">Edit</a> <a href="" title="Sign out">Sign '
+        "Out</a></p>"
+    )
+    assert [a.get("title") for a in tree(md).xpath("//a")] == ["Edit your profile", "Sign out"]
+
+
+def test_a_link_holding_only_an_svg_is_named_by_it() -> None:
+    md = html_to_markdown(
+        '<header><a href="/" class="logo"><svg viewBox="0 0 100 20"><title>Scrapinghub</title>'
+        '<path d="M0 0h10v10H0z"/></svg></a></header><p><a href="/x" aria-label="Search">'
+        '<svg><path d="M1"/></svg></a> and <a href="/y">text <svg><title>i</title></svg></a></p>'
+    )
+    assert [(a.text, a.get("href")) for a in tree(md).xpath("//a")] == [
+        ("Scrapinghub", "/"),
+        ("Search", "/x"),
+        ("text", "/y"),
+    ]
+
+
+def test_amp_images_are_images() -> None:
+    md = html_to_markdown(
+        '<amp-img src="https://example.org/photo.jpg" width="800" height="450" layout="responsive"'
+        ' alt="The harbour at dusk"><noscript><img src="https://example.org/photo.jpg"></noscript>'
+        "</amp-img>\n<p>The article goes on here.</p>"
+    )
+    assert tree(md).xpath("//img/@src") == ["https://example.org/photo.jpg"]
+    assert paragraphs(md)[1:] == ["The article goes on here."]
+
+
+def test_a_footer_row_group_before_the_body_is_drawn_last() -> None:
+    # (the DOM keeps it first: the CSS table model draws it last)
+    md = html_to_markdown(
+        "<table>\n<thead><tr><th>Quarter</th><th>Revenue</th></tr></thead>\n<tfoot><tr><td>Total"
+        "</td><td>22</td></tr></tfoot>\n<tbody><tr><td>Q1</td><td>10</td></tr><tr><td>Q2</td>"
+        "<td>12</td></tr></tbody>\n</table>"
+    )
+    assert _rows(md) == [["Quarter", "Revenue"], ["Q1", "10"], ["Q2", "12"], ["Total", "22"]]
+
+
+def test_a_heading_start_tag_closes_the_heading_it_is_in() -> None:
+    md = browser_faithful("<h2>Outer <h3>inner</h3> rest</h2><p>after</p>")
+    t = tree(md)
+    assert t.xpath("//h2/text()") == ["Outer"] and t.xpath("//h3/text()") == ["inner"]
+    assert paragraphs(md) == ["rest", "after"]

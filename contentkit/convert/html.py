@@ -161,8 +161,24 @@ def unnest_void_elements(root: Any) -> None:
     ``<svg>`` draws."""
     svgs = []
     foreign = []
-    for el in root.iter(*NESTING_VOIDS, "svg", "math", "listing", "xmp", "plaintext"):
+    in_heading = []
+    for el in root.iter(
+        *NESTING_VOIDS, "svg", "math", "listing", "xmp", "plaintext", "image", *HEADINGS, *_AMP_IMG
+    ):
         tag = el.tag
+        if tag in _AMP_IMG:
+            if el.get("src") or el.get("srcset"):
+                el.tag = "img"  # (the AMP runtime draws one; its <noscript> copy is not shown)
+            continue
+        if tag in HEADINGS:
+            parent = el.getparent()
+            if parent is not None and parent.tag in HEADINGS:
+                in_heading.append(el)  # (a heading's start tag closes the heading it is in)
+            continue
+        if tag == "image":
+            if next(el.iterancestors("svg", "math"), None) is not None:
+                continue  # (SVG's own <image>)
+            el.tag = "img"  # HTML5's parser reads <image> as <img>; libxml2 nests in it too
         if tag == "svg" or tag == "math":
             if next(el.iterancestors("svg", "math"), None) is None:  # (an inner one: in it)
                 foreign.append(el)
@@ -184,10 +200,17 @@ def unnest_void_elements(root: Any) -> None:
             last = child
         if tail:
             set_text(last, True, (last.tail or "") + tail)
+    for heading in in_heading:
+        parent = heading.getparent()
+        if parent is not None and parent.tag in HEADINGS:
+            _move_after(parent, heading)
     for top in foreign:
         _break_out(top)
     for svg in svgs:
         _svg_as_text(svg)
+
+
+_AMP_IMG = ("amp-img", "amp-anim")  # AMP pages' images
 
 
 # HTML start tags that end an <svg> or <math> where they stand (HTML5 "in foreign content"):
@@ -203,7 +226,9 @@ _MATH_TEXT_POINTS = frozenset({"mi", "mo", "mn", "ms", "mtext"})
 
 
 def _first_break_out(el: Any, math: bool) -> Any:
-    for child in el:
+    stack = list(reversed(el))  # (iterative: foreign content may nest deeper than Python recurses)
+    while stack:
+        child = stack.pop()
         tag = child.tag
         if not isinstance(tag, str):
             continue
@@ -219,9 +244,7 @@ def _first_break_out(el: Any, math: bool) -> Any:
                 continue
         elif tag in _SVG_HTML_POINTS:
             continue
-        found = _first_break_out(child, math)
-        if found is not None:
-            return found
+        stack.extend(reversed(child))
     return None
 
 
@@ -229,8 +252,13 @@ def _break_out(top: Any) -> None:
     """Move an HTML element that ends ``top`` (an ``<svg>``/``<math>``) and all that follows it
     inside ``top`` to right after it, in order, as a browser's parser does."""
     first = _first_break_out(top, top.tag == "math")
-    if first is None:
-        return
+    if first is not None:
+        _move_after(top, first)
+
+
+def _move_after(top: Any, first: Any) -> None:
+    """Move ``first`` (inside ``top``) and all that follows it inside ``top`` to right after
+    ``top``, in order: where a browser's parser closed ``top`` at ``first``'s start tag."""
     pieces: list[Any] = [first, *first.itersiblings()]
     node = first.getparent()
     while node is not top:  # then what follows each element around it, up to ``top``
@@ -452,8 +480,20 @@ def _svg_drawn(el: Any) -> bool:
 
 def _svg_text(el: Any, out: list[Any]) -> None:
     """The text an SVG element draws, in document order: each ``<text>`` a piece (a ``<tspan>``
-    placed with x or y is a piece of its own); what a ``<foreignObject>`` holds is HTML."""
-    for child in el:
+    placed with x or y is a piece of its own); what a ``<foreignObject>`` holds is HTML.
+    (Iterative: a drawing may nest deeper than Python recurses.)"""
+    stack: list[Any] = list(reversed(el))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str):
+            out.append(child)
+            continue
+        if isinstance(child, tuple):  # the end of a <tspan>: its tail
+            tspan = child[0]
+            if tspan.tail:
+                out.append(tspan.tail)
+                tspan.tail = None
+            continue
         tag = child.tag
         if not isinstance(tag, str) or tag in _SVG_NOT_DRAWN or not _svg_drawn(child):
             continue
@@ -461,31 +501,52 @@ def _svg_text(el: Any, out: list[Any]) -> None:
             if child.text and child.text.strip():
                 out.append(child.text)
             out.extend(list(child))
-        elif tag in ("text", "tspan", "textpath"):
+            continue
+        if tag in ("text", "tspan", "textpath"):
             if tag == "text" or child.get("x") is not None or child.get("y") is not None:
                 out.append(" ")
             if child.text:
                 out.append(child.text)
                 child.text = None  # (taken: what the drawing, dropped, still holds is not shown)
-            _svg_text(child, out)
-            if tag == "text":
-                out.append(" ")
-        else:
-            _svg_text(child, out)
-        if tag in ("tspan", "textpath") and child.tail:
-            out.append(child.tail)
-            child.tail = None
+            stack.append(" " if tag == "text" else (child,))
+        stack.extend(reversed(child))
+
+
+def _icon_link_name(svg: Any) -> str | None:
+    """The name of a link whose only content is this drawing (a logo, an icon): the link's
+    or the drawing's ``aria-label``, the drawing's ``<title>``, or the link's ``title``, as a
+    reader's accessibility tree names it; None where the link shows anything else."""
+    link = next(svg.iterancestors("a"), None)
+    if link is None or link.get("href") is None:
+        return None
+    if (
+        "".join(link.xpath(".//text()[not(ancestor::svg)]")).strip()
+        or next(link.iter("img"), None) is not None
+    ):
+        return None
+    title = next((c for c in svg if c.tag == "title"), None)
+    for name in (
+        link.get("aria-label"),
+        svg.get("aria-label"),
+        "".join(title.itertext()) if title is not None else None,
+        link.get("title"),
+    ):
+        if name and name.strip():
+            return " ".join(name.split())
+    return None
 
 
 def _svg_as_text(svg: Any) -> None:
     """What an ``<svg>`` draws as text goes right after it, in a ``<span>`` (the drawing
     itself is still dropped, and reported, by the converter)."""
-    if next(svg.iter("text", "foreignobject"), None) is None:
-        return
     pieces: list[Any] = []
-    _svg_text(svg, pieces)
+    if next(svg.iter("text", "foreignobject"), None) is not None:
+        _svg_text(svg, pieces)
     if not any(p.strip() if isinstance(p, str) else True for p in pieces):
-        return
+        name = _icon_link_name(svg)
+        if not name:
+            return
+        pieces = [name]
     prev = svg.getprevious()
     before = prev.tail if prev is not None else svg.getparent().text
     # (a space apart from the text beside the drawing, where there is text beside it)
@@ -543,6 +604,29 @@ def foster_parent(root: Any) -> None:
             table.addprevious(_div_of(table, strays))
         if part.tag != "tr":
             _row_for_cells(part)
+        if part.tag == "tfoot" or part.tag == "thead":
+            _draw_in_place(part)
+
+
+def _draw_in_place(group: Any) -> None:
+    """A ``<tfoot>`` is drawn after the table's other rows and a ``<thead>`` before them,
+    wherever the source has it (HTML 4 put ``<tfoot>`` before ``<tbody>``): moved there."""
+    table = group.getparent()
+    if table is None or table.tag != "table":
+        return
+    rows = [c for c in table if c.tag in ("tbody", "tr")]
+    if not rows:
+        return
+    tail, group.tail = group.tail, None
+    prev = group.getprevious()
+    if prev is not None:
+        set_text(prev, True, (prev.tail or "") + (tail or ""))
+    else:
+        set_text(table, False, (table.text or "") + (tail or ""))
+    if group.tag == "tfoot" and rows[-1].getnext() is not group:
+        rows[-1].addnext(group)
+    elif group.tag == "thead" and rows[0].getprevious() is not group:
+        rows[0].addprevious(group)
 
 
 def _row_for_cells(part: Any) -> None:

@@ -59,9 +59,6 @@ from contentkit.convert.html import (
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
 BLANK_LINE = "\ufddc"  # an empty line of code: kept through the collapsing of blank lines
-# A block inside a <pre> (a highlighter's <div> per line) starts and ends a line of the code
-# (a <p>: with a blank line); a table cell there is a column of its row. Resolved by the <pre>.
-PRE_LINE, PRE_PARA, PRE_CELL = "\ufddd", "\ufdde", "\ufddf"
 _NONCHAR = re.compile("[\ufdd0-\ufdef]")
 _NO_FN = object()  # "no conversion function looked up yet" (None means "there is none")
 
@@ -72,25 +69,10 @@ ConvertFn = Callable[[Any, str, frozenset[str]], str]
 
 def _clean(text: str) -> str:
     """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
-    if text.isascii():  # (known without reading it)
-        return text
     return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
-_SPACE_RUN = re.compile("  +")
-
-
-def _collapse_spaces(text: str) -> str:
-    """``_WS.sub(" ", text)``: each run of HTML whitespace as one space, as a browser shows it.
-    (Each kind replaced, then runs of spaces: searches for one character, many times faster
-    than a regular expression that tries a character class at every position.)"""
-    for ch in "\n\t\r\f":
-        if ch in text:
-            text = text.replace(ch, " ")
-    return _SPACE_RUN.sub(" ", text) if "  " in text else text
-
-
 # A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
 _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
@@ -105,6 +87,7 @@ _EMPH = frozenset(cm.MARKERS)
 # (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
 # the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
+_INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
 # stops at 20 levels), and beyond MAX_DEPTH elements the recursive walk stops: deeper content
@@ -134,7 +117,7 @@ _BLOCK_START = re.compile(
 )
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINES = re.compile(r"\n\n\n+")  # (not "\n{3,}": a literal start is searched for fast)
+_BLANK_LINES = re.compile(r"\n{3,}")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
 _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
@@ -218,9 +201,7 @@ def parse_html(html: str, deep: bool = False) -> Any:
         return None
 
 
-# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
-_END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
-_END_TAG_NAME = re.compile("</[hH][tT][mM][lL]")
+_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
 
 
 def _without_end_tags(html: str) -> str:
@@ -228,16 +209,17 @@ def _without_end_tags(html: str) -> str:
     where a browser shows it (as the end of the body)."""
     if not html.isascii():  # (lower-casing other text is slow, and may change its length)
         return _END_TAG.sub("", html) if _END_TAG.search(html) else html
+    low = html.lower()
     cuts: list[tuple[int, int]] = []
-    m = _END_TAG_NAME.search(html)  # (a search, not a lower-cased copy of the page)
-    while m is not None:
-        i = m.start()
-        j = html.find(">", i)
-        if j < 0:
-            break
-        if not html[m.end() : j].strip():
-            cuts.append((i, j + 1))
-        m = _END_TAG_NAME.search(html, j)
+    for name in ("</html",):
+        i = low.find(name)
+        while i >= 0:
+            j = low.find(">", i)
+            if j < 0:
+                break
+            if not low[i + len(name) : j].strip():
+                cuts.append((i, j + 1))
+            i = low.find(name, j)
     if not cuts:
         return html
     cuts.sort()
@@ -424,7 +406,7 @@ def _prepare_img(img: Any) -> bool:
     if _IMAGE_SOURCES.isdisjoint(img.keys()):
         # (no lazy loader's attribute: what html.image_source decides, without looking)
         src = img.get("src")
-        src = _safe_url(src) if src else None  # (None for a data: URL too)
+        src = safe_url(src) if src and url_scheme(src) != "data" else None
     else:
         src = image_source(img.get)
     if src is None:
@@ -630,15 +612,13 @@ class ArticleConverter:
             items = self._flat_items(node, depth)
         elif len(node):
             items = self._items(node, depth, nesting)
-        else:  # (most elements hold one text and nothing else: written without the loop below)
+        else:  # (most elements hold one text and nothing else)
             text = node.text
             if text:
+                items = [text]
                 self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-                if name in _WS_INSIDE and not text.strip() and "pre" not in tags:
-                    text = ""  # (in a <pre> a line of spaces shows: kept)
-                else:
-                    text = self._convert_text(text, tags, None, None, name)
-            return self._finish_element(node, name, text or "", parent_tags, is_table)
+            else:
+                items = []
         in_pre = "pre" in tags
         last = len(items) - 1
         strings: list[str] = []
@@ -650,10 +630,14 @@ class ArticleConverter:
             for i, item in enumerate(items):
                 if item.__class__ is str:
                     nxt = items[i + 1] if i < last else None
-                    if not item.strip() and not in_pre and (
-                        (remove_inside and (i == 0 or i == last))
-                        or _is_block(prev)
-                        or _is_block(nxt)
+                    if (
+                        not in_pre
+                        and not item.strip()
+                        and (
+                            (remove_inside and (i == 0 or i == last))
+                            or _is_block(prev)
+                            or _is_block(nxt)
+                        )
                     ):
                         prev = item
                         continue
@@ -667,6 +651,8 @@ class ArticleConverter:
                 prev = item
                 if out:
                     strings.append(out)
+        if is_table:
+            self._tables -= 1
         if len(strings) < 2:
             text = strings[0] if strings else ""
         elif in_pre:
@@ -687,14 +673,6 @@ class ArticleConverter:
                         out = body
                 parts.append(out)
             text = "".join(parts)
-        return self._finish_element(node, name, text, parent_tags, is_table)
-
-    def _finish_element(
-        self, node: Any, name: str, text: str, parent_tags: frozenset[str], is_table: bool
-    ) -> str:
-        """The element written from its converted content, by its ``convert_<tag>`` method."""
-        if is_table:
-            self._tables -= 1
         fn = self._fns.get(name, _NO_FN)
         if fn is _NO_FN:
             fn = self._conversion_fn(name)
@@ -921,10 +899,10 @@ class ArticleConverter:
                     first = piece
         return first
 
-    def _holds_block(self, el: Any) -> bool:
+    def _holds_block(self, el: Any, depth: int = 0) -> bool:
         """Does ``el`` hold a block? One inside inline children (``<a><span><div>``, a card's
         link) is first made a child of ``el``, the inline elements pushed down into it, so
-        that ``el`` can be pushed down in turn."""
+        that ``el`` can be pushed down in turn (up to a few inline levels: a card's are few)."""
         found = False
         for child in el:
             tag = child.tag
@@ -932,7 +910,12 @@ class ArticleConverter:
                 continue
             if tag in BLOCK:
                 found = True
-            elif len(child) and tag != "math" and self._holds_block(child):
+            elif (
+                len(child)
+                and tag != "math"
+                and depth < _INLINE_LEVELS
+                and self._holds_block(child, depth + 1)
+            ):
                 self._push_down(child)
                 found = True
         return found
@@ -964,7 +947,7 @@ class ArticleConverter:
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
         elif tag not in _NOT_SHOWN:
-            text = _collapse_spaces(_text(el)).strip()
+            text = _WS.sub(" ", _text(el)).strip()
             if reason == "not convertible":
                 # shown by a browser but not written: it counts in what the page showed
                 self.visible_chars += len(text)
@@ -1011,14 +994,14 @@ class ArticleConverter:
         reader would take it as syntax (judged with the items before and after it)."""
         # One scan says whether the text needs any of the work below (most texts need none).
         plain = "  " not in text and _TEXT_WORK.search(text) is None
-        if not plain:
-            text = _clean(text)
+        if not plain and _NONCHAR.search(text) is not None:
+            text = _NONCHAR.sub("", text)
         if "pre" in tags:
             return text
         if not plain and (
             "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
         ):
-            text = _collapse_spaces(text)
+            text = _WS.sub(" ", text)
         next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
             if not plain:
@@ -1098,7 +1081,11 @@ class ArticleConverter:
         if not body and (prefix or suffix or "_inline" in parent_tags):
             return prefix + suffix  # a link of nothing but spaces: the spaces
         # (an empty link is kept: it shows nothing, but its target is the author's)
-        return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
+        title = _title(el)
+        dest = link_destination(href)
+        if not dest and title:
+            dest = "<>"  # (`[x]( "t")` is no link: an empty destination before a title is `<>`)
+        return f"{prefix}[{body}]({dest}{title}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
@@ -1131,7 +1118,7 @@ class ArticleConverter:
     # ---- blocks -----------------------------------------------------------------------------
     def convert_p(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:
-            return _pre_block(text, el.tag == "p")
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
@@ -1161,11 +1148,11 @@ class ArticleConverter:
     convert_caption = convert_p
 
     def convert_ck_break(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return _pre_block("") if "pre" in parent_tags else "\n\n"
+        return "\n\n"
 
     def convert_blockquote(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:
-            return _pre_block(text)
+            return _pre_line(el, text)
         text = _strip_block(text)
         if "_inline" in parent_tags:
             return " " + text + " "
@@ -1176,7 +1163,7 @@ class ArticleConverter:
 
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:
-            return _pre_block(text)
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
@@ -1187,27 +1174,25 @@ class ArticleConverter:
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
     def convert_hr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return _pre_block("") if "pre" in parent_tags else "\n\n---\n\n"
+        return _pre_line(el, "") if "pre" in parent_tags else "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        nested = "pre" in parent_tags
-        if not nested:
-            if _PRE_MARK.search(text) is not None:
-                text = _pre_lines(text)
-            text = _clean(text)
+        if "pre" not in parent_tags and _PRE_EDGES.search(text):
+            text = _pre_lines(text)
+        text = _clean(text)
         # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
         if el.text and el.text.startswith("\n") and text[:1] == "\n":
             text = text[1:]
         text = text[:-1] if text.endswith("\n") else text
-        if nested:  # the outer <pre>'s fence holds this text as it is, on lines of its own
-            return _pre_block(text)
+        if "pre" in parent_tags:  # the outer <pre>'s fence holds this text as it is
+            return text
         if not text.strip() and ("_noformat" in parent_tags or "_inline" in parent_tags):
             return text
         if "_noformat" in parent_tags:  # inside <code>, whose one span holds this text
             return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
             return self.convert_code(el, _WS.sub(" ", text), frozenset())
-        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
+        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
             return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
@@ -1218,7 +1203,7 @@ class ArticleConverter:
 
     def convert_list(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:
-            return _pre_block(text)
+            return _pre_line(el, text)
         text = text.strip("\n")
         if not text:
             return ""
@@ -1258,7 +1243,7 @@ class ArticleConverter:
 
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:  # a line of code (prettify's linenums): no list marker
-            return _pre_block(text)
+            return _pre_line(el, text)
         text = _strip_block(text)
         if ("td" in parent_tags or "th" in parent_tags) and text:
             # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
@@ -1293,11 +1278,9 @@ class ArticleConverter:
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        if "pre" in parent_tags:  # a column of a line of code (highlightjs-line-numbers)
+        if "pre" in parent_tags:
             return PRE_CELL + text
-        if BREAK in text:
-            text = text.replace(BREAK, " ")
-        cell = (_NEWLINES.sub(" ", text) if "\n" in text else text).strip()
+        cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
@@ -1310,8 +1293,11 @@ class ArticleConverter:
     convert_th = convert_td
 
     def convert_tr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        if "pre" in parent_tags:
-            return _pre_block(_pre_row(text))
+        if "pre" in parent_tags:  # a line of code: its cells that hold any, tab-separated
+            if el.tag != "tr":
+                return text
+            shown = [c for c in text.split(PRE_CELL) if _PRE_EDGES.sub("", c)]
+            return _pre_line(el, "\t".join(shown))
         # A row's cells, converted already, become a row of the table around it.
         if el.tag == "tr" and self._rows:
             cells: list[str] = []
@@ -1339,8 +1325,9 @@ class ArticleConverter:
     convert_tfoot = convert_tr
 
     def convert_table(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        if "pre" in parent_tags:
-            return _pre_block(_pre_row(text))
+        if "pre" in parent_tags:  # (a highlighter's table of lines)
+            self._cells.clear()
+            return _pre_line(el, text.replace(PRE_CELL, ""))
         rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]]
         rows = self._rows[-1] if self._rows else []
         cells_of = self._cells
@@ -1369,6 +1356,42 @@ class ArticleConverter:
         lines.extend(_row(cells, width) for cells, _, _ in body)
         table = "\n".join(lines)
         return f"\n\n{caption}\n\n{table}\n\n" if caption else f"\n\n{table}\n\n"
+
+
+# Inside a <pre>, a block starts and ends a line (a <p> and the like: with a blank line), where
+# the text has not just ended one; a cell is a tab apart from the one before (a browser's copy).
+PRE_LINE, PRE_PARAGRAPH, PRE_CELL = "\ufde0", "\ufde1", "\ufde2"
+_PRE_EDGES = re.compile("[\ufde0-\ufde2]+")
+_PRE_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "dl", "hr", "figure", *HEADINGS})
+
+
+def _pre_line(el: Any, text: str) -> str:
+    edge = PRE_PARAGRAPH if el.tag in _PRE_PARAGRAPHS else PRE_LINE
+    return f"{edge}{text}{edge}"
+
+
+def _pre_lines(text: str) -> str:
+    """The text of a <pre> whose blocks were written with line edges, as a browser shows it."""
+    out: list[str] = []
+    pos = 0
+    started = False
+    done = 0  # line breaks the text written so far ends with
+    for m in _PRE_EDGES.finditer(text):
+        piece = text[pos : m.start()]
+        pos = m.end()
+        if piece:
+            out.append(piece)
+            started = True
+            body = piece.rstrip("\n")
+            done = done + len(piece) if not body else len(piece) - len(body)
+        if not started or pos == len(text):
+            continue  # (none at the edges of the code)
+        wanted = 2 if PRE_PARAGRAPH in m.group(0) else 1
+        if done < wanted:
+            out.append("\n" * (wanted - done))
+            done = wanted
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _place_rowspans(
@@ -1403,53 +1426,6 @@ def _place_rowspans(
     return out
 
 
-def _pre_block(text: str, blank: bool = False) -> str:
-    """A block inside a ``<pre>``: its text as it is, on lines of its own (resolved by
-    :func:`_pre_lines`)."""
-    mark = PRE_PARA if blank else PRE_LINE
-    return mark + text + mark
-
-
-def _pre_row(text: str) -> str:
-    """A row of a table inside a ``<pre>``: its cells that show text, a tab apart (the empty
-    ones hold line numbers drawn by CSS, or nothing)."""
-    if PRE_CELL not in text:
-        return text
-    cells = [c for c in text.split(PRE_CELL) if c.strip(" \t\n" + PRE_LINE + PRE_PARA)]
-    return "\t".join(cells)
-
-
-_PRE_MARK = re.compile("[\ufddd-\ufddf]")
-_PRE_MARKS = re.compile("([\ufddd\ufdde]+)")
-
-
-def _pre_lines(text: str) -> str:
-    """The text of a ``<pre>`` as a browser shows its blocks: each starts and ends a line (a
-    ``<p>`` with a blank line, its margins), unless the text has just broken the line itself;
-    nothing at the edges. Whitespace between blocks is shown as it is (a newline there is a
-    line of its own)."""
-    if PRE_CELL in text:  # (cells outside any row: a tab apart)
-        text = _pre_row(text)
-    out: list[str] = []
-    newlines = -1  # how many line breaks the text written so far ends with (-1: none written)
-    breaks = 0
-    for k, part in enumerate(_PRE_MARKS.split(text)):
-        if k % 2:  # a run of block edges
-            breaks = max(breaks, 2 if PRE_PARA in part else 1)
-            continue
-        if not part:
-            continue
-        if breaks > newlines >= 0:
-            out.append("\n" * (breaks - newlines))
-            newlines = breaks
-        breaks = 0
-        out.append(part)
-        body = part.rstrip("\n")
-        trail = len(part) - len(body)
-        newlines = trail if body or newlines < 0 else newlines + trail
-    return "".join(out)
-
-
 def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
     """``<code>see <a>x</a> or <em>y</em></code>``: a code span can hold neither a link, an
     image nor emphasis, so it is cut around them; a link or emphasis holds code of its own."""
@@ -1459,7 +1435,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
     def flush() -> None:
         if buf:
-            out.append(_code_span(_collapse_spaces(_clean("".join(buf)))))
+            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
             buf.clear()
 
     stack: list[Any] = []
@@ -1481,7 +1457,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
                 out.append(f"![{_clean(alt)}]({link_destination(node.get('src'))}{_title(node)})")
             elif href is not None and "a" not in inside and _text(node, True):
                 flush()
-                inner = _code_span(_collapse_spaces(_clean(_text(node, True))))
+                inner = _code_span(_WS.sub(" ", _clean(_text(node, True))))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
             elif name == "br":
                 buf.append(" ")
@@ -1513,7 +1489,7 @@ def _code_links(pre: Any) -> str:
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
-        text = _collapse_spaces(_clean(_text(a, True))).strip()
+        text = _WS.sub(" ", _clean(_text(a, True))).strip()
         if href is not None and text:
             links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
     return "\n\n" + " ".join(links) + "\n\n" if links else ""
@@ -1605,8 +1581,6 @@ def _title(el: Any) -> str:
 
 def _chomp(text: str) -> tuple[str, str, str]:
     """Whitespace and line breaks at a span's edges go outside it (or it cannot flank)."""
-    if text and text[0].isalnum() and text[-1].isalnum():  # (no edge to look at)
-        return "", text, ""
     i, j = 0, len(text)
     while i < j and (_is_ws(text[i]) or text[i] == BREAK):
         i += 1
@@ -1665,7 +1639,7 @@ def escape_text(
     out: list[str] = []
     last = 0
     n = len(text)
-    literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
+    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
     for m in _ESC_CANDIDATE.finditer(text):
         i = m.start()
@@ -1677,8 +1651,11 @@ def escape_text(
             esc = True
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
-            # link definition is escaped (_literal_brackets).
-            esc = literal is None or not literal[i]
+            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
+            if close == -2 or (close != -1 and close <= i):
+                close = text.find("]", i + 1)
+            follow = text[close + 1 : close + 2] if close >= 0 else None
+            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
@@ -1718,38 +1695,6 @@ def escape_text(
         last = run_end
     out.append(text[last:])
     return "".join(out)
-
-
-def _literal_brackets(text: str, at_end: bool) -> bytearray:
-    """1 at each "[" of ``text`` that a reader cannot take as the start of a link.
-
-    A reader pairs each "]" with the nearest "[" before it not yet paired (so "[a [b] c]" is
-    one pair around another), and a pair is a link, or a link definition, when its "]" is
-    followed by "(", "[" or ":" (or by what comes after this text, unless nothing does). Such
-    a "]" is risky: every "[" still open before it is escaped, so none can pair with it, and
-    the brackets before it pair among themselves. A "[" is literal if it pairs with a "]" that
-    is not risky before the next risky one; one never closed in this text is escaped (a later
-    text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
-    paired since the last risky one, and a "[" pairs with one of them if there is any.
-    """
-    literal = bytearray(len(text))
-    spare = 0
-    opener = text.rfind("[")
-    closer = text.rfind("]")
-    while opener >= 0:
-        if closer > opener:
-            follow = text[closer + 1 : closer + 2]
-            if follow in ("(", "[", ":") or (follow == "" and not at_end):
-                spare = 0
-            else:
-                spare += 1
-            closer = text.rfind("]", 0, closer)
-        else:
-            if spare:
-                spare -= 1
-                literal[opener] = 1
-            opener = text.rfind("[", 0, opener)
-    return literal
 
 
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
@@ -1826,26 +1771,17 @@ def finish(text: str) -> str:
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
-    text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
+    text = cm.resolve_emphasis(text)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
-        text = _without_blank_line_marks(text)
+        text = _INDENTED_BLANK.sub("", text)
     return text + "\n" if text else ""
 
 
-def _without_blank_line_marks(text: str) -> str:
-    """Drop each empty code line's mark, with the spaces of a container's indentation before it
-    (kept: the "> " a line in a quote needs)."""
-    parts = text.split(BLANK_LINE)
-    for k in range(len(parts) - 1):
-        part = parts[k]
-        body = part.rstrip(" ")
-        # (only spaces that start a line: the part before holds the line's start)
-        if len(body) < len(part) and (body.endswith("\n") or (not body and k == 0)):
-            parts[k] = body
-    return "".join(parts)
+# A code line that was empty, after a container's indentation (kept: "> " is needed in a quote)
+_INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
 
 
 def converter() -> ArticleConverter:
