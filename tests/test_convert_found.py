@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from test_convert_losses import code_blocks, faithful, tree
 
+from contentkit.convert.markdown import converter, html_to_markdown
+
 
 def paragraphs(md: str) -> list[str]:
     return [p.text_content() for p in tree(md).xpath("//p")]
@@ -79,3 +81,47 @@ def test_blocks_in_pre_break_lines_as_a_browser_does(src: str, code: str) -> Non
 def test_blocks_in_pre_inside_a_list_keep_their_indentation() -> None:
     md = faithful("<ul><li><pre><div>  a</div><div>  b</div></pre></li></ul>")
     assert code_blocks(md) == ["  a\n  b\n"]
+
+
+# ---- 16, 18: images written as <image> and <amp-img> -------------------------------------------
+
+
+def test_text_after_an_unclosed_image_element_follows_it() -> None:
+    md = faithful('<p>Before <image src="a.png" alt="A">after, in the same paragraph.</p>')
+    assert paragraphs(md) == ["Before after, in the same paragraph."]
+    assert tree(md).xpath("//p/img/@src") == ["a.png"]
+
+
+def test_an_svg_image_is_not_an_img() -> None:
+    html_to_markdown('<p>x<svg><image href="a.png"></image></svg></p>')
+    assert [d.element for d in converter().dropped] == ["svg"]
+
+
+def test_an_amp_img_without_a_safe_source_is_reported() -> None:
+    html_to_markdown('<p>a <amp-img src="javascript:x()" alt="x"></amp-img> b</p>')
+    assert [d.reason for d in converter().dropped] == ["image without a safe source"]
+
+
+# ---- 17: a link that shows only an <svg> logo ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "text"),
+    [
+        ('<a href="/" aria-label="Home"><svg><title>Logo</title></svg></a>', "Home"),
+        ('<a href="/" title="Home page"><svg><path d="M0 0"/></svg></a>', "Home page"),
+        ('<a href="/about"><svg><style>.st0{fill:red}</style><path d="M0"/></svg></a>', "/about"),
+    ],
+)
+def test_a_link_of_only_an_svg_is_never_empty(link: str, text: str) -> None:
+    md = html_to_markdown(f"<p>{link}</p>")
+    (a,) = tree(md).xpath("//a")
+    assert a.text == text
+
+
+def test_a_hidden_icon_link_of_a_heading_stays_out() -> None:
+    src = (
+        '<h2><a id="user-content-install" class="anchor" aria-hidden="true" href="#install">'
+        '<svg class="octicon" viewBox="0 0 16 16"><path d="M4 9h1"></path></svg></a>Install</h2>'
+    )
+    assert html_to_markdown(src) == "## Install\n"

@@ -1080,6 +1080,10 @@ class ArticleConverter:
             return text
         if not body and (prefix or suffix or "_inline" in parent_tags):
             return prefix + suffix  # a link of nothing but spaces: the spaces
+        if not text and href and len(el) and _unnamed_drawing(el):
+            # A logo with no name (html names the others): its target, as a screen reader
+            # reads such a link, rather than an empty link that shows nothing.
+            body = escape_text(_clean(href), in_link=True)
         # (an empty link is kept: it shows nothing, but its target is the author's)
         title = _title(el)
         dest = link_destination(href)
@@ -1569,6 +1573,12 @@ _SPAN_MARKERS = {
 }
 _CODE_SPLITTERS = frozenset(["a", "img", *_SPAN_MARKERS])
 _TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
+
+
+def _unnamed_drawing(a: Any) -> bool:
+    """Does the link ``a``, which shows no text, show an ``<svg>`` (not a hidden icon)?"""
+    svg = next(a.iter("svg"), None)
+    return svg is not None and a.get("aria-hidden") != "true" and not _hidden(svg)
 
 
 def _title(el: Any) -> str:
