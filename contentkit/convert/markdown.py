@@ -132,6 +132,85 @@ def _is_ws(ch: str) -> bool:
 
 
 # Never visible in a browser: dropping them loses nothing a reader saw (no text is reported).
+# Invisible elements a browser may show something of (_shown_instead says what).
+_FALLBACK_SHOWN = frozenset({"input", "select", "dialog", "object"})
+# An <object> shows its data where a browser draws that itself (an image, a page, a PDF), and
+# its fallback content where the data needs a plugin (Flash, Java: none is left) or is unknown.
+_OBJECT_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico)(?:[?#]|$)", re.I)
+_OBJECT_DOCUMENT = re.compile(r"\.(?:html?|xhtml|pdf|txt|mp4|webm|ogg|mp3)(?:[?#]|$)", re.I)
+
+
+_TEXT_BOXES = frozenset({"text", "search", "email", "url", "tel", "number", ""})
+
+
+def _object_shows(obj: Any) -> str:
+    """ "image", "document" (drawn by the browser: not convertible) or "fallback"."""
+    kind = (obj.get("type") or "").strip().lower()
+    data = (obj.get("data") or "").strip()
+    if kind.startswith("image/") or (not kind and _OBJECT_IMAGE.search(data)):
+        return "image" if data and _safe_url(data) else "fallback"
+    if kind.startswith(("text/", "video/", "audio/")) or kind in (
+        "application/pdf",
+        "application/xhtml+xml",
+    ):
+        return "document"
+    if not kind and data and _OBJECT_DOCUMENT.search(data):
+        return "document"
+    return "fallback"
+
+
+def shown_instead(el: Any) -> tuple[str, str] | None:
+    """What a browser shows of a control or an embedding that is never converted as it is
+    (the converter and the fidelity scorer read them alike): ("text", a button's label or a
+    closed ``<select>``'s option), ("box", a checkbox's state as GFM's task marker, which a
+    CommonMark reader shows as the text "[x]"), ("image", an image ``<object>``'s data),
+    ("content", "": an open ``<dialog>``, a plugin ``<object>``'s fallback); None: nothing."""
+    tag = el.tag
+    if tag == "input":
+        kind = (el.get("type") or "text").strip().lower()
+        if kind in ("submit", "button", "reset"):
+            text = _WS.sub(" ", _clean(el.get("value") or "")).strip()
+            return ("text", text) if text else None
+        if kind == "checkbox":
+            return ("box", "[x]" if el.get("checked") is not None else "[ ]")
+    elif tag == "select":
+        options = _selected_options(el)
+        return ("text", options) if options else None
+    elif tag == "dialog":
+        return ("content", "") if el.get("open") is not None else None
+    elif tag == "object":
+        shows = _object_shows(el)
+        if shows == "image":
+            return ("image", (el.get("data") or "").strip())
+        if shows == "fallback" and (len(el) or (el.text or "").strip()):
+            return ("content", "")
+    return None
+
+
+def _selected_options(select: Any) -> str | None:
+    """The option a closed ``<select>`` shows (the last one marked ``selected``, else the first
+    that is not disabled); every option of a list box (``multiple``, ``size`` > 1), "; " apart."""
+    options = [o for o in select.iter("option") if not _hidden(o)]
+    if not options:
+        return None
+    size = _html_integer(select.get("size"))
+    if select.get("multiple") is not None or (size is not None and size > 1):
+        shown = options
+    else:
+        marked = [o for o in options if o.get("selected") is not None]
+        enabled = [o for o in options if o.get("disabled") is None]
+        shown = marked[-1:] or enabled[:1] or options[:1]
+    texts = [_WS.sub(" ", _clean(o.get("label") or _text(o))).strip() for o in shown]
+    return "; ".join(t for t in texts if t) or None
+
+
+def _set_attr(el: Any, name: str, value: str) -> None:
+    try:
+        el.set(name, value)
+    except ValueError:  # (a value lxml cannot store: left unset)
+        pass
+
+
 _NOT_SHOWN = frozenset(
     {
         "script",
@@ -705,7 +784,7 @@ class ArticleConverter:
             elif tag == "math":
                 kind = 2
             elif tag in INVISIBLE:
-                kind = 3
+                kind = 5 if tag in _FALLBACK_SHOWN and not _hidden(child) else 3
             else:
                 style = child.get("style")
                 if child.get("hidden") is not None or (
@@ -745,6 +824,12 @@ class ArticleConverter:
                     items.append(math)
             elif kind == 3:
                 self._drop(child)
+            elif kind == 5:
+                shown = self._shown_instead(child, items)
+                if shown is None:
+                    self._drop(child)
+                else:
+                    items.append(shown)
             else:
                 items.append(child)
                 self._flat.add(child)
@@ -756,6 +841,38 @@ class ArticleConverter:
             visible += len(text) if text.strip(_SPACES) else "\n" not in text
         self.visible_chars += visible
         return items
+
+    def _shown_instead(self, el: Any, items: list[Item]) -> Item:
+        """What a browser shows of an invisible-by-default element (``shown_instead``), as an
+        item: text, an image, or the element as the block or span it shows as. None: dropped."""
+        shown = shown_instead(el)
+        if shown is None:
+            return None
+        kind, value = shown
+        tag = el.tag
+        if kind == "content":
+            self._renamed.setdefault(el, tag)
+            el.tag = "div" if tag == "dialog" else "span"  # (an <object>'s blocks stay blocks)
+            return el
+        if kind == "image":
+            img = etree.Element("img")
+            _set_attr(img, "src", value)
+            self._made.add(img)
+            self._stand_in[img] = el
+            return img
+        if kind == "box":
+            # One text with what follows, so that "[x] " is judged (and left) as literal text.
+            tail = el.tail or ""
+            _set(el, "tail", None)
+            return value + ("" if tail[:1].isspace() else " ") + tail
+        # A control is a box of its own: a space apart from the text beside it.
+        before = items[-1] if items else None
+        if before is None or before.__class__ is not str:
+            left = "" if before is None or before.tag == "textarea" else " "  # (padded itself)
+        else:
+            left = "" if before[-1:].isspace() else " "
+        right = "" if (el.tail or "")[:1].isspace() else " "
+        return f"{left}{value}{right}"
 
     def _merge_code(self, parent: Any, code: Any) -> None:
         """<code>a</code><code>b</code> is one code span: written as two, the closing and the
@@ -948,6 +1065,8 @@ class ArticleConverter:
             text = _WS.sub(" ", el.get("alt") or "").strip()
         elif tag not in _NOT_SHOWN:
             text = _WS.sub(" ", _text(el)).strip()
+            if tag == "input" and (el.get("type") or "text").strip().lower() in _TEXT_BOXES:
+                text = _WS.sub(" ", el.get("value") or "").strip()  # (shown in its box)
             if reason == "not convertible":
                 # shown by a browser but not written: it counts in what the page showed
                 self.visible_chars += len(text)
@@ -1115,6 +1234,13 @@ class ArticleConverter:
     convert_kbd = convert_code
     convert_samp = convert_code
     convert_tt = convert_code
+
+    def convert_textarea(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        # A text box showing its text: a box of its own, a space apart from a label beside it.
+        if "pre" in parent_tags:
+            return text
+        text = _strip_block(text)
+        return f" {text} " if text else ""
 
     def convert_q(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return f"“{text}”"
