@@ -87,6 +87,8 @@ _EMPH = frozenset(cm.MARKERS)
 # (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
 # the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
+_PRE_STYLED = frozenset({"div", "p", "section", "article", "blockquote", "figure", "aside"})
+_WHITE_SPACE_PRE = re.compile(r"white-space\s*:\s*pre(?:-wrap)?\s*(?:;|!|$)", re.I)
 _INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
@@ -813,9 +815,14 @@ class ArticleConverter:
         return items
 
     def _css(self, el: Any) -> None:
-        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
-        if el.get("style") is None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>; a block
+        styled ``white-space: pre`` (or ``pre-wrap``) shows as ``<pre>`` does."""
+        style = el.get("style")
+        if style is None:
             return
+        if "white-space" in style and el.tag in _PRE_STYLED and _WHITE_SPACE_PRE.search(style):
+            self._renamed.setdefault(el, el.tag)
+            el.tag = "pre"
         bold, italic = style_emphasis(el.attrib)
         tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
         if not tags:
