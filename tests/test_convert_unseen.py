@@ -431,3 +431,45 @@ def test_a_heading_start_tag_closes_the_heading_it_is_in() -> None:
     t = tree(md)
     assert t.xpath("//h2/text()") == ["Outer"] and t.xpath("//h3/text()") == ["inner"]
     assert paragraphs(md) == ["rest", "after"]
+
+
+def test_a_block_styled_white_space_pre_is_code() -> None:
+    from test_convert_losses import code_blocks
+
+    md = html_to_markdown(
+        '<p>The config file:</p>\n<div class="code" style="white-space: pre">[server]\n  port = '
+        '8080\n\n[log]\n  level = "info"</div>'
+    )
+    assert code_blocks(md) == ['[server]\n  port = 8080\n\n[log]\n  level = "info"\n']
+
+
+def test_form_text_a_browser_shows_is_kept_apart() -> None:
+    md = html_to_markdown(
+        '<form><label for="c">Comment</label><textarea id="c">Write your comment here</textarea>'
+        '<input type="submit" value="Post comment"></form><p>Search<input type=submit value=Go>'
+        "now</p>"
+    )
+    assert paragraphs(md) == ["Comment", "Write your comment here", "Post comment", "Search Go now"]
+
+
+def test_shown_fallbacks_and_open_dialogs_are_kept() -> None:
+    md = html_to_markdown(
+        '<object data="intro.swf" type="application/x-shockwave-flash"><param name="movie" '
+        'value="intro.swf"><p>Watch the <a href="/intro.mp4">intro video</a> instead.</p>'
+        "</object><dialog open><p>We use cookies.</p></dialog><dialog><p>closed</p></dialog>"
+        '<object data="/chart.png" type="image/png">fallback</object>'
+        '<object data="/page.html">an embedded page</object>'
+    )
+    assert paragraphs(md)[:2] == ["Watch the intro video instead.", "We use cookies."]
+    assert tree(md).xpath("//a/@href") == ["/intro.mp4"]
+    assert tree(md).xpath("//img/@src") == ["/chart.png"]
+    assert "closed" not in md and "fallback" not in md and "embedded" not in md
+
+
+def test_a_task_lists_checkboxes_keep_their_state() -> None:
+    md = html_to_markdown(
+        '<ul class="contains-task-list"><li class="task-list-item"><input type="checkbox" checked'
+        ' disabled> Write the parser</li><li class="task-list-item"><input type="checkbox" '
+        'disabled>Ship it</li><li><p><input type="checkbox"> loose</p></li></ul>'
+    )
+    assert md == "- [x] Write the parser\n- [ ] Ship it\n- [ ] loose\n"

@@ -36,7 +36,6 @@ from contentkit.convert.html import (
     url_scheme,
 )
 
-_FALLBACK_SHOWN = frozenset({"input", "select", "dialog", "object"})
 DIMENSIONS = ("text", "links", "bold", "italic", "images", "headings", "list_items", "cells")
 _WS = re.compile(r"[\s\u00a0\u200b\x1e]+")
 _BLOCK_SEP = "\x1e"  # a block boundary: a link across blocks shows as one link per block
@@ -105,9 +104,10 @@ def features(root: Any) -> Features:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             hidden = not tag or tag in INVISIBLE or is_hidden(el.attrib)
-            if hidden and tag in _FALLBACK_SHOWN and not skip and not is_hidden(el.attrib):
-                # (a control's label or state, an image object, an open dialog's content)
-                hidden = _shown_instead(el, emit, f.images, bool(bold and not plain_bold), italic)
+            if tag == "select" and not skip and not is_hidden(el.attrib):
+                from contentkit.convert.markdown import shown_instead
+
+                emit(f" {shown_instead(el) or ''} ", bool(bold and not plain_bold), bool(italic))
             stack.append((el, length, hidden, bold, italic))
             if hidden:
                 skip += 1
@@ -123,8 +123,6 @@ def features(root: Any) -> Features:
                 in_pre += 1
             if tag in BLOCK:
                 emit(_BLOCK_SEP, False, False)
-            elif tag == "textarea":
-                emit(" ", False, False)  # (a box of its own, apart from a label beside it)
             elif tag == "br":
                 emit("\n", False, False)
             if tag == "q":
@@ -160,8 +158,6 @@ def features(root: Any) -> Features:
                 bold, italic = bold_before, italic_before
                 if tag in BLOCK:
                     emit(_BLOCK_SEP, False, False)
-                elif tag == "textarea":
-                    emit(" ", False, False)
             b, i = bool(bold and not plain_bold), bool(italic)
             emit(el.tail, b, i)
     text = "".join(out)
@@ -187,26 +183,6 @@ def features(root: Any) -> Features:
             if span:
                 counter[span] += 1
     return f
-
-
-def _shown_instead(el: Any, emit: Any, images: Counter[str], bold: bool, italic: int) -> bool:
-    """Read what a browser shows of a control or an embedding (shown_instead): its text, or
-    its image, emitted; False when its content is shown (then it is not hidden)."""
-    from contentkit.convert.markdown import shown_instead
-
-    shown = shown_instead(el)
-    if shown is None:
-        return True
-    kind, value = shown
-    if kind == "content":
-        return False
-    if kind == "image":
-        src = safe_url(value)
-        if src:
-            images[_url(src)] += 1
-    else:
-        emit(f" {value} ", bool(bold), bool(italic))
-    return True
 
 
 def parse_html(source: str) -> Any:

@@ -163,9 +163,21 @@ def unnest_void_elements(root: Any) -> None:
     foreign = []
     in_heading = []
     for el in root.iter(
-        *NESTING_VOIDS, "svg", "math", "listing", "xmp", "plaintext", "image", *HEADINGS, *_AMP_IMG
+        *NESTING_VOIDS,
+        "svg",
+        "math",
+        "listing",
+        "xmp",
+        "plaintext",
+        "image",
+        *HEADINGS,
+        *_AMP_IMG,
+        *_SHOWN_CONTROLS,
     ):
         tag = el.tag
+        if tag in _SHOWN_CONTROLS:
+            _shown_control(el)
+            continue
         if tag in _AMP_IMG:
             if el.get("src") or el.get("srcset"):
                 el.tag = "img"  # (the AMP runtime draws one; its <noscript> copy is not shown)
@@ -211,6 +223,65 @@ def unnest_void_elements(root: Any) -> None:
 
 
 _AMP_IMG = ("amp-img", "amp-anim")  # AMP pages' images
+# Elements the converter leaves out that a browser shows in some forms (reported otherwise).
+_SHOWN_CONTROLS = ("object", "dialog", "textarea", "input")
+_PLUGIN = re.compile(r"shockwave|flash|java|silverlight|\.(?:swf|class|jar|xap)(?:[?#]|$)", re.I)
+_IMAGE_DATA = re.compile(r"^image/|\.(?:png|jpe?g|gif|webp|avif|bmp|svg)(?:[?#]|$)", re.I)
+
+
+def _shown_control(el: Any) -> None:
+    """What a browser shows of an ``<object>`` (its fallback content, where no browser has
+    the plugin it asks for; its image), an open ``<dialog>``, a ``<textarea>`` (a box of its
+    text), a button ``<input>`` (its label) and a task list's checkbox (``[x]``)."""
+    tag = el.tag
+    if tag == "object":
+        data, kind = el.get("data") or "", el.get("type") or ""
+        if _IMAGE_DATA.search(kind) or (not kind and _IMAGE_DATA.search(data)):
+            img = el.makeelement("img", {"src": data})
+            _after(el, img)  # (the fallback inside is not shown when the image is)
+        elif _PLUGIN.search(kind) or _PLUGIN.search(data) or not (data or kind):
+            el.tag = "span"
+    elif tag == "dialog":
+        if el.get("open") is not None:
+            el.tag = "div"
+    elif tag == "textarea":
+        el.tag = "div"  # (a box: its text is a block of its own, not glued to the label)
+    else:
+        kind = (el.get("type") or "").lower()
+        if kind in ("submit", "button", "reset") and (el.get("value") or "").strip():
+            _text_after(el, " ".join(el.get("value", "").split()))
+        elif kind == "checkbox" and _first_in_item(el):
+            # GFM's task list item: "[x] " then the text (a space kept: "[x]" followed by
+            # text is not a task, and a bracket right before a space needs no escape)
+            set_text(el, True, (el.tail or "").lstrip())
+            _text_after(el, "[x] " if el.get("checked") is not None else "[ ] ")
+
+
+def _text_after(el: Any, text: str) -> None:
+    """``text`` right after ``el``, in a ``<span>``, a space apart from words beside it."""
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else el.getparent().text
+    if before and before[-1].isalnum():
+        text = " " + text
+    if el.tail and not el.tail[0].isspace() and not text.endswith(" "):
+        text += " "
+    span = el.makeelement("span", {})
+    set_text(span, False, text)
+    _after(el, span)
+
+
+def _first_in_item(el: Any) -> bool:
+    """Is ``el`` the first thing an ``<li>`` shows (a GFM task list's checkbox)?"""
+    parent = el.getparent()
+    while parent is not None and parent.tag != "li":
+        if (
+            (parent.tag in BLOCK and parent.tag != "p")
+            or el.getprevious() is not None
+            or (parent.text or "").strip()
+        ):
+            return False
+        el, parent = parent, parent.getparent()
+    return parent is not None and el.getprevious() is None and not (parent.text or "").strip()
 
 
 # HTML start tags that end an <svg> or <math> where they stand (HTML5 "in foreign content"):

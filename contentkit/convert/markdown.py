@@ -87,6 +87,8 @@ _EMPH = frozenset(cm.MARKERS)
 # (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
 # the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
+_PRE_STYLED = frozenset({"div", "p", "section", "article", "blockquote", "figure", "aside"})
+_WHITE_SPACE_PRE = re.compile(r"white-space\s*:\s*pre(?:-wrap)?\s*(?:;|!|$)", re.I)
 _INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
@@ -131,60 +133,16 @@ def _is_ws(ch: str) -> bool:
     return ch in " \t\n\r\f\u00a0" or (ch != "" and cm.is_whitespace(ch))
 
 
-# Never visible in a browser: dropping them loses nothing a reader saw (no text is reported).
-# Invisible elements a browser may show something of (_shown_instead says what).
-_FALLBACK_SHOWN = frozenset({"input", "select", "dialog", "object"})
-# An <object> shows its data where a browser draws that itself (an image, a page, a PDF), and
-# its fallback content where the data needs a plugin (Flash, Java: none is left) or is unknown.
-_OBJECT_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico)(?:[?#]|$)", re.I)
-_OBJECT_DOCUMENT = re.compile(r"\.(?:html?|xhtml|pdf|txt|mp4|webm|ogg|mp3)(?:[?#]|$)", re.I)
-
-
+# Invisible elements a browser may show something of (shown_instead says what); html's
+# browser_tree already turned the others (<object>, <dialog open>, buttons) into what shows.
+_FALLBACK_SHOWN = frozenset({"select"})
 _TEXT_BOXES = frozenset({"text", "search", "email", "url", "tel", "number", ""})
 
 
-def _object_shows(obj: Any) -> str:
-    """ "image", "document" (drawn by the browser: not convertible) or "fallback"."""
-    kind = (obj.get("type") or "").strip().lower()
-    data = (obj.get("data") or "").strip()
-    if kind.startswith("image/") or (not kind and _OBJECT_IMAGE.search(data)):
-        return "image" if data and _safe_url(data) else "fallback"
-    if kind.startswith(("text/", "video/", "audio/")) or kind in (
-        "application/pdf",
-        "application/xhtml+xml",
-    ):
-        return "document"
-    if not kind and data and _OBJECT_DOCUMENT.search(data):
-        return "document"
-    return "fallback"
-
-
-def shown_instead(el: Any) -> tuple[str, str] | None:
-    """What a browser shows of a control or an embedding that is never converted as it is
-    (the converter and the fidelity scorer read them alike): ("text", a button's label or a
-    closed ``<select>``'s option), ("box", a checkbox's state as GFM's task marker, which a
-    CommonMark reader shows as the text "[x]"), ("image", an image ``<object>``'s data),
-    ("content", "": an open ``<dialog>``, a plugin ``<object>``'s fallback); None: nothing."""
-    tag = el.tag
-    if tag == "input":
-        kind = (el.get("type") or "text").strip().lower()
-        if kind in ("submit", "button", "reset"):
-            text = _WS.sub(" ", _clean(el.get("value") or "")).strip()
-            return ("text", text) if text else None
-        if kind == "checkbox":
-            return ("box", "[x]" if el.get("checked") is not None else "[ ]")
-    elif tag == "select":
-        options = _selected_options(el)
-        return ("text", options) if options else None
-    elif tag == "dialog":
-        return ("content", "") if el.get("open") is not None else None
-    elif tag == "object":
-        shows = _object_shows(el)
-        if shows == "image":
-            return ("image", (el.get("data") or "").strip())
-        if shows == "fallback" and (len(el) or (el.text or "").strip()):
-            return ("content", "")
-    return None
+def shown_instead(el: Any) -> str | None:
+    """The text a browser shows of a ``<select>`` (the converter and the fidelity scorer read it
+    alike), or None."""
+    return _selected_options(el) if el.tag == "select" else None
 
 
 def _selected_options(select: Any) -> str | None:
@@ -204,13 +162,7 @@ def _selected_options(select: Any) -> str | None:
     return "; ".join(t for t in texts if t) or None
 
 
-def _set_attr(el: Any, name: str, value: str) -> None:
-    try:
-        el.set(name, value)
-    except ValueError:  # (a value lxml cannot store: left unset)
-        pass
-
-
+# Never visible in a browser: dropping them loses nothing a reader saw (no text is reported).
 _NOT_SHOWN = frozenset(
     {
         "script",
@@ -843,34 +795,14 @@ class ArticleConverter:
         return items
 
     def _shown_instead(self, el: Any, items: list[Item]) -> Item:
-        """What a browser shows of an invisible-by-default element (``shown_instead``), as an
-        item: text, an image, or the element as the block or span it shows as. None: dropped."""
-        shown = shown_instead(el)
-        if shown is None:
+        """What a browser shows of an invisible-by-default element (``shown_instead``), as
+        text a space apart from the words beside it (a control is a box of its own); None:
+        nothing (the element is dropped, and reported)."""
+        value = shown_instead(el)
+        if value is None:
             return None
-        kind, value = shown
-        tag = el.tag
-        if kind == "content":
-            self._renamed.setdefault(el, tag)
-            el.tag = "div" if tag == "dialog" else "span"  # (an <object>'s blocks stay blocks)
-            return el
-        if kind == "image":
-            img = etree.Element("img")
-            _set_attr(img, "src", value)
-            self._made.add(img)
-            self._stand_in[img] = el
-            return img
-        if kind == "box":
-            # One text with what follows, so that "[x] " is judged (and left) as literal text.
-            tail = el.tail or ""
-            _set(el, "tail", None)
-            return value + ("" if tail[:1].isspace() else " ") + tail
-        # A control is a box of its own: a space apart from the text beside it.
         before = items[-1] if items else None
-        if before is None or before.__class__ is not str:
-            left = "" if before is None or before.tag == "textarea" else " "  # (padded itself)
-        else:
-            left = "" if before[-1:].isspace() else " "
+        left = "" if before is None or (before.__class__ is str and before[-1:].isspace()) else " "
         right = "" if (el.tail or "")[:1].isspace() else " "
         return f"{left}{value}{right}"
 
@@ -930,9 +862,14 @@ class ArticleConverter:
         return items
 
     def _css(self, el: Any) -> None:
-        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
-        if el.get("style") is None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>; a block
+        styled ``white-space: pre`` (or ``pre-wrap``) shows as ``<pre>`` does."""
+        style = el.get("style")
+        if style is None:
             return
+        if "white-space" in style and el.tag in _PRE_STYLED and _WHITE_SPACE_PRE.search(style):
+            self._renamed.setdefault(el, el.tag)
+            el.tag = "pre"
         bold, italic = style_emphasis(el.attrib)
         tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
         if not tags:
@@ -1234,13 +1171,6 @@ class ArticleConverter:
     convert_kbd = convert_code
     convert_samp = convert_code
     convert_tt = convert_code
-
-    def convert_textarea(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        # A text box showing its text: a box of its own, a space apart from a label beside it.
-        if "pre" in parent_tags:
-            return text
-        text = _strip_block(text)
-        return f" {text} " if text else ""
 
     def convert_q(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         return f"“{text}”"
