@@ -109,18 +109,31 @@ OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE, "\
 _UNDERSCORE = {EM_OPEN: "\ufdd8", EM_CLOSE: "\ufdd9"}
 _MARKER_CHARS = tuple(MARKERS)
 # A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
-_MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
+_MERGE = (
+    "\ufdd1\ufdd0",
+    "\ufdd3\ufdd2",
+    "\ufdd5\ufdd4",
+    "\ufdd0\ufdd1",
+    "\ufdd2\ufdd3",
+    "\ufdd4\ufdd5",
+)
 
 
 def merge_spans(text: str) -> str:
-    """Join a span closed and at once reopened (``**a****b**``); drop empty spans."""
+    """Join a span closed and at once reopened (``**a****b**``); drop empty spans.
+
+    Removing a touching pair can make two others touch, so pairs are removed until none is
+    left; the order does not change the result (as cancelling ``x`` against ``x⁻¹``).
+    """
     if not any(ch in text for ch in _MARKER_CHARS):
-        return text  # nothing to merge (and a regular expression would read every character)
+        return text  # nothing to merge
     while True:
-        merged = _MERGE.sub("", text)
-        if merged == text:
+        before = text
+        for pair in _MERGE:
+            if pair in text:  # (a substring search: far faster than a regular expression)
+                text = text.replace(pair, "")
+        if text is before:
             return text
-        text = merged
 
 
 def _marker_runs(text: str) -> list[tuple[int, int]]:

@@ -137,7 +137,10 @@ _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_
 
 
 def _strip_block(text: str) -> str:
-    return text.strip(" \t\r\n" + BREAK)
+    return text.strip(_BLOCK_EDGE)
+
+
+_BLOCK_EDGE = " \t\r\n" + BREAK
 
 
 def _is_ws(ch: str) -> bool:
@@ -216,7 +219,6 @@ def parse_html(html: str, deep: bool = False) -> Any:
 
 # (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
 _END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
-_END_TAG_NAME = re.compile("</[hH][tT][mM][lL]")
 
 
 def _without_end_tags(html: str) -> str:
@@ -224,16 +226,17 @@ def _without_end_tags(html: str) -> str:
     where a browser shows it (as the end of the body)."""
     if not html.isascii():  # (lower-casing other text is slow, and may change its length)
         return _END_TAG.sub("", html) if _END_TAG.search(html) else html
+    low = html.lower()
     cuts: list[tuple[int, int]] = []
-    m = _END_TAG_NAME.search(html)  # (a search, not a lower-cased copy of the page)
-    while m is not None:
-        i = m.start()
-        j = html.find(">", i)
-        if j < 0:
-            break
-        if not html[m.end() : j].strip():
-            cuts.append((i, j + 1))
-        m = _END_TAG_NAME.search(html, j)
+    for name in ("</html",):
+        i = low.find(name)
+        while i >= 0:
+            j = low.find(">", i)
+            if j < 0:
+                break
+            if not low[i + len(name) : j].strip():
+                cuts.append((i, j + 1))
+            i = low.find(name, j)
     if not cuts:
         return html
     cuts.sort()
@@ -608,29 +611,31 @@ class ArticleConverter:
                 if before is not None and before.tag == name and before not in self._alt_list:
                     self._alt_list.add(node)
                 n = 0
-                for li in node:
+                for li in node if name == "ol" else ():  # (a bullet list needs no numbers)
                     if li.tag == "li" and not _hidden(li):
                         self._li_number[li] = n
                         n += 1
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
             tags = self._tag_sets[(parent_tags, name)] = _tag_set(parent_tags, name)
+        strings: list[str] = []
         if self._flat and node in self._flat:
             items = self._flat_items(node, depth)
         elif len(node):
             items = self._items(node, depth, nesting)
         else:  # (most elements hold one text and nothing else: written without the loop below)
+            items = []
             text = node.text
             if text:
-                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-                if name in _WS_INSIDE and not text.strip():
-                    text = ""
-                else:
-                    text = self._convert_text(text, tags, None, None, name)
-            return self._finish_element(node, name, text or "", parent_tags, is_table)
+                self.visible_chars += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
+                if name not in _WS_INSIDE or not text.isspace():
+                    out = self._convert_text(text, tags, None, None, name)
+                    if out:
+                        strings.append(out)
         in_pre = "pre" in tags
         last = len(items) - 1
-        strings: list[str] = []
         if last >= 0:
             remove_inside = name in _WS_INSIDE
             walk = self._walk
@@ -639,7 +644,7 @@ class ArticleConverter:
             for i, item in enumerate(items):
                 if item.__class__ is str:
                     nxt = items[i + 1] if i < last else None
-                    if not item.strip() and (
+                    if item.isspace() and (
                         (remove_inside and (i == 0 or i == last))
                         or _is_block(prev)
                         or _is_block(nxt)
@@ -676,12 +681,6 @@ class ArticleConverter:
                         out = body
                 parts.append(out)
             text = "".join(parts)
-        return self._finish_element(node, name, text, parent_tags, is_table)
-
-    def _finish_element(
-        self, node: Any, name: str, text: str, parent_tags: frozenset[str], is_table: bool
-    ) -> str:
-        """The element written from its converted content, by its ``convert_<tag>`` method."""
         if is_table:
             self._tables -= 1
         fn = self._fns.get(name, _NO_FN)
@@ -704,7 +703,9 @@ class ArticleConverter:
             text = node.text
             if text:
                 items.append(text)
-                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
+                self.visible_chars += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
             return items
         deep = depth + 1 >= MAX_DEPTH
         before = None  # the child before this one (whose tail comes first), None for node.text
@@ -749,7 +750,9 @@ class ArticleConverter:
             text = before.tail if before is not None else node.text
             if text:
                 items.append(text)
-                visible += len(text) if text.strip(_SPACES) else "\n" not in text
+                visible += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
             if kind == 0 or kind == 1:
                 items.append(child)
             elif kind == 2:
@@ -766,7 +769,7 @@ class ArticleConverter:
         text = before.tail if before is not None else node.text
         if text:
             items.append(text)
-            visible += len(text) if text.strip(_SPACES) else "\n" not in text
+            visible += len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
         self.visible_chars += visible
         return items
 
