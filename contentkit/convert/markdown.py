@@ -144,6 +144,8 @@ _BLOCK_EDGE = " \t\r\n" + BREAK
 
 
 def _is_ws(ch: str) -> bool:
+    if ch and not ch.isspace():  # (every whitespace a reader counts is whitespace to Python)
+        return False
     return ch in " \t\n\r\f\u00a0" or (ch != "" and cm.is_whitespace(ch))
 
 
@@ -719,10 +721,9 @@ class ArticleConverter:
             elif tag in INVISIBLE:
                 kind = 3
             else:
-                style = child.get("style")
-                if child.get("hidden") is not None or (
-                    style is not None and _is_hidden_style(style)
-                ):
+                attrs = child.keys()  # (one look at the attributes: most have neither)
+                style = child.get("style") if "style" in attrs else None
+                if "hidden" in attrs or (style is not None and _is_hidden_style(style)):
                     kind = 3
                 elif deep or nesting + (tag in _NESTING) > MAX_BLOCK_NESTING:
                     kind = 4
@@ -1336,6 +1337,8 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 def _code_links(pre: Any) -> str:
     """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
     hold: listed in a line after it, in order, so that no target the page had is lost."""
+    if next(pre.iter("a"), None) is None:  # (found by lxml: most code holds no link)
+        return ""
     links = []
     for a in _tags_below(pre):
         if a.tag != "a":
@@ -1394,7 +1397,7 @@ _NEWLINES = re.compile(r"\n+")
 
 
 def _fenced(text: str) -> str:
-    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
     fence = "`" * (longest + 1)
     # A space pad keeps a leading/trailing backtick (or space) from being read as the fence;
     # a span of nothing but spaces is shown as it is (a reader strips none).
@@ -1575,6 +1578,9 @@ def _literal_brackets(text: str, at_end: bool) -> bytearray:
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
 
 
+_PREFIX_MARKS = (LINE_START, *_EMPH)
+
+
 def _resolve_line_starts(text: str) -> str:
     if LINE_START not in text:
         return text
@@ -1590,7 +1596,7 @@ def _resolve_line_starts(text: str) -> str:
         # more than the walk nests: a longer prefix is text, and is not copied)
         prefix = text[line_start:pos] if pos - line_start <= _MAX_PREFIX else "x"
         if prefix:
-            for ch in (LINE_START, *_EMPH):
+            for ch in _PREFIX_MARKS:
                 if ch in prefix:
                     prefix = prefix.replace(ch, "")
         if not prefix or _CONTAINER_PREFIX.fullmatch(prefix):
