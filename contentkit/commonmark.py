@@ -107,6 +107,8 @@ MARKERS = {
 }
 OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE, "\ufdd8": "\ufdd9"}
 _UNDERSCORE = {EM_OPEN: "\ufdd8", EM_CLOSE: "\ufdd9"}
+_STRONG = frozenset({STRONG_OPEN, STRONG_CLOSE})
+_EM = frozenset({EM_OPEN, EM_CLOSE})
 _MARKER_CHARS = tuple(MARKERS)
 # A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
 _MERGE = (
@@ -186,10 +188,12 @@ def resolve_emphasis(text: str, merged: bool = False) -> str:
     # may split the wrong way: such an emphasis is written with "_" instead.
     swaps: dict[int, str] = {}  # marker position -> the "_" marker written there instead
     for start, end in runs:
+        if end - start == 1:
+            continue  # (one marker is one kind)
         run = [i for i in range(start, end) if i in partner]
         kinds = {text[i] for i in run}
         # ("***" is also ambiguous: a later "*" may close its "**" part.)
-        if kinds & {STRONG_OPEN, STRONG_CLOSE} and kinds & {EM_OPEN, EM_CLOSE}:
+        if not kinds.isdisjoint(_STRONG) and not kinds.isdisjoint(_EM):
             for i in run:
                 if text[i] in _UNDERSCORE:
                     swaps[i] = _UNDERSCORE[text[i]]
@@ -205,10 +209,14 @@ def resolve_emphasis(text: str, merged: bool = False) -> str:
                     swaps[i] = _UNDERSCORE[text[i]]
                     swaps[partner[i]] = _UNDERSCORE[text[partner[i]]]
     if swaps:
-        chars = list(text)
-        for i, ch in swaps.items():
-            chars[i] = ch
-        text = "".join(chars)
+        pieces: list[str] = []
+        last = 0
+        for i in sorted(swaps):
+            pieces.append(text[last:i])
+            pieces.append(swaps[i])
+            last = i + 1
+        pieces.append(text[last:])
+        text = "".join(pieces)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
     for start, end in runs:
