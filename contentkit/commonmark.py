@@ -127,8 +127,8 @@ def merge_spans(text: str) -> str:
     Removing a touching pair can make two others touch, so pairs are removed until none is
     left; the order does not change the result (as cancelling ``x`` against ``x⁻¹``).
     """
-    if not any(ch in text for ch in _MARKER_CHARS):
-        return text  # nothing to merge
+    if all(end - start == 1 for start, end in _marker_runs(text)):
+        return text  # no two markers touch: nothing to merge
     while True:
         before = text
         for pair in _MERGE:
@@ -241,8 +241,12 @@ def resolve_emphasis(text: str, merged: bool = False) -> str:
                 after = "&" if end in refs else (text[end] if end < len(text) else "")
             else:
                 after = groups[k + 1][0]
-            opens = any(text[i] in OPENERS for i in idxs)
-            closes = any(text[i] not in OPENERS for i in idxs)
+            opens = closes = False
+            for i in idxs:
+                if text[i] in OPENERS:
+                    opens = True
+                else:
+                    closes = True
             c = groups[k][0]
             ok = True
             if opens and not can_open(c, before, after):
