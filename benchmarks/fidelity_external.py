@@ -27,7 +27,9 @@ Two sets:
   printed separately too.
 
 CPU time per page (``time.process_time``; pandoc's child processes counted) is each converter's
-own time on the article pages, the fastest of ``--runs`` runs.
+own time on the article pages, the fastest of ``--runs`` runs of each page. The converters take
+turns on each page (one run of each, ``--runs`` times), so that a burst of load on a shared
+machine spoils one run of one page, not one converter's whole figure.
 """
 
 from __future__ import annotations
@@ -541,34 +543,54 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
     }
 
 
+def _timed(convert: Callable[[str], str], html: str) -> tuple[str | None, float]:
+    """(the Markdown, or None if it crashed; the CPU seconds it took, children included)."""
+    t0 = time.process_time()
+    c0 = os.times()
+    try:
+        md: str | None = convert(html)
+    except Exception:
+        md = None
+    c1 = os.times()
+    spent = (
+        time.process_time()
+        - t0
+        + (c1.children_user - c0.children_user)
+        + (c1.children_system - c0.children_system)
+    )
+    return md, spent
+
+
+def article_outputs(
+    pages: list[Page], convs: dict[str, Callable[[str], str]], runs_: int
+) -> dict[str, tuple[list[str | None], float]]:
+    """Per converter: its Markdown of each page (None: crashed) and its CPU seconds over all
+    pages, each page's fastest run. The converters take turns on each page, run by run."""
+    out: dict[str, tuple[list[str | None], float]] = {name: ([], 0.0) for name in convs}
+    for page in pages:
+        best: dict[str, float] = {}
+        got: dict[str, str | None] = {}
+        for run in range(runs_):
+            for name, convert in convs.items():
+                if name in got and (got[name] is None or (name == "pandoc" and run)):
+                    continue  # (a crash is not retried; pandoc, slow, runs once)
+                md, spent = _timed(convert, page.html)
+                got[name] = md
+                best[name] = min(best.get(name, spent), spent)
+        for name in convs:
+            mds, cpu = out[name]
+            mds.append(got[name])
+            out[name] = (mds, cpu + best[name])
+    return out
+
+
 def article_run(
-    pages: list[Page], convert: Callable[[str], str], runs_: int
+    pages: list[Page], outputs: list[str | None], cpu: float
 ) -> tuple[Measure, Measure, list[tuple[str, float]], float, int]:
     total, held = Measure(), Measure()
     per_page: list[tuple[str, float]] = []
-    cpu = 0.0
     crashed = 0
-    for page in pages:
-        best = None
-        md = ""
-        for _ in range(runs_):
-            t0 = time.process_time()
-            c0 = os.times()
-            try:
-                md = convert(page.html)
-            except Exception:
-                md = None  # type: ignore[assignment]
-            c1 = os.times()
-            spent = (
-                time.process_time()
-                - t0
-                + (c1.children_user - c0.children_user)
-                + (c1.children_system - c0.children_system)
-            )
-            best = spent if best is None else min(best, spent)
-            if md is None:
-                break
-        cpu += best or 0.0
+    for page, md in zip(pages, outputs, strict=True):
         if md is None:
             crashed += 1
             md = ""
@@ -677,10 +699,9 @@ def main() -> int:
         print(head)
         print("|---" * 9 + "|")
         held_rows = []
-        for name, fn in convs.items():
-            total, held, per_page, cpu, crashed = article_run(
-                pages, fn, args.runs if name != "pandoc" else 1
-            )
+        outputs = article_outputs(pages, convs, args.runs)
+        for name in convs:
+            total, held, per_page, cpu, crashed = article_run(pages, *outputs[name])
             low = min(per_page, key=lambda x: x[1]) if per_page else ("-", 1.0)
             shares = " | ".join(f"{total.share(k):.1%}" for k in KINDS)
             print(

@@ -126,10 +126,15 @@ _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_
 
 
 def _strip_block(text: str) -> str:
-    return text.strip(" \t\r\n" + BREAK)
+    return text.strip(_BLOCK_EDGE)
+
+
+_BLOCK_EDGE = " \t\r\n" + BREAK
 
 
 def _is_ws(ch: str) -> bool:
+    if ch and not ch.isspace():  # (every whitespace a reader counts is whitespace to Python)
+        return False
     return ch in " \t\n\r\f\u00a0" or (ch != "" and cm.is_whitespace(ch))
 
 
@@ -232,7 +237,8 @@ def parse_html(html: str, deep: bool = False) -> Any:
         return None
 
 
-_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
+# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
+_END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
 
 
 def _without_end_tags(html: str) -> str:
@@ -630,7 +636,7 @@ class ArticleConverter:
                 if before is not None and before.tag == name and before not in self._alt_list:
                     self._alt_list.add(node)
                 n = 0
-                for li in node:
+                for li in node if name == "ol" else ():  # (a bullet list needs no numbers)
                     if li.tag == "li" and not _hidden(li):
                         self._li_number[li] = n
                         n += 1
@@ -639,20 +645,24 @@ class ArticleConverter:
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
             tags = self._tag_sets[(parent_tags, name)] = _tag_set(parent_tags, name)
+        strings: list[str] = []
         if self._flat and node in self._flat:
             items = self._flat_items(node, depth)
         elif len(node):
             items = self._items(node, depth, nesting)
-        else:  # (most elements hold one text and nothing else)
+        else:  # (most elements hold one text and nothing else: written without the loop below)
+            items = []
             text = node.text
             if text:
-                items = [text]
-                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-            else:
-                items = []
+                self.visible_chars += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
+                if name not in _WS_INSIDE or not text.isspace() or "pre" in tags:
+                    out = self._convert_text(text, tags, None, None, name)
+                    if out:
+                        strings.append(out)
         in_pre = "pre" in tags
         last = len(items) - 1
-        strings: list[str] = []
         if last >= 0:
             remove_inside = name in _WS_INSIDE
             walk = self._walk
@@ -663,7 +673,7 @@ class ArticleConverter:
                     nxt = items[i + 1] if i < last else None
                     if (
                         not in_pre
-                        and not item.strip()
+                        and item.isspace()
                         and (
                             (remove_inside and (i == 0 or i == last))
                             or _is_block(prev)
@@ -724,7 +734,9 @@ class ArticleConverter:
             text = node.text
             if text:
                 items.append(text)
-                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
+                self.visible_chars += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
             return items
         deep = depth + 1 >= MAX_DEPTH
         before = None  # the child before this one (whose tail comes first), None for node.text
@@ -738,10 +750,9 @@ class ArticleConverter:
             elif tag in INVISIBLE:
                 kind = 5 if tag in _FALLBACK_SHOWN and not _hidden(child) else 3
             else:
-                style = child.get("style")
-                if child.get("hidden") is not None or (
-                    style is not None and _is_hidden_style(style)
-                ):
+                attrs = child.keys()  # (one look at the attributes: most have neither)
+                style = child.get("style") if "style" in attrs else None
+                if "hidden" in attrs or (style is not None and _is_hidden_style(style)):
                     kind = 3
                 elif deep or nesting + (tag in _NESTING) > MAX_BLOCK_NESTING:
                     kind = 4
@@ -767,7 +778,9 @@ class ArticleConverter:
             text = before.tail if before is not None else node.text
             if text:
                 items.append(text)
-                visible += len(text) if text.strip(_SPACES) else "\n" not in text
+                visible += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
             if kind == 0 or kind == 1:
                 items.append(child)
             elif kind == 2:
@@ -790,7 +803,7 @@ class ArticleConverter:
         text = before.tail if before is not None else node.text
         if text:
             items.append(text)
-            visible += len(text) if text.strip(_SPACES) else "\n" not in text
+            visible += len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
         self.visible_chars += visible
         return items
 
@@ -1541,6 +1554,8 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 def _code_links(pre: Any) -> str:
     """The links and images of a ``<pre>`` (API docs link every type name), which a code block
     cannot hold: listed in a line after it, in order, so that no target the page had is lost."""
+    if next(pre.iter("a", "img"), None) is None:  # (found by lxml: most code holds neither)
+        return ""
     links = []
     for a in _tags_below(pre):
         if a.tag == "img" and a.get("src"):  # (an image neither: listed the same way)
@@ -1610,7 +1625,7 @@ _NEWLINES = re.compile(r"\n+")
 
 
 def _fenced(text: str) -> str:
-    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
     fence = "`" * (longest + 1)
     # A space pad keeps a leading/trailing backtick (or space) from being read as the fence;
     # a span of nothing but spaces is shown as it is (a reader strips none).
@@ -1766,6 +1781,9 @@ def escape_text(
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
 
 
+_PREFIX_MARKS = (LINE_START, *_EMPH)
+
+
 def _resolve_line_starts(text: str) -> str:
     if LINE_START not in text:
         return text
@@ -1781,7 +1799,7 @@ def _resolve_line_starts(text: str) -> str:
         # more than the walk nests: a longer prefix is text, and is not copied)
         prefix = text[line_start:pos] if pos - line_start <= _MAX_PREFIX else "x"
         if prefix:
-            for ch in (LINE_START, *_EMPH):
+            for ch in _PREFIX_MARKS:
                 if ch in prefix:
                     prefix = prefix.replace(ch, "")
         if not prefix or _CONTAINER_PREFIX.fullmatch(prefix):
