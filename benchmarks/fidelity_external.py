@@ -58,7 +58,12 @@ from markdown_it import MarkdownIt  # noqa: E402
 from peers import peers  # noqa: E402
 
 from contentkit.convert.html import BLOCK as HTML_BLOCK  # noqa: E402
-from contentkit.convert.html import LAYOUT_CONTENT, is_layout_table  # noqa: E402
+from contentkit.convert.html import (  # noqa: E402
+    LAYOUT_CONTENT,
+    LAZY_SRC_ATTRS,
+    LAZY_SRCSET_ATTRS,
+    is_layout_table,
+)
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
 
 SPEC = Path(os.environ.get("COMMONMARK_SPEC", ROOT.parent / "shared/commonmark/spec.json"))
@@ -104,9 +109,21 @@ def parse(source: str) -> Any:
         )
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
-    for el in list(root.iter(*_UNKNOWN_VOID)):
+    for el in list(root.iter(*_UNKNOWN_VOID, "image", "amp-img", "amp-anim")):
+        if el.tag in _AS_IMG:
+            # A browser's parser reads <image> as <img> (not inside an <svg>, where it is an SVG
+            # image), and the AMP runtime draws an <amp-img> as one: images to count.
+            if next(el.iterancestors("svg"), None) is not None:
+                continue
+            if el.tag == "image":
+                _unnest(el)
+            el.tag = "img"
+            continue
         _unnest(el)
     return root
+
+
+_AS_IMG = frozenset({"image", "amp-img", "amp-anim"})
 
 
 def _unnest(el: Any) -> None:
@@ -379,6 +396,8 @@ _WORD = re.compile(r"\w+", re.U)
 
 _INLINE = {"a", "span", "b", "strong", "em", "i", "code", "sub", "sup", "small", "mark", "abbr"}
 _INLINE |= {"u", "s", "del", "ins", "q", "cite", "kbd", "samp", "var", "time", "font", "label"}
+# (a word broken across a <wbr>, or around a ruby annotation, is one word as shown)
+_INLINE |= {"wbr", "ruby", "rb", "rt", "rp", "rtc", "bdi", "bdo", "dfn", "big", "tt", "nobr"}
 # not shown by a browser that runs them (canvas, video and audio show their fallback content
 # only where unsupported)
 _NEVER_SHOWN = INVISIBLE | {"svg", "iframe", "select", "object", "annotation", "annotation-xml"}
@@ -390,7 +409,7 @@ def _hidden_self(el: Any) -> bool:
     if not tag or tag in _NEVER_SHOWN:
         return True
     return el.get("hidden") is not None or bool(
-        re.search(r"display\s*:\s*none", el.get("style") or "")
+        re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or "")
     )
 
 
@@ -503,7 +522,33 @@ def _unsafe_url(url: str) -> bool:
     return scheme.startswith(("javascript:", "vbscript:", "data:"))
 
 
-def page_features(root: Any) -> dict[str, Counter[Any]]:
+def _drawn(el: Any) -> bool:
+    """Is this image or drawing shown (``visible_text`` leaves an ``<svg>`` out as text)?"""
+    parent = el.getparent()
+    own = el.get("hidden") is not None or re.search(
+        r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or ""
+    )
+    return not own and (parent is None or not _hidden_ancestor(parent))
+
+
+def _image_sources(img: Any) -> list[str]:
+    """Where an ``<img>`` may be shown from: its ``src``, then a lazy loader's real source
+    (``data-src``, ``data-original``..., a srcset's first), which a browser shows once the
+    page's script runs: an image counts as kept when the Markdown has any of them."""
+    out = []
+    for name in ("src", *LAZY_SRC_ATTRS, *LAZY_SRCSET_ATTRS, "srcset"):
+        value = (img.get(name) or "").strip()
+        if name.endswith("srcset") and value:
+            value = value.split(",")[0].strip().split(" ")[0]
+        if value and not value.startswith("data:"):
+            out.append(href(value))
+    return out
+
+
+def page_features(root: Any, found: Counter[Any] | None = None) -> dict[str, Counter[Any]]:
+    """What a reader sees of a page; ``found``: the images of its Markdown (an image of the
+    page is counted by the source of it that the Markdown has, if any)."""
+
     def shown(el: Any) -> bool:
         return not _hidden_ancestor(el)
 
@@ -513,15 +558,17 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
         if a.get("href") is not None
         and not _unsafe_url(a.get("href", ""))
         and shown(a)
-        and a.text_content().strip()
+        # (what it shows: text, or an image or a drawing; not an <svg>'s <style> or <title>)
+        and (visible_text(a).strip() or any(_drawn(x) for x in a.iter("img", "svg")))
     )
-    images = Counter(
-        href(i.get("src", ""))
-        for i in root.iter("img")
-        if (i.get("src") or "").strip()
-        and not (i.get("src") or "").strip().startswith("data:")
-        and shown(i)
-    )
+    images: Counter[str] = Counter()
+    left = Counter(found or ())
+    for img in root.iter("img"):
+        sources = _image_sources(img) if shown(img) else []
+        if sources:
+            chosen = next((u for u in sources if left[u] > 0), sources[0])
+            left[chosen] -= 1
+            images[chosen] += 1
     data_tables = {t for t in root.iter("table") if not _layout(t)}
     # a cell's text as shown: hidden parts left out, a <br> or a block inside it a space
     cells = Counter(
@@ -594,9 +641,9 @@ def article_run(
         if md is None:
             crashed += 1
             md = ""
-        want = page_features(parse(page.html))
         got_root = parse(render(md))
         got = page_features(got_root)
+        want = page_features(parse(page.html), got["images"])
         m = Measure()
         for kind in KINDS:
             m.add(kind, want[kind], got[kind])

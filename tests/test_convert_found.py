@@ -4,6 +4,8 @@ markdown-it makes of the Markdown (the judge of test_convert_losses)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from test_convert_losses import code_blocks, faithful, tree
 
@@ -164,3 +166,51 @@ def test_an_object_of_an_image_is_an_image_and_of_a_page_is_dropped() -> None:
     md = html_to_markdown('<p>a</p><object data="/page.html"><p>fallback</p></object>')
     assert md == "a\n"
     assert [(d.element, d.reason) for d in converter().dropped] == [("object", "not convertible")]
+
+
+# ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
+
+
+@pytest.fixture(scope="module")
+def external() -> Any:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import fidelity_external
+
+    return fidelity_external
+
+
+def page(fe: Any, html: str, markdown: str | None = None) -> dict[str, Any]:
+    got = fe.page_features(fe.parse(fe.render(markdown))) if markdown is not None else None
+    return fe.page_features(fe.parse(html), got["images"] if got else None)
+
+
+def test_the_scorer_reads_words_as_shown(external: Any) -> None:
+    src = (
+        '<div style="visibility: hidden">Loading weather data</div><p>super<wbr>cali'
+        "<ruby>漢<rt>kan</rt></ruby></p>"
+    )
+    assert set(page(external, src)["words"]) == {"supercali漢kan"}
+
+
+def test_the_scorer_counts_lazy_and_renamed_images(external: Any) -> None:
+    src = (
+        '<p><img src="/blank.gif" class="lazy" data-original="/photo.jpg"><image src="/b.png">'
+        '<amp-img src="/c.jpg" layout="responsive"></amp-img></p><svg><image href="/d.png"/></svg>'
+    )
+    assert page(external, src)["images"] == {"/blank.gif": 1, "/b.png": 1, "/c.jpg": 1}
+    kept = page(external, src, "![](/photo.jpg) ![](/b.png) ![](/c.jpg)")
+    assert kept["images"] == {"/photo.jpg": 1, "/b.png": 1, "/c.jpg": 1}
+
+
+def test_the_scorer_counts_a_link_that_shows_a_drawing(external: Any) -> None:
+    src = (
+        '<a href="/"><svg><style>.st0{fill:red}</style><path d="M0"/></svg></a>'
+        '<a href="/x"><img src="/1px.gif" style="display:none"></a>'
+        '<a href="/y"><svg style="display: none"><title>y</title></svg></a>'
+    )
+    assert page(external, src)["links"] == {"/": 1}
+    got = external.page_features(external.parse(external.render(html_to_markdown(src))))
+    assert got["links"] == {"/": 1}

@@ -588,8 +588,8 @@ def _icon_link_name(svg: Any) -> str | None:
     or the drawing's ``aria-label``, the drawing's ``<title>``, or the link's ``title``, as a
     reader's accessibility tree names it; None where the link shows anything else."""
     link = next(svg.iterancestors("a"), None)
-    if link is None or link.get("href") is None:
-        return None
+    if link is None or link.get("href") is None or not _svg_drawn(svg) or "hidden" in svg.attrib:
+        return None  # (a hidden drawing shows no logo to name)
     if (
         "".join(link.xpath(".//text()[not(ancestor::svg)]")).strip()
         or next(link.iter("img"), None) is not None

@@ -1147,12 +1147,12 @@ class ArticleConverter:
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
-        if not body and (prefix or suffix or "_inline" in parent_tags):
-            return prefix + suffix  # a link of nothing but spaces: the spaces
-        if not text and href and len(el) and _unnamed_drawing(el):
+        if not body and href and "_inline" not in parent_tags and _unnamed_drawing(el):
             # A logo with no name (html names the others): its target, as a screen reader
             # reads such a link, rather than an empty link that shows nothing.
             body = escape_text(_clean(href), in_link=True)
+        if not body and (prefix or suffix or "_inline" in parent_tags):
+            return prefix + suffix  # a link of nothing but spaces: the spaces
         # (an empty link is kept: it shows nothing, but its target is the author's)
         title = _title(el)
         dest = link_destination(href)
@@ -1648,8 +1648,10 @@ _TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "c
 
 def _unnamed_drawing(a: Any) -> bool:
     """Does the link ``a``, which shows no text, show an ``<svg>`` (not a hidden icon)?"""
+    if not len(a) or a.get("aria-hidden") == "true":
+        return False
     svg = next(a.iter("svg"), None)
-    return svg is not None and a.get("aria-hidden") != "true" and not _hidden(svg)
+    return svg is not None and not _hidden(svg)
 
 
 def _title(el: Any) -> str:
