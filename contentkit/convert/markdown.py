@@ -900,7 +900,10 @@ class ArticleConverter:
             el.append(wrap)
 
     def _clone(self, el: Any) -> Any:
-        copy = etree.Element(el.tag)
+        try:
+            copy = etree.Element(el.tag)
+        except ValueError:  # a name libxml2's parser takes and lxml's API refuses ("a<")
+            copy = etree.Element("span")  # (an unknown element: written as its content anyway)
         for name, value in el.attrib.items():
             try:
                 copy.set(name, value)
