@@ -297,6 +297,8 @@ _MATH_TEXT_POINTS = frozenset({"mi", "mo", "mn", "ms", "mtext"})
 
 
 def _first_break_out(el: Any, math: bool) -> Any:
+    if next(el.iter(*_BREAK_OUT, "font"), None) is None:
+        return None  # (libxml2's search, in C: a formula is often hundreds of elements)
     stack = list(reversed(el))  # (iterative: foreign content may nest deeper than Python recurses)
     while stack:
         child = stack.pop()
