@@ -93,7 +93,9 @@ _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
 _MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
 # The characters escape_text judges, less those that plainly need nothing (a "<" before a space,
 # an "&" before a space, a "!" inside the text): a flood of them is skipped in C.
-_ESC_CANDIDATE = re.compile(r"[\\`\[\]*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+_ESC_CANDIDATE = re.compile(r"\[|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+# (and when every "[" is escaped, a run of them is one candidate: a flood is judged at once)
+_ESC_CANDIDATE_RUNS = re.compile(r"\[+|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
@@ -1490,8 +1492,9 @@ def escape_text(
     n = len(text)
     literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
-    for m in _ESC_CANDIDATE.finditer(text):
-        i = m.start()
+    candidates = _ESC_CANDIDATE_RUNS if literal is None else _ESC_CANDIDATE
+    for m in candidates.finditer(text):
+        i, end = m.span()  # (more than one character: a run of "[" or of "]")
         ch = text[i]
         before = text[i - 1] if i else None
         after = text[i + 1] if i + 1 < n else None
@@ -1528,13 +1531,13 @@ def escape_text(
             # A run of characters to escape is written at once (a flood of "[" or "<" would
             # otherwise make two small strings per character).
             if i == run_end:
-                run_end = i + 1
+                run_end = end
             else:
                 if run_end:
                     out.append(text[last:run_start])
                     out.append("\\" + "\\".join(text[run_start:run_end]))
                     last = run_end
-                run_start, run_end = i, i + 1
+                run_start, run_end = i, end
     if run_end:
         out.append(text[last:run_start])
         out.append("\\" + "\\".join(text[run_start:run_end]))
@@ -1543,8 +1546,9 @@ def escape_text(
     return "".join(out)
 
 
-def _literal_brackets(text: str, at_end: bool) -> bytearray:
-    """1 at each "[" of ``text`` that a reader cannot take as the start of a link.
+def _literal_brackets(text: str, at_end: bool) -> bytearray | None:
+    """1 at each "[" of ``text`` that a reader cannot take as the start of a link (None: no
+    "[" is one).
 
     A reader pairs each "]" with the nearest "[" before it not yet paired (so "[a [b] c]" is
     one pair around another), and a pair is a link, or a link definition, when its "]" is
@@ -1555,6 +1559,8 @@ def _literal_brackets(text: str, at_end: bool) -> bytearray:
     text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
     paired since the last risky one, and a "[" pairs with one of them if there is any.
     """
+    if _PLAIN_CLOSER.search(text) is None and not (at_end and text.endswith("]")):
+        return None  # every "]" is risky (or there is none): no "[" pairs as plain text
     literal = bytearray(len(text))
     spare = 0
     opener = text.rfind("[")
@@ -1567,12 +1573,16 @@ def _literal_brackets(text: str, at_end: bool) -> bytearray:
             else:
                 spare += 1
             closer = text.rfind("]", 0, closer)
-        else:
-            if spare:
-                spare -= 1
-                literal[opener] = 1
+        elif spare:
+            spare -= 1
+            literal[opener] = 1
             opener = text.rfind("[", 0, opener)
+        else:  # nothing to pair with: every "[" back to the next "]" stays escaped
+            opener = text.rfind("[", 0, closer) if closer >= 0 else -1
     return literal
+
+
+_PLAIN_CLOSER = re.compile(r"\](?=[^(\[:])")  # a "]" that is not risky (but at the end)
 
 
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
