@@ -69,17 +69,34 @@ ConvertFn = Callable[[Any, str, frozenset[str]], str]
 
 def _clean(text: str) -> str:
     """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
+    if text.isascii():  # (known without reading it)
+        return text
     return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
+_SPACE_RUN = re.compile("  +")
+
+
+def _collapse_spaces(text: str) -> str:
+    """``_WS.sub(" ", text)``: each run of HTML whitespace as one space, as a browser shows it.
+    (Each kind replaced, then runs of spaces: searches for one character, many times faster
+    than a regular expression that tries a character class at every position.)"""
+    for ch in "\n\t\r\f":
+        if ch in text:
+            text = text.replace(ch, " ")
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
 # A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
 _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
 _MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
 # The characters escape_text judges, less those that plainly need nothing (a "<" before a space,
 # an "&" before a space, a "!" inside the text): a flood of them is skipped in C.
-_ESC_CANDIDATE = re.compile(r"[\\`\[\]*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+_ESC_CANDIDATE = re.compile(r"\[|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+# (and when every "[" is escaped, a run of them is one candidate: a flood is judged at once)
+_ESC_CANDIDATE_RUNS = re.compile(r"\[+|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
@@ -119,7 +136,7 @@ _BLOCK_START = re.compile(
 )
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # (not "\n{3,}": a literal start is searched for fast)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
 _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
@@ -443,7 +460,7 @@ def _prepare_img(img: Any) -> bool:
     if _IMAGE_SOURCES.isdisjoint(img.keys()):
         # (no lazy loader's attribute: what html.image_source decides, without looking)
         src = img.get("src")
-        src = safe_url(src) if src and url_scheme(src) != "data" else None
+        src = _safe_url(src) if src else None  # (None for a data: URL too)
     else:
         src = image_source(img.get)
     if src is None:
@@ -635,12 +652,7 @@ class ArticleConverter:
                 before = _previous_block(node)
                 if before is not None and before.tag == name and before not in self._alt_list:
                     self._alt_list.add(node)
-                n = 0
-                for li in node if name == "ol" else ():  # (a bullet list needs no numbers)
-                    if li.tag == "li" and not _hidden(li):
-                        self._li_number[li] = n
-                        n += 1
-                if name == "ol":
+                if name == "ol":  # (a bullet list needs no numbers)
                     self._number_items(node)
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
@@ -657,7 +669,7 @@ class ArticleConverter:
                 self.visible_chars += (
                     len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
                 )
-                if name not in _WS_INSIDE or not text.isspace() or "pre" in tags:
+                if "pre" in tags or name not in _WS_INSIDE or not text.isspace():
                     out = self._convert_text(text, tags, None, None, name)
                     if out:
                         strings.append(out)
@@ -692,8 +704,6 @@ class ArticleConverter:
                 prev = item
                 if out:
                     strings.append(out)
-        if is_table:
-            self._tables -= 1
         if len(strings) < 2:
             text = strings[0] if strings else ""
         elif in_pre:
@@ -714,6 +724,8 @@ class ArticleConverter:
                         out = body
                 parts.append(out)
             text = "".join(parts)
+        if is_table:
+            self._tables -= 1
         fn = self._fns.get(name, _NO_FN)
         if fn is _NO_FN:
             fn = self._conversion_fn(name)
@@ -1017,7 +1029,7 @@ class ArticleConverter:
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
         elif tag not in _NOT_SHOWN:
-            text = _WS.sub(" ", _text(el)).strip()
+            text = _collapse_spaces(_text(el)).strip()
             if tag == "input" and (el.get("type") or "text").strip().lower() in _TEXT_BOXES:
                 text = _WS.sub(" ", el.get("value") or "").strip()  # (shown in its box)
             if reason == "not convertible":
@@ -1066,14 +1078,14 @@ class ArticleConverter:
         reader would take it as syntax (judged with the items before and after it)."""
         # One scan says whether the text needs any of the work below (most texts need none).
         plain = "  " not in text and _TEXT_WORK.search(text) is None
-        if not plain and _NONCHAR.search(text) is not None:
-            text = _NONCHAR.sub("", text)
+        if not plain:
+            text = _clean(text)
         if "pre" in tags:
             return text
         if not plain and (
             "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
         ):
-            text = _WS.sub(" ", text)
+            text = _collapse_spaces(text)
         next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
             if not plain:
@@ -1268,7 +1280,7 @@ class ArticleConverter:
             return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
             return self.convert_code(el, _WS.sub(" ", text), frozenset())
-        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
             return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
@@ -1356,7 +1368,9 @@ class ArticleConverter:
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         if "pre" in parent_tags:
             return PRE_CELL + text
-        cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
+        if BREAK in text:
+            text = text.replace(BREAK, " ")
+        cell = (_NEWLINES.sub(" ", text) if "\n" in text else text).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
@@ -1511,7 +1525,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
     def flush() -> None:
         if buf:
-            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            out.append(_code_span(_collapse_spaces(_clean("".join(buf)))))
             buf.clear()
 
     stack: list[Any] = []
@@ -1533,7 +1547,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
                 out.append(f"![{_clean(alt)}]({link_destination(node.get('src'))}{_title(node)})")
             elif href is not None and "a" not in inside and _text(node, True):
                 flush()
-                inner = _code_span(_WS.sub(" ", _clean(_text(node, True))))
+                inner = _code_span(_collapse_spaces(_clean(_text(node, True))))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
             elif name == "br":
                 buf.append(" ")
@@ -1567,7 +1581,7 @@ def _code_links(pre: Any) -> str:
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
-        text = _WS.sub(" ", _clean(_text(a, True))).strip()
+        text = _collapse_spaces(_clean(_text(a, True))).strip()
         if href is not None and text:
             links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
     return "\n\n" + " ".join(links) + "\n\n" if links else ""
@@ -1667,6 +1681,8 @@ def _title(el: Any) -> str:
 
 def _chomp(text: str) -> tuple[str, str, str]:
     """Whitespace and line breaks at a span's edges go outside it (or it cannot flank)."""
+    if text and text[0].isalnum() and text[-1].isalnum():  # (no edge to look at)
+        return "", text, ""
     i, j = 0, len(text)
     while i < j and (_is_ws(text[i]) or text[i] == BREAK):
         i += 1
@@ -1725,10 +1741,11 @@ def escape_text(
     out: list[str] = []
     last = 0
     n = len(text)
-    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
+    literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
-    for m in _ESC_CANDIDATE.finditer(text):
-        i = m.start()
+    candidates = _ESC_CANDIDATE_RUNS if literal is None else _ESC_CANDIDATE
+    for m in candidates.finditer(text):
+        i, end = m.span()  # (more than one character: a run of "[" or of "]")
         ch = text[i]
         before = text[i - 1] if i else None
         after = text[i + 1] if i + 1 < n else None
@@ -1737,11 +1754,8 @@ def escape_text(
             esc = True
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
-            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
-            if close == -2 or (close != -1 and close <= i):
-                close = text.find("]", i + 1)
-            follow = text[close + 1 : close + 2] if close >= 0 else None
-            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
+            # link definition is escaped (_literal_brackets).
+            esc = literal is None or not literal[i]
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
@@ -1768,19 +1782,58 @@ def escape_text(
             # A run of characters to escape is written at once (a flood of "[" or "<" would
             # otherwise make two small strings per character).
             if i == run_end:
-                run_end = i + 1
+                run_end = end
             else:
                 if run_end:
                     out.append(text[last:run_start])
                     out.append("\\" + "\\".join(text[run_start:run_end]))
                     last = run_end
-                run_start, run_end = i, i + 1
+                run_start, run_end = i, end
     if run_end:
         out.append(text[last:run_start])
         out.append("\\" + "\\".join(text[run_start:run_end]))
         last = run_end
     out.append(text[last:])
     return "".join(out)
+
+
+def _literal_brackets(text: str, at_end: bool) -> bytearray | None:
+    """1 at each "[" of ``text`` that a reader cannot take as the start of a link (None: no
+    "[" is one).
+
+    A reader pairs each "]" with the nearest "[" before it not yet paired (so "[a [b] c]" is
+    one pair around another), and a pair is a link, or a link definition, when its "]" is
+    followed by "(", "[" or ":" (or by what comes after this text, unless nothing does). Such
+    a "]" is risky: every "[" still open before it is escaped, so none can pair with it, and
+    the brackets before it pair among themselves. A "[" is literal if it pairs with a "]" that
+    is not risky before the next risky one; one never closed in this text is escaped (a later
+    text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
+    paired since the last risky one, and a "[" pairs with one of them if there is any.
+    """
+    if _PLAIN_CLOSER.search(text) is None and not (at_end and text.endswith("]")):
+        return None  # every "]" is risky (or there is none): no "[" pairs as plain text
+    literal = bytearray(len(text))
+    spare = 0
+    opener = text.rfind("[")
+    closer = text.rfind("]")
+    while opener >= 0:
+        if closer > opener:
+            follow = text[closer + 1 : closer + 2]
+            if follow in ("(", "[", ":") or (follow == "" and not at_end):
+                spare = 0
+            else:
+                spare += 1
+            closer = text.rfind("]", 0, closer)
+        elif spare:
+            spare -= 1
+            literal[opener] = 1
+            opener = text.rfind("[", 0, opener)
+        else:  # nothing to pair with: every "[" back to the next "]" stays escaped
+            opener = text.rfind("[", 0, closer) if closer >= 0 else -1
+    return literal
+
+
+_PLAIN_CLOSER = re.compile(r"\](?=[^(\[:])")  # a "]" that is not risky (but at the end)
 
 
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
@@ -1860,17 +1913,26 @@ def finish(text: str) -> str:
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
-    text = cm.resolve_emphasis(text)
+    text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
-        text = _INDENTED_BLANK.sub("", text)
+        text = _without_blank_line_marks(text)
     return text + "\n" if text else ""
 
 
-# A code line that was empty, after a container's indentation (kept: "> " is needed in a quote)
-_INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
+def _without_blank_line_marks(text: str) -> str:
+    """Drop each empty code line's mark, with the spaces of a container's indentation before it
+    (kept: the "> " a line in a quote needs)."""
+    parts = text.split(BLANK_LINE)
+    for k in range(len(parts) - 1):
+        part = parts[k]
+        body = part.rstrip(" ")
+        # (only spaces that start a line: the part before holds the line's start)
+        if len(body) < len(part) and (body.endswith("\n") or (not body and k == 0)):
+            parts[k] = body
+    return "".join(parts)
 
 
 def converter() -> ArticleConverter:
