@@ -60,11 +60,16 @@ _FOLLOWERS = (
 _LEADERS = (
     *("据", "根据", "来自", "如", "像", "比如", "例如"),
     *("包括", "除了", "联合", "收购", "投资"),
+    # A category noun in apposition names what follows (美妆品牌完美日记, 游戏公司完美世界,
+    # 电商平台得物): general company vocabulary, like the followers.
+    *("公司", "品牌", "平台", "企业", "集团", "厂商", "机构", "电商", "巨头", "独角兽"),
+    *("应用", "软件", "App", "APP", "app", "网站", "媒体"),
 )
 # A stock code in (full-width) parentheses: 比亚迪(002594.SZ).
 _STOCK_CODE = re.compile(
     r"\s*(?:\(|\uff08)\s*(?:[0-9]{4,6}|[A-Z]{1,5})(?:\.[A-Z]{1,3})?\s*(?:\)|\uff09)"
 )
+_INTERPUNCTS = frozenset("·•‧・")
 _NUMERAL = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿两几多第这那每某另半")
 
 # First characters of the followers, last characters of the leaders: most anchors are
@@ -98,6 +103,12 @@ def _context_evidence(
     f["on_platform"] = 1.0 if on else 0.0
     # A transliterated personal name (布鲁玛·紫格尼克) is joined by an interpunct.
     f["interpunct_name"] = 1.0 if "·" in right[:3] or "·" in left[-3:] else 0.0
+    # Glued to the interpunct, with a letter beyond it (史蒂夫·乔布斯, 布鲁玛·紫格尼克): the
+    # anchor is one part of such a name; the tagger is asked whether it reads a person there.
+    joined = (prev_ch in _INTERPUNCTS and left[-2:-1].isalpha()) or (
+        next_ch in _INTERPUNCTS and right[1:2].isalpha()
+    )
+    f["interpunct_joined"] = 1.0 if joined else 0.0
     # Products of a company follow its name in Latin script (微软 Azure, 阿里云MVP).
     latin_after = (next_ch in _LATIN_AFTER_FIRST or next_ch.isspace()) and (
         _LATIN_AFTER.match(right) is not None
