@@ -54,9 +54,9 @@ SPURIOUS = [
     ("person name by ·", "布鲁", "演员{A}玛·紫格尼克出演了这部剧。", "布鲁玛·紫格尼克"),
     ("place name cut", "克拉拉", "她毕业于圣{A}大学。", "圣克拉拉"),
     ("ordinary verb", "得到", "这个方案{A}了大家的认可。", "verb"),
-    # A whole surname glued to its given name by the interpunct: the tagger reads a person.
+    # A surname joined to its given name by the interpunct: the tagger reads a person.
     ("person name by ·", "乔布斯", "史蒂夫·{A}在1976年创立了苹果公司。", "史蒂夫·乔布斯"),
-    ("person name by ·", "巴菲特", "沃伦·{A}再次增持了一家石油公司的股份。", "沃伦·巴菲特"),
+    ("person name by ·", "巴菲特", "沃伦・{A}再次增持了一家石油公司的股份。", "沃伦・巴菲特"),
     ("idiom cut", "津津", "孩子们吃得{A}有味，一点也没剩下。", "津津有味"),
     ("idiom cut", "物美", "这家小店的商品{A}价廉，吸引了不少顾客。", "物美价廉"),
 ]
@@ -221,7 +221,7 @@ def test_a_model_without_a_tagger_stage_never_asks_it(tmp_path, monkeypatch):
         model_module.load_model.cache_clear()
 
 
-def test_an_anchor_glued_to_an_interpunct_is_always_asked_about():
+def test_an_anchor_beside_an_interpunct_is_always_asked_about():
     # The fast stage is sure the surname is a name (legit); only the tagger reads a person.
     verdict, fast, _, asked = _judge("埃隆·{A}在社交平台上发文称将推出新产品。", "马斯克")
     assert fast < load_model().band[0]

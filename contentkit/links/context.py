@@ -69,6 +69,7 @@ _LEADERS = (
 _STOCK_CODE = re.compile(
     r"\s*(?:\(|\uff08)\s*(?:[0-9]{4,6}|[A-Z]{1,5})(?:\.[A-Z]{1,3})?\s*(?:\)|\uff09)"
 )
+# The middle dots that join the parts of a transliterated name (and their look-alikes).
 _INTERPUNCTS = frozenset("·•‧・")
 _NUMERAL = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿两几多第这那每某另半")
 
@@ -102,13 +103,8 @@ def _context_evidence(
     on = prev_visible == "在" and right_trimmed.startswith("上")
     f["on_platform"] = 1.0 if on else 0.0
     # A transliterated personal name (布鲁玛·紫格尼克) is joined by an interpunct.
-    f["interpunct_name"] = 1.0 if "·" in right[:3] or "·" in left[-3:] else 0.0
-    # Glued to the interpunct, with a letter beyond it (史蒂夫·乔布斯, 布鲁玛·紫格尼克): the
-    # anchor is one part of such a name; the tagger is asked whether it reads a person there.
-    joined = (prev_ch in _INTERPUNCTS and left[-2:-1].isalpha()) or (
-        next_ch in _INTERPUNCTS and right[1:2].isalpha()
-    )
-    f["interpunct_joined"] = 1.0 if joined else 0.0
+    dot = not (_INTERPUNCTS.isdisjoint(right[:3]) and _INTERPUNCTS.isdisjoint(left[-3:]))
+    f["interpunct_name"] = 1.0 if dot else 0.0
     # Products of a company follow its name in Latin script (微软 Azure, 阿里云MVP).
     latin_after = (next_ch in _LATIN_AFTER_FIRST or next_ch.isspace()) and (
         _LATIN_AFTER.match(right) is not None

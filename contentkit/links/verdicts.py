@@ -155,12 +155,12 @@ class Analysis:
 
 
 def person_cut(ev: Evidence) -> bool:
-    """The tagger reads the anchor, glued to an interpunct, as part of a person's name
-    spanning it (史蒂夫·乔布斯 PER): a company name is never one half of such a name."""
+    """The tagger reads the anchor, beside an interpunct, as part of a person's name spanning
+    it (史蒂夫·乔布斯, 布鲁玛·紫格尼克 PER): a company name is never part of such a name."""
     return bool(
         ev.tagger
         and ev.tagger.get("lac_inside_per")
-        and ev.features.get("interpunct_joined")
+        and ev.features.get("interpunct_name")
         and ev.tagger_word
         and any(c in ev.tagger_word for c in "·•‧・")
     )
@@ -170,10 +170,10 @@ def _weigh(link: _Link, ev: Evidence, model: Model, tagger: TaggerUse) -> float:
     """The cascade: the fast stage, and the tagger's evidence where the fast stage is unsure."""
     p = ev.fast_probability = probability(ev.features, model.fast)
     lo, hi = model.band
-    # An anchor glued to an interpunct is rare and is asked about whatever its probability:
+    # An anchor beside an interpunct is rare and is asked about whatever its probability:
     # only the tagger tells a transliterated name (乔布斯 in 史蒂夫·乔布斯) from a product line.
-    joined = ev.features.get("interpunct_joined", 0.0) > 0
-    unsure = (lo <= p <= hi or joined) and not ev.latin_cut
+    near_dot = ev.features.get("interpunct_name", 0.0) > 0
+    unsure = (lo <= p <= hi or near_dot) and not ev.latin_cut
     ask = tagger == "always" or (tagger == "cascade" and unsure)
     if ask and link.han and (model.full is not None or tagger == "always"):
         from contentkit.links.tagger import tagger_evidence, tagger_window
