@@ -25,12 +25,14 @@ from contentkit.convert.html import (
     INVISIBLE,
     LAYOUT_CONTENT,
     UNSAFE_SCHEMES,
+    browser_tree,
+    holds_layout,
     image_source,
     is_hidden,
     is_layout_table,
+    raised_text,
     safe_url,
     style_emphasis,
-    unnest_void_elements,
     url_scheme,
 )
 
@@ -69,7 +71,8 @@ def _layout_tables(root: Any) -> set[Any]:
     for table in root.iter("table"):
         cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
         tags = {d.tag for c in cells for d in c.iterdescendants()}
-        if is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & BLOCK)):
+        layout_content = bool(tags & LAYOUT_CONTENT) and holds_layout(cells)
+        if is_layout_table(len(cells), layout_content, bool(tags & BLOCK)):
             layout.add(table)
     return layout
 
@@ -179,7 +182,11 @@ def parse_html(source: str) -> Any:
         root = lxml_html.fragment_fromstring(
             source or "<p></p>", create_parent="div", parser=parser
         )
-        unnest_void_elements(root)  # (read as a browser does, as the converter reads it)
+        browser_tree(root, source)  # (read as a browser does, as the converter reads it)
+        for el in root.iter("sup", "sub"):
+            raised = None if len(el) or not el.text else raised_text(el.text, el.tag)
+            if raised:
+                el.text = raised  # (mc<sup>2</sup> shows mc², as the converter writes it)
         return root
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")

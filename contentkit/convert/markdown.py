@@ -46,12 +46,13 @@ from contentkit.convert.html import (
     LAZY_SRCSET_ATTRS,
     TABLE_PARTS,
     TEX_ENCODINGS,
-    foster_parent,
+    browser_tree,
     image_source,
+    is_cell_list,
     is_layout_table,
+    raised_text,
     safe_url,
     style_emphasis,
-    unnest_void_elements,
     url_scheme,
 )
 
@@ -86,6 +87,9 @@ _EMPH = frozenset(cm.MARKERS)
 # (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
 # the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
+_PRE_STYLED = frozenset({"div", "p", "section", "article", "blockquote", "figure", "aside"})
+_WHITE_SPACE_PRE = re.compile(r"white-space\s*:\s*pre(?:-wrap)?\s*(?:;|!|$)", re.I)
+_INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
 # stops at 20 levels), and beyond MAX_DEPTH elements the recursive walk stops: deeper content
@@ -340,14 +344,19 @@ def _is_layout_table(table: Any) -> bool:
                     return False
     cells = 0
     block = False
+    lists = header = False
     for part in _own_parts(table):
         if part.tag in ("td", "th"):
             cells += 1
+            header = header or part.tag == "th"
             for t in _tags_below(part):
                 if t.tag in LAYOUT_CONTENT:
+                    if (t.tag == "ul" or t.tag == "ol") and is_cell_list(t):
+                        lists = True  # (kept in a table of data: one with a header cell)
+                        continue
                     return True
                 block = block or t.tag in BLOCK
-    return is_layout_table(cells, False, block)
+    return (lists and not header) or is_layout_table(cells, False, block)
 
 
 def _is_block(item: Item) -> bool:
@@ -508,8 +517,9 @@ class ArticleConverter:
         self._reset()
 
     def _reset(self) -> None:
-        self._cells: dict[Any, tuple[str, bool, int]] = {}
+        self._cells: dict[Any, tuple[str, bool, int, int]] = {}  # text, th?, colspan, rowspan
         self._li_number: dict[Any, int] = {}
+        self._li_run: dict[Any, int] = {}  # <ol> item -> which run of consecutive numbers
         self._alt_list: set[Any] = set()
         self._flat: set[Any] = set()  # elements nested too deep: converted flattened
         self._made: set[Any] = set()  # elements the walk made (not in the source)
@@ -518,7 +528,8 @@ class ArticleConverter:
         self._copied: set[Any] = set()  # pushed-down elements that have a stand-in
         self._drops: list[tuple[Any, str, str, str]] = []  # (element, reason, text, target)
         self._tables = 0  # <table> elements (of the source) around the walk
-        self._rows: list[list[tuple[list[str], bool]]] = []  # per data table open: its rows
+        # per data table open: its rows (cells, header row?, (cell index, rowspan, colspan))
+        self._rows: list[list[tuple[list[str], bool, list[tuple[int, int, int]]]]] = []
         if len(self._tag_sets) > 4096:  # (kept from page to page, but never without bound)
             self._tag_sets.clear()
         self._reparsed = False
@@ -542,8 +553,7 @@ class ArticleConverter:
         root = parse_html(html)
         if root is None:
             return ""
-        unnest_void_elements(root)
-        foster_parent(root)
+        browser_tree(root, html)
         _captions(root)
         self._css(root)
         try:
@@ -553,8 +563,7 @@ class ArticleConverter:
             self._reset()
             self._reparsed = True
             root = parse_html(html, deep=True)
-            unnest_void_elements(root)
-            foster_parent(root)
+            browser_tree(root, html)
             _captions(root)
             self._css(root)
             text = self._walk(root, frozenset({"[document]"}), 1, 0)
@@ -596,6 +605,8 @@ class ArticleConverter:
                     if li.tag == "li" and not _hidden(li):
                         self._li_number[li] = n
                         n += 1
+                if name == "ol":
+                    self._number_items(node)
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
             tags = self._tag_sets[(parent_tags, name)] = _tag_set(parent_tags, name)
@@ -621,10 +632,14 @@ class ArticleConverter:
             for i, item in enumerate(items):
                 if item.__class__ is str:
                     nxt = items[i + 1] if i < last else None
-                    if not item.strip() and (
-                        (remove_inside and (i == 0 or i == last))
-                        or _is_block(prev)
-                        or _is_block(nxt)
+                    if (
+                        not in_pre
+                        and not item.strip()
+                        and (
+                            (remove_inside and (i == 0 or i == last))
+                            or _is_block(prev)
+                            or _is_block(nxt)
+                        )
                     ):
                         prev = item
                         continue
@@ -714,9 +729,7 @@ class ArticleConverter:
                             href = child.get("href")
                             if href is not None and _safe_url(href) is None:
                                 self._drop(child, "link target not safe (text kept)")
-                        if len(child) and any(
-                            type(c.tag) is str and c.tag in BLOCK and _shown(c) for c in child
-                        ):
+                        if len(child) and self._holds_block(child):
                             child = self._push_down(child)
                             continue
                     elif tag in _CODE_LIKE:
@@ -802,9 +815,14 @@ class ArticleConverter:
         return items
 
     def _css(self, el: Any) -> None:
-        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
-        if el.get("style") is None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>; a block
+        styled ``white-space: pre`` (or ``pre-wrap``) shows as ``<pre>`` does."""
+        style = el.get("style")
+        if style is None:
             return
+        if "white-space" in style and el.tag in _PRE_STYLED and _WHITE_SPACE_PRE.search(style):
+            self._renamed.setdefault(el, el.tag)
+            el.tag = "pre"
         bold, italic = style_emphasis(el.attrib)
         tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
         if not tags:
@@ -887,6 +905,27 @@ class ArticleConverter:
                 if first is None:
                     first = piece
         return first
+
+    def _holds_block(self, el: Any, depth: int = 0) -> bool:
+        """Does ``el`` hold a block? One inside inline children (``<a><span><div>``, a card's
+        link) is first made a child of ``el``, the inline elements pushed down into it, so
+        that ``el`` can be pushed down in turn (up to a few inline levels: a card's are few)."""
+        found = False
+        for child in el:
+            tag = child.tag
+            if type(tag) is not str or not _shown(child):
+                continue
+            if tag in BLOCK:
+                found = True
+            elif (
+                len(child)
+                and tag != "math"
+                and depth < _INLINE_LEVELS
+                and self._holds_block(child, depth + 1)
+            ):
+                self._push_down(child)
+                found = True
+        return found
 
     def _wrap_inside(self, block: Any, like: Any) -> None:
         if block.tag in _CONTAINERS_ONLY:
@@ -1025,12 +1064,16 @@ class ArticleConverter:
     convert_strike = convert_del
 
     def convert_sub(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        # No Markdown for sub/superscript: the text, its edge spaces kept as one (markdownify).
+        # No Markdown for sub/superscript: its Unicode form (mc²) where every character has
+        # one, else the text; its edge spaces kept as one (markdownify).
         if "_noformat" in parent_tags:
             return text
         prefix = " " if text[:1] == " " else ""
         suffix = " " if text[-1:] == " " else ""
         text = text.strip()
+        if text and not len(el):
+            raised = raised_text(text.replace(LINE_START, ""), el.tag)
+            text = raised or text
         return f"{prefix}{text}{suffix}" if text else ""
 
     convert_sup = convert_sub
@@ -1045,7 +1088,11 @@ class ArticleConverter:
         if not body and (prefix or suffix or "_inline" in parent_tags):
             return prefix + suffix  # a link of nothing but spaces: the spaces
         # (an empty link is kept: it shows nothing, but its target is the author's)
-        return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
+        title = _title(el)
+        dest = link_destination(href)
+        if not dest and title:
+            dest = "<>"  # (`[x]( "t")` is no link: an empty destination before a title is `<>`)
+        return f"{prefix}[{body}]({dest}{title}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
@@ -1077,6 +1124,8 @@ class ArticleConverter:
 
     # ---- blocks -----------------------------------------------------------------------------
     def convert_p(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
@@ -1109,6 +1158,8 @@ class ArticleConverter:
         return "\n\n"
 
     def convert_blockquote(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         text = _strip_block(text)
         if "_inline" in parent_tags:
             return " " + text + " "
@@ -1118,6 +1169,8 @@ class ArticleConverter:
         return "\n\n" + "\n".join(lines) + "\n\n"
 
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
@@ -1128,9 +1181,11 @@ class ArticleConverter:
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
     def convert_hr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return "\n\n---\n\n"
+        return _pre_line(el, "") if "pre" in parent_tags else "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" not in parent_tags and _PRE_EDGES.search(text):
+            text = _pre_lines(text)
         text = _clean(text)
         # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
         if el.text and el.text.startswith("\n") and text[:1] == "\n":
@@ -1147,17 +1202,21 @@ class ArticleConverter:
         longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
-            return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
+            return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
         if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
             # Blank lines are code: held by a placeholder so that no pass collapses them.
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n" + _code_links(el)
 
     def convert_list(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         text = text.strip("\n")
         if not text:
             return ""
-        if "li" in parent_tags and _can_interrupt(el):
+        if "td" in parent_tags or "th" in parent_tags:  # a data table's cell: one line
+            return " " + text.strip().removesuffix(";") + " "
+        if "li" in parent_tags and _can_interrupt(el, self._li_number):
             # A blank line after it keeps the item's next text out of the last nested item.
             return "\n" + text + "\n\n"
         return "\n\n" + text + "\n\n"
@@ -1167,15 +1226,49 @@ class ArticleConverter:
     convert_menu = convert_list
     convert_dir = convert_list
 
+    def _number_items(self, ol: Any) -> None:
+        """The number a browser shows on each item of ``ol`` (its ``start``, ``reversed``, and
+        ``value`` on items), and where the numbers stop running on by one."""
+        items = [li for li in ol if li.tag == "li" and not _hidden(li)]
+        reversed_ = ol.get("reversed") is not None
+        start = _html_integer(ol.get("start"))
+        if start is None:
+            start = len(items) if reversed_ else 1
+        step = -1 if reversed_ else 1
+        number = start
+        run = 0
+        for i, li in enumerate(items):
+            value = _html_integer(li.get("value"))
+            if value is not None:
+                number = value
+            first_of_run = i > 0 and number != self._li_number[items[i - 1]] + 1
+            run += first_of_run  # (the first item's number is the list's start: always kept)
+            self._li_number[li] = number
+            if run:
+                self._li_run[li] = -run if first_of_run else run  # (negative: a run's first)
+            number += step
+
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code (prettify's linenums): no list marker
+            return _pre_line(el, text)
         text = _strip_block(text)
+        if ("td" in parent_tags or "th" in parent_tags) and text:
+            # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
+            parent = el.getparent()
+            shown = ""
+            if parent is not None and parent.tag == "ol":
+                shown = f"{self._li_number.get(el, 1)}. "
+            return f"{shown}{_NEWLINES.sub(' ', text)}; "
         parent = el.getparent()
         alt = parent is not None and parent in self._alt_list
+        run = 0
         if parent is not None and parent.tag == "ol":
-            start = parent.get("start")
-            first = int(start) if isinstance(start, str) and start.strip().isdigit() else 1
-            number = min(first + self._li_number.get(el, 0), 999_999_999)
-            bullet = f"{number}{')' if alt else '.'} "
+            # CommonMark numbers a list's items from its first: where the numbers a browser
+            # shows do not run on by one (reversed, or a value=), a new list starts, with the
+            # other delimiter (or it would continue the list) after a blank line.
+            number = max(0, min(self._li_number.get(el, 1), 999_999_999))
+            run = self._li_run.get(el, 0)
+            bullet = f"{number}{')' if alt != (abs(run) % 2 == 1) else '.'} "
         else:
             bullet = "* " if alt else "- "
         if not text:
@@ -1186,37 +1279,52 @@ class ArticleConverter:
         pad = " " * len(bullet)
         lines = text.split("\n")
         body = "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
+        if run < 0:
+            return f"\n\n{bullet}{body}\n"
         return f"{bullet}{body}\n"
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return PRE_CELL + text
         cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
-        self._cells[el] = (cell, el.tag == "th", max(1, min(colspan, 100)))
+        span = el.get("rowspan")
+        rowspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
+        # (rowspan="0" spans the rest of the table)
+        self._cells[el] = (cell, el.tag == "th", max(1, min(colspan, 100)), rowspan or 65534)
         return ""
 
     convert_th = convert_td
 
     def convert_tr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code: its cells that hold any, tab-separated
+            if el.tag != "tr":
+                return text
+            shown = [c for c in text.split(PRE_CELL) if _PRE_EDGES.sub("", c)]
+            return _pre_line(el, "\t".join(shown))
         # A row's cells, converted already, become a row of the table around it.
         if el.tag == "tr" and self._rows:
             cells: list[str] = []
+            spans: list[tuple[int, int, int]] = []  # (cell index, rowspan, colspan)
             all_th = True
             pop = self._cells.pop
             for cell in el:
                 got = pop(cell, None) if cell.tag in ("td", "th") else None
                 if got is not None:
-                    value, is_th, colspan = got
+                    value, is_th, colspan, rowspan = got
                     all_th = all_th and is_th
+                    if rowspan > 1:
+                        spans.append((len(cells), rowspan, colspan))
                     cells.append(value)
                     if colspan > 1:
                         cells.extend([""] * (colspan - 1))
             if cells:
                 parent = el.getparent()
                 header = parent is not None and parent.tag == "thead"
-                self._rows[-1].append((cells, header or all_th))
+                self._rows[-1].append((cells, header or all_th, spans))
         return ""
 
     convert_thead = convert_tr
@@ -1224,7 +1332,11 @@ class ArticleConverter:
     convert_tfoot = convert_tr
 
     def convert_table(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        rows: list[tuple[list[str], bool]] = self._rows[-1] if self._rows else []
+        if "pre" in parent_tags:  # (a highlighter's table of lines)
+            self._cells.clear()
+            return _pre_line(el, text.replace(PRE_CELL, ""))
+        rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]]
+        rows = self._rows[-1] if self._rows else []
         cells_of = self._cells
         if cells_of:
             # Cells outside any row of this table (<table><td>, or a wrapper inside <tr>): kept,
@@ -1232,24 +1344,93 @@ class ArticleConverter:
             loose: dict[Any, list[str]] = {}
             for cell in el.iter("td", "th"):  # (a nested table's cells are gone already)
                 if cell in cells_of:
-                    value, _, colspan = cells_of.pop(cell)
+                    value, _, colspan, _ = cells_of.pop(cell)
                     loose.setdefault(cell.getparent(), []).extend([value] + [""] * (colspan - 1))
-            rows.extend((cells, False) for cells in loose.values())
+            rows.extend((cells, False, []) for cells in loose.values())
         caption = _strip_block(text)
         if not rows:
             return f"\n\n{caption}\n\n" if caption else ""
         if "_inline" in parent_tags:
-            flat = " ".join(c for cells, _ in rows for c in cells if c)
+            flat = " ".join(c for cells, _, _ in rows for c in cells if c)
             return f" {caption} {flat} "
-        width = max(len(cells) for cells, _ in rows)
-        if rows[0][1]:
-            head, body = rows[0][0], rows[1:]
+        grid = _place_rowspans(rows) if any(spans for _, _, spans in rows) else rows
+        width = max(len(cells) for cells, _, _ in grid)
+        if grid[0][1]:
+            head, body = grid[0][0], grid[1:]
         else:
-            head, body = [""] * width, rows
+            head, body = [""] * width, grid
         lines = [_row(head, width), "|" + " --- |" * width]
-        lines.extend(_row(cells, width) for cells, _ in body)
+        lines.extend(_row(cells, width) for cells, _, _ in body)
         table = "\n".join(lines)
         return f"\n\n{caption}\n\n{table}\n\n" if caption else f"\n\n{table}\n\n"
+
+
+# Inside a <pre>, a block starts and ends a line (a <p> and the like: with a blank line), where
+# the text has not just ended one; a cell is a tab apart from the one before (a browser's copy).
+PRE_LINE, PRE_PARAGRAPH, PRE_CELL = "\ufde0", "\ufde1", "\ufde2"
+_PRE_EDGES = re.compile("[\ufde0-\ufde2]+")
+_PRE_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "dl", "hr", "figure", *HEADINGS})
+
+
+def _pre_line(el: Any, text: str) -> str:
+    edge = PRE_PARAGRAPH if el.tag in _PRE_PARAGRAPHS else PRE_LINE
+    return f"{edge}{text}{edge}"
+
+
+def _pre_lines(text: str) -> str:
+    """The text of a <pre> whose blocks were written with line edges, as a browser shows it."""
+    out: list[str] = []
+    pos = 0
+    started = False
+    done = 0  # line breaks the text written so far ends with
+    for m in _PRE_EDGES.finditer(text):
+        piece = text[pos : m.start()]
+        pos = m.end()
+        if piece:
+            out.append(piece)
+            started = True
+            body = piece.rstrip("\n")
+            done = done + len(piece) if not body else len(piece) - len(body)
+        if not started or pos == len(text):
+            continue  # (none at the edges of the code)
+        wanted = 2 if PRE_PARAGRAPH in m.group(0) else 1
+        if done < wanted:
+            out.append("\n" * (wanted - done))
+            done = wanted
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _place_rowspans(
+    rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]],
+) -> list[tuple[list[str], bool, list[tuple[int, int, int]]]]:
+    """Rows with an empty cell where a cell above spans down (GFM has no rowspan): each cell
+    stays in the column a browser shows it in, its text written once, in its first row."""
+    out: list[tuple[list[str], bool, list[tuple[int, int, int]]]] = []
+    covered: dict[int, int] = {}  # column -> rows below still covered by a cell above
+    for cells, header, spans in rows:
+        starts = {i: (rowspan, colspan) for i, rowspan, colspan in spans}
+        placed: list[str] = []
+        new: dict[int, int] = {}
+        i = 0
+        while i < len(cells) or any(c >= len(placed) for c in covered):
+            col = len(placed)
+            if covered.get(col):
+                placed.append("")
+            else:
+                if i >= len(cells):
+                    placed.append("")  # (a gap before a spanned column further right)
+                    continue
+                if i in starts:
+                    rowspan, colspan = starts[i]
+                    for c in range(col, col + colspan):
+                        new[c] = rowspan - 1
+                placed.append(cells[i])
+                i += 1
+        covered = {c: n - 1 for c, n in covered.items() if n > 1}
+        covered.update(new)
+        out.append((placed, header, []))
+    return out
 
 
 def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
@@ -1305,10 +1486,13 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
 
 def _code_links(pre: Any) -> str:
-    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
-    hold: listed in a line after it, in order, so that no target the page had is lost."""
+    """The links and images of a ``<pre>`` (API docs link every type name), which a code block
+    cannot hold: listed in a line after it, in order, so that no target the page had is lost."""
     links = []
     for a in _tags_below(pre):
+        if a.tag == "img" and a.get("src"):  # (an image neither: listed the same way)
+            alt = escape_text(_WS.sub(" ", a.get("alt") or "").strip(), in_link=True)
+            links.append(f"![{_clean(alt)}]({link_destination(a.get('src'))}{_title(a)})")
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
@@ -1318,7 +1502,7 @@ def _code_links(pre: Any) -> str:
     return "\n\n" + " ".join(links) + "\n\n" if links else ""
 
 
-def _can_interrupt(lst: Any) -> bool:
+def _can_interrupt(lst: Any, numbers: dict[Any, int]) -> bool:
     """Can this list start right under a line of text? CommonMark says no for an ordered list
     not starting at 1 and for an empty first item (``-`` would underline a heading)."""
     first = next((c for c in lst if c.tag == "li" and _shown(c)), None)
@@ -1327,8 +1511,16 @@ def _can_interrupt(lst: Any) -> bool:
         and not any(t.tag == "img" for t in _tags_below(first))
     ):
         return False
-    start = lst.get("start")
-    return lst.tag != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
+    return lst.tag != "ol" or numbers.get(first, 1) == 1
+
+
+_INTEGER = re.compile(r"[ \t\n\r\f]*([-+]?[0-9]+)")
+
+
+def _html_integer(value: str | None) -> int | None:
+    """An attribute read by HTML's rules for parsing integers (``" 7th"`` is 7), or None."""
+    m = _INTEGER.match(value) if value else None
+    return int(m.group(1)[:12]) if m else None
 
 
 def _language(pre: Any) -> str:
