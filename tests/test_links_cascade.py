@@ -54,6 +54,11 @@ SPURIOUS = [
     ("person name by ·", "布鲁", "演员{A}玛·紫格尼克出演了这部剧。", "布鲁玛·紫格尼克"),
     ("place name cut", "克拉拉", "她毕业于圣{A}大学。", "圣克拉拉"),
     ("ordinary verb", "得到", "这个方案{A}了大家的认可。", "verb"),
+    # A surname joined to its given name by the interpunct: the tagger reads a person.
+    ("person name by ·", "乔布斯", "史蒂夫·{A}在1976年创立了苹果公司。", "史蒂夫·乔布斯"),
+    ("person name by ·", "巴菲特", "沃伦・{A}再次增持了一家石油公司的股份。", "沃伦・巴菲特"),
+    ("idiom cut", "津津", "孩子们吃得{A}有味，一点也没剩下。", "津津有味"),
+    ("idiom cut", "物美", "这家小店的商品{A}价廉，吸引了不少顾客。", "物美价廉"),
 ]
 NOT_SPURIOUS = [
     ("company before its unit", "京东", "今年双十一，{A}物流的配送时效再次提升。"),
@@ -66,6 +71,8 @@ NOT_SPURIOUS = [
     ("brand of ordinary words", "理想", "{A}汽车发布了新车型，售价三十万元。"),
     ("according to X", "天眼查", "据{A}显示，该公司成立于2015年。"),
     ("company before its group", "小米", "{A}集团发布了新一代手机。"),
+    ("category noun in apposition", "完美世界", "游戏公司{A}宣布了新的管理层任命。"),
+    ("category noun in apposition", "好未来", "教育公司{A}推出了学习机产品。"),
 ]
 
 
@@ -212,3 +219,29 @@ def test_a_model_without_a_tagger_stage_never_asks_it(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv(model_module.MODEL_ENV)
         model_module.load_model.cache_clear()
+
+
+def test_an_anchor_beside_an_interpunct_is_always_asked_about():
+    # The fast stage is sure the surname is a name (legit); only the tagger reads a person.
+    verdict, fast, _, asked = _judge("埃隆·{A}在社交平台上发文称将推出新产品。", "马斯克")
+    assert fast < load_model().band[0]
+    assert asked and verdict == "spurious"
+    # A product line after a brand, with Latin beyond the dot, is no person's name.
+    verdict, _, _, _ = _judge("{A}·Redmi发布了新一代手机。", "小米")
+    assert verdict != "spurious"
+
+
+def test_idioms_come_from_jionlp_and_cover_what_jieba_mistags():
+    from contentkit.links.evidence import Evidence
+    from contentkit.links.lexicon import idiom_evidence, idioms
+
+    assert {"一帆风顺", "不亦乐乎", "津津有味"} <= idioms()
+    ev = Evidence()
+    idiom_evidence("大家都忙得", "不亦乐乎", "。", ev)  # the anchor is a whole idiom
+    assert ev.features["anchor_idiom"] == 1.0 and ev.features["idiom_cut"] == 0.0
+    ev = Evidence()
+    idiom_evidence("祝大家一帆", "风顺", "，万事如意。", ev)  # an idiom crosses its edge
+    assert ev.features["idiom_cut"] == 1.0 and ev.cut_word == "一帆风顺"
+    ev = Evidence()
+    idiom_evidence("今年双十一，", "京东", "物流的配送时效再次提升。", ev)
+    assert ev.features["anchor_idiom"] == ev.features["idiom_cut"] == 0.0

@@ -60,11 +60,17 @@ _FOLLOWERS = (
 _LEADERS = (
     *("据", "根据", "来自", "如", "像", "比如", "例如"),
     *("包括", "除了", "联合", "收购", "投资"),
+    # A category noun in apposition names what follows (美妆品牌完美日记, 游戏公司完美世界,
+    # 电商平台得物): general company vocabulary, like the followers.
+    *("公司", "品牌", "平台", "企业", "集团", "厂商", "机构", "电商", "巨头", "独角兽"),
+    *("应用", "软件", "App", "APP", "app", "网站", "媒体"),
 )
 # A stock code in (full-width) parentheses: 比亚迪(002594.SZ).
 _STOCK_CODE = re.compile(
     r"\s*(?:\(|\uff08)\s*(?:[0-9]{4,6}|[A-Z]{1,5})(?:\.[A-Z]{1,3})?\s*(?:\)|\uff09)"
 )
+# The middle dots that join the parts of a transliterated name (and their look-alikes).
+_INTERPUNCTS = frozenset("·•‧・")
 _NUMERAL = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿两几多第这那每某另半")
 
 # First characters of the followers, last characters of the leaders: most anchors are
@@ -97,7 +103,8 @@ def _context_evidence(
     on = prev_visible == "在" and right_trimmed.startswith("上")
     f["on_platform"] = 1.0 if on else 0.0
     # A transliterated personal name (布鲁玛·紫格尼克) is joined by an interpunct.
-    f["interpunct_name"] = 1.0 if "·" in right[:3] or "·" in left[-3:] else 0.0
+    dot = not (_INTERPUNCTS.isdisjoint(right[:3]) and _INTERPUNCTS.isdisjoint(left[-3:]))
+    f["interpunct_name"] = 1.0 if dot else 0.0
     # Products of a company follow its name in Latin script (微软 Azure, 阿里云MVP).
     latin_after = (next_ch in _LATIN_AFTER_FIRST or next_ch.isspace()) and (
         _LATIN_AFTER.match(right) is not None

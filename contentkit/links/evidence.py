@@ -44,6 +44,9 @@ class Evidence:
     features: dict[str, float] = field(default_factory=dict)
     cut_word: str | None = None  # the word the anchor cuts through, if any
     latin_cut: bool = False
+    # The tagger reads the anchor as part of a transliterated personal name (乔布斯 in
+    # 史蒂夫·乔布斯, see verdicts.person_cut): spurious whatever the model says, as a Latin cut is.
+    person_cut: bool = False
     anchor_tag: str | None = None
     anchor_freq: int = 0
     swallowed: str | None = None  # a function word or pronoun at the anchor's edge

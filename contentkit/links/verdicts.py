@@ -11,6 +11,7 @@ from contentkit.links.anchors import _is_project_link, _Link, _links_and_plain_t
 from contentkit.links.broken import _broken_reason
 from contentkit.links.context import _context_evidence, _elsewhere_evidence
 from contentkit.links.evidence import SEG_WINDOW, Evidence, _has_han, _window
+from contentkit.links.lexicon import idiom_evidence
 from contentkit.links.model import Model, load_model, probability
 from contentkit.links.segmentation import (
     _SEG_MEMO,
@@ -74,6 +75,7 @@ def gather_evidence(
                 words = _dictionary_for([window])
             known = _SEG_MEMO[key] = _segmentation_evidence(seg_left, anchor, seg_right, words)
         known.apply(ev)
+        idiom_evidence(left, anchor, right, ev)
     else:
         ev.features["anchor_pos_none"] = 1.0
     _elsewhere_evidence(plain, link, ev, {} if memo is None else memo)
@@ -100,6 +102,8 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     cut = ev.cut_word and ev.cut_word != text and f.get("max_cut_cost", 0) >= 0.5
     if cut:
         return f"'{text}' cuts through the word '{ev.cut_word}'", "safe"
+    if f.get("idiom_cut") and ev.cut_word and ev.cut_word != text:
+        return f"'{text}' cuts through the set phrase '{ev.cut_word}'", "safe"
     tf = ev.tagger or {}
     brand_and_product = tf.get("lac_org_starts_with_anchor_clean")
     if ev.tagger_word and ev.tagger_word != text and not brand_and_product:
@@ -118,6 +122,8 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
         name = link.attrs.get("data-name", "")
         why = f"'{text}' matches the linked name '{name}' only when letter case is ignored"
         return why, "unsafe"
+    if f.get("anchor_idiom"):
+        return f"'{text}' is a set phrase here, not the name of a company or product", "unsafe"
     pc = pos_class(ev.anchor_tag) if ev.anchor_tag else None
     if ev.anchor_tag in ("vn", "an"):  # jieba's verbal and adjectival nouns
         pc = "verb" if ev.anchor_tag == "vn" and f.get("prev_pos_adv") else "other"
@@ -148,17 +154,34 @@ class Analysis:
     verdicts: list[LinkVerdict]
 
 
+def person_cut(ev: Evidence) -> bool:
+    """The tagger reads the anchor, beside an interpunct, as part of a person's name spanning
+    it (史蒂夫·乔布斯, 布鲁玛·紫格尼克 PER): a company name is never part of such a name."""
+    return bool(
+        ev.tagger
+        and ev.tagger.get("lac_inside_per")
+        and ev.features.get("interpunct_name")
+        and ev.tagger_word
+        and any(c in ev.tagger_word for c in "·•‧・")
+    )
+
+
 def _weigh(link: _Link, ev: Evidence, model: Model, tagger: TaggerUse) -> float:
     """The cascade: the fast stage, and the tagger's evidence where the fast stage is unsure."""
     p = ev.fast_probability = probability(ev.features, model.fast)
     lo, hi = model.band
-    ask = tagger == "always" or (tagger == "cascade" and lo <= p <= hi and not ev.latin_cut)
+    # An anchor beside an interpunct is rare and is asked about whatever its probability:
+    # only the tagger tells a transliterated name (乔布斯 in 史蒂夫·乔布斯) from a product line.
+    near_dot = ev.features.get("interpunct_name", 0.0) > 0
+    unsure = (lo <= p <= hi or near_dot) and not ev.latin_cut
+    ask = tagger == "always" or (tagger == "cascade" and unsure)
     if ask and link.han and (model.full is not None or tagger == "always"):
         from contentkit.links.tagger import tagger_evidence, tagger_window
 
         left, right = tagger_window(*(link.context or ("", "")))
         ends_a_word = ev.features.get("right_cut_cost", 0.0) < 0.25
         ev.tagger, ev.tagger_word = tagger_evidence(left, link.text, right, ends_a_word)
+        ev.person_cut = person_cut(ev)
         if ev.tagger and model.full is not None and lo <= p <= hi:
             p = probability({**ev.features, **ev.tagger}, model.full)
     ev.probability = p
@@ -229,7 +252,7 @@ def analyse(
             ev = gather_evidence(plain, lk, neighbours, words, occurrences)
             evidence[i] = ev
             p = _weigh(lk, ev, model, tagger)
-            if p >= model.spurious or ev.latin_cut:
+            if p >= model.spurious or ev.latin_cut or ev.person_cut:
                 verdict = "spurious"
                 reason, fix = _spurious_reason(lk, ev)
             elif p >= model.uncertain:
