@@ -88,3 +88,29 @@ def test_flat_long_or_broken_scores_fall_back_to_lacs_decoding(ours):
     # The fallback is LAC's own decoding: run() still gives LAC's answer on a long text.
     long_text = "据天眼查显示，该公司成立于2015年。" * 120
     assert ours.run(long_text) == [tuple(x) for x in LAC().run(long_text)]
+
+
+def test_character_ids_are_lacs_own(ours):
+    reference = LAC()
+    assert ours._oov == reference._oov_id
+    singles = {c: i for c, i in reference._vocab.items() if len(c) == 1}
+    assert ours._vocab == singles
+
+
+def test_loading_in_a_fresh_process_leaves_the_blas_setting_as_it_was():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os; from contentkit.links import tagger; assert tagger.available(); "
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+    )
+    for setting in (None, "3"):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+        if setting:
+            env["OPENBLAS_NUM_THREADS"] = setting
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert proc.stdout.strip() == str(setting)
