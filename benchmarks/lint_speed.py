@@ -162,7 +162,8 @@ def _cli_seconds(folder: Path, jobs: int, model: Path | None) -> float:
 
 
 def _cli(folder: Path, n: int, args: argparse.Namespace) -> None:
-    models: list[Path | None] = [None] if args.baseline_model is None else [None, args.baseline_model]
+    base_model = args.baseline_model
+    models: list[Path | None] = [None] if base_model is None else [None, base_model]
     best = {m: float("inf") for m in models}
     for _ in range(args.runs):
         for m in models:  # alternating, so that both see the same machine
