@@ -7,9 +7,11 @@ brands as common nouns, LAC keeps a brand and its product together (网易云音
 brand made of ordinary words by its use (理想 ORG before 汽车), keeps a transliterated name
 whole (布鲁玛·紫格尼克 PER) and an idiom whole (一帆风顺).
 
-It costs some 0.2 s to load and about half a millisecond a sentence, so the judge asks it only
-about anchors the fast model is unsure of (see ``verdicts``), and it reads only the anchor's
-sentence, a few characters either side (``tagger_window``). Loaded on first use, once per
+It costs some 0.17 CPU-s to load (numpy, ONNX Runtime, the model) and 0.4 to 0.7 ms a
+sentence of 17 characters, nine tenths of it the model's two bidirectional GRU layers (60 us a
+run and 15 us a character on one core), so the judge asks it only about anchors the fast model
+is unsure of (see ``verdicts``), and it reads only the anchor's sentence, a few characters
+either side (``tagger_window``). Loaded on first use, once per
 process; if the package is missing the fast model decides alone.
 """
 
