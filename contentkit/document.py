@@ -302,21 +302,48 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     except LookupError:
         raise InputError(f"unknown encoding {enc!r}", path) from None
     except UnicodeDecodeError as exc:
-        before = data[: exc.start].decode(enc, errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        hint = ""
-        if encoding is None:
-            guess = _guess_encoding(data)
-            if guess:
-                hint = f"; it looks like {guess}: try --encoding {guess}"
-        raise InputError(
-            f"not valid {enc.upper()} (byte 0x{data[exc.start]:02x}){hint}", path, line, column
-        ) from None
+        declared = _declared_encoding(data) if encoding is None else None
+        if declared is None or declared == enc:
+            raise _undecodable(data, path, enc, exc, guess=encoding is None) from None
+        # Not UTF-8, and the page names its encoding in a <meta>: read it as a browser does.
+        try:
+            return data.decode(declared), declared, False
+        except UnicodeDecodeError as declared_exc:
+            raise _undecodable(data, path, declared, declared_exc, declared=True) from None
     if text.startswith("\ufeff"):
         text = text[1:]
         bom = True
     return text, enc, bom
+
+
+def _undecodable(
+    data: bytes,
+    path: str,
+    enc: str,
+    exc: UnicodeDecodeError,
+    *,
+    guess: bool = False,
+    declared: bool = False,
+) -> InputError:
+    before = data[: exc.start].decode(enc, errors="replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    hint = ""
+    if guess:
+        likely = _guess_encoding(data)
+        if likely:
+            hint = f"; it looks like {likely}: try --encoding {likely}"
+    elif declared:
+        hint = " although its <meta> declares it; --encoding can name another"
+    return InputError(
+        f"not valid {enc.upper()} (byte 0x{data[exc.start]:02x}){hint}", path, line, column
+    )
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    from contentkit.encodings import declared_html_encoding
+
+    return declared_html_encoding(data)
 
 
 def _guess_encoding(data: bytes) -> str | None:

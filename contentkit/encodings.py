@@ -98,3 +98,35 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
     if _SINGLE_BYTE.match(names[0]) and "cp1252" in names:
         return "cp1252"
     return names[0]
+
+
+# The HTML standard's prescan looks at the first 1024 bytes for <meta charset=X> or
+# <meta http-equiv="Content-Type" content="...; charset=X">; comments there are skipped.
+_PRESCAN_BYTES = 1024
+_HTML_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:()-]+)", re.I)
+
+
+def declared_html_encoding(data: bytes) -> str | None:
+    """The encoding an HTML page declares in its <meta>, as a Python codec name, or None.
+
+    Labels are read as browsers read them (webencodings: the WHATWG Encoding Standard's
+    table), so ``iso-8859-1`` is Windows-1252 and ``gb2312`` is GBK, which browsers decode as
+    GB18030; a page declaring UTF-16 in ASCII bytes is UTF-8, as the standard says.
+    """
+    head = _HTML_COMMENT.sub(b"", data[:_PRESCAN_BYTES])
+    m = _META_CHARSET.search(head)
+    if m is None:
+        return None
+    import webencodings
+
+    found = webencodings.lookup(m.group(1).decode("ascii"))
+    if found is None:
+        return None
+    if found.name in {"gbk", "gb18030"}:
+        return "gb18030"
+    if found.name.startswith("utf-16") or found.name == "utf-8":
+        return "utf-8"
+    if found.name == "x-user-defined":
+        return "cp1252"
+    return str(found.codec_info.name)

@@ -223,6 +223,35 @@ def test_encoding_option_reads_utf16(run_cli, bad: Path) -> None:
     check(run_cli, ["--encoding", "utf-16", "utf16.md"], "All checks passed (1 file).\n", 0, bad)
 
 
+def test_html_read_in_the_encoding_its_meta_declares(run_cli, tmp_path: Path) -> None:
+    """A scraped page that is not UTF-8 but says what it is reads as a browser reads it, with
+    labels as browsers take them: iso-8859-1 is Windows-1252 (its curly quotes), gb2312 is GBK."""
+    (tmp_path / "gbk.html").write_bytes('<meta charset="gb2312"><p>贸易优势</p>'.encode("gbk"))
+    (tmp_path / "latin.html").write_bytes(
+        b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+        b"<p>\x93Caf\xe9\x94</p>"
+    )
+    for name, text in [("gbk.html", "贸易优势\n"), ("latin.html", "\u201cCaf\u00e9\u201d\n")]:
+        proc = run_cli("convert", name, cwd=tmp_path)
+        assert (proc.stdout, proc.stderr, proc.returncode) == (text, "", 0)
+
+
+def test_declared_encoding_that_does_not_fit(run_cli, tmp_path: Path) -> None:
+    """A page whose bytes its declaration cannot read is refused at the byte, naming the
+    declaration; a <meta> inside a comment declares nothing."""
+    (tmp_path / "wrong.html").write_bytes(b'<meta charset="gbk">\n<p>\xff\xfe</p>')
+    (tmp_path / "commented.html").write_bytes(b'<!-- <meta charset="gbk"> -->\n<p>\xd6\xd0</p>')
+    proc = run_cli("convert", "wrong.html", cwd=tmp_path)
+    assert proc.stderr == (
+        "contentkit: error: wrong.html:2:4: not valid GB18030 (byte 0xff) although its <meta>"
+        " declares it; --encoding can name another\n"
+    )
+    assert proc.returncode == 1
+    proc = run_cli("convert", "commented.html", cwd=tmp_path)
+    assert proc.stderr.startswith("contentkit: error: commented.html:2:4: not valid UTF-8")
+    assert proc.returncode == 1
+
+
 def test_unknown_encoding_stops_the_run(run_cli, bad: Path) -> None:
     proc = run_cli("lint", "--encoding", "klingon", "gbk.md", cwd=bad)
     assert proc.stdout == ""
@@ -439,6 +468,11 @@ FIXED = "---\ntitle: 上海\ndate: 2021-04-20T02:55:35Z\n---\n<p>正文</p>\n"
         ("cr.html", lambda t: t.replace("\n", "\r").encode(), []),
         ("gbk.html", lambda t: t.encode("gbk"), ["--encoding", "gb18030"]),
         ("utf16.html", lambda t: t.encode("utf-16"), ["--encoding", "utf-16"]),
+        (
+            "declared.html",
+            lambda t: t.replace("<p>", '<meta charset="gbk"><p>').encode("gbk"),
+            [],
+        ),
     ],
 )
 def test_fix_keeps_encoding_bom_newlines_and_mode(run_cli, tmp_path: Path, name, encode, args):
