@@ -27,7 +27,9 @@ Two sets:
   printed separately too.
 
 CPU time per page (``time.process_time``; pandoc's child processes counted) is each converter's
-own time on the article pages, the fastest of ``--runs`` runs.
+own time on the article pages, the fastest of ``--runs`` runs of each page. The converters take
+turns on each page (one run of each, ``--runs`` times), so that a burst of load on a shared
+machine spoils one run of one page, not one converter's whole figure.
 """
 
 from __future__ import annotations
@@ -56,7 +58,12 @@ from markdown_it import MarkdownIt  # noqa: E402
 from peers import peers  # noqa: E402
 
 from contentkit.convert.html import BLOCK as HTML_BLOCK  # noqa: E402
-from contentkit.convert.html import LAYOUT_CONTENT, is_layout_table  # noqa: E402
+from contentkit.convert.html import (  # noqa: E402
+    LAYOUT_CONTENT,
+    LAZY_SRC_ATTRS,
+    LAZY_SRCSET_ATTRS,
+    is_layout_table,
+)
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
 
 SPEC = Path(os.environ.get("COMMONMARK_SPEC", ROOT.parent / "shared/commonmark/spec.json"))
@@ -102,9 +109,21 @@ def parse(source: str) -> Any:
         )
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
-    for el in list(root.iter(*_UNKNOWN_VOID)):
+    for el in list(root.iter(*_UNKNOWN_VOID, "image", "amp-img", "amp-anim")):
+        if el.tag in _AS_IMG:
+            # A browser's parser reads <image> as <img> (not inside an <svg>, where it is an SVG
+            # image), and the AMP runtime draws an <amp-img> as one: images to count.
+            if next(el.iterancestors("svg"), None) is not None:
+                continue
+            if el.tag == "image":
+                _unnest(el)
+            el.tag = "img"
+            continue
         _unnest(el)
     return root
+
+
+_AS_IMG = frozenset({"image", "amp-img", "amp-anim"})
 
 
 def _unnest(el: Any) -> None:
@@ -377,6 +396,8 @@ _WORD = re.compile(r"\w+", re.U)
 
 _INLINE = {"a", "span", "b", "strong", "em", "i", "code", "sub", "sup", "small", "mark", "abbr"}
 _INLINE |= {"u", "s", "del", "ins", "q", "cite", "kbd", "samp", "var", "time", "font", "label"}
+# (a word broken across a <wbr>, or around a ruby annotation, is one word as shown)
+_INLINE |= {"wbr", "ruby", "rb", "rt", "rp", "rtc", "bdi", "bdo", "dfn", "big", "tt", "nobr"}
 # not shown by a browser that runs them (canvas, video and audio show their fallback content
 # only where unsupported)
 _NEVER_SHOWN = INVISIBLE | {"svg", "iframe", "select", "object", "annotation", "annotation-xml"}
@@ -388,7 +409,7 @@ def _hidden_self(el: Any) -> bool:
     if not tag or tag in _NEVER_SHOWN:
         return True
     return el.get("hidden") is not None or bool(
-        re.search(r"display\s*:\s*none", el.get("style") or "")
+        re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or "")
     )
 
 
@@ -501,7 +522,33 @@ def _unsafe_url(url: str) -> bool:
     return scheme.startswith(("javascript:", "vbscript:", "data:"))
 
 
-def page_features(root: Any) -> dict[str, Counter[Any]]:
+def _drawn(el: Any) -> bool:
+    """Is this image or drawing shown (``visible_text`` leaves an ``<svg>`` out as text)?"""
+    parent = el.getparent()
+    own = el.get("hidden") is not None or re.search(
+        r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or ""
+    )
+    return not own and (parent is None or not _hidden_ancestor(parent))
+
+
+def _image_sources(img: Any) -> list[str]:
+    """Where an ``<img>`` may be shown from: its ``src``, then a lazy loader's real source
+    (``data-src``, ``data-original``..., a srcset's first), which a browser shows once the
+    page's script runs: an image counts as kept when the Markdown has any of them."""
+    out = []
+    for name in ("src", *LAZY_SRC_ATTRS, *LAZY_SRCSET_ATTRS, "srcset"):
+        value = (img.get(name) or "").strip()
+        if name.endswith("srcset") and value:
+            value = value.split(",")[0].strip().split(" ")[0]
+        if value and not value.startswith("data:"):
+            out.append(href(value))
+    return out
+
+
+def page_features(root: Any, found: Counter[Any] | None = None) -> dict[str, Counter[Any]]:
+    """What a reader sees of a page; ``found``: the images of its Markdown (an image of the
+    page is counted by the source of it that the Markdown has, if any)."""
+
     def shown(el: Any) -> bool:
         return not _hidden_ancestor(el)
 
@@ -511,15 +558,17 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
         if a.get("href") is not None
         and not _unsafe_url(a.get("href", ""))
         and shown(a)
-        and a.text_content().strip()
+        # (what it shows: text, or an image or a drawing; not an <svg>'s <style> or <title>)
+        and (visible_text(a).strip() or any(_drawn(x) for x in a.iter("img", "svg")))
     )
-    images = Counter(
-        href(i.get("src", ""))
-        for i in root.iter("img")
-        if (i.get("src") or "").strip()
-        and not (i.get("src") or "").strip().startswith("data:")
-        and shown(i)
-    )
+    images: Counter[str] = Counter()
+    left = Counter(found or ())
+    for img in root.iter("img"):
+        sources = _image_sources(img) if shown(img) else []
+        if sources:
+            chosen = next((u for u in sources if left[u] > 0), sources[0])
+            left[chosen] -= 1
+            images[chosen] += 1
     data_tables = {t for t in root.iter("table") if not _layout(t)}
     # a cell's text as shown: hidden parts left out, a <br> or a block inside it a space
     cells = Counter(
@@ -541,40 +590,60 @@ def page_features(root: Any) -> dict[str, Counter[Any]]:
     }
 
 
+def _timed(convert: Callable[[str], str], html: str) -> tuple[str | None, float]:
+    """(the Markdown, or None if it crashed; the CPU seconds it took, children included)."""
+    t0 = time.process_time()
+    c0 = os.times()
+    try:
+        md: str | None = convert(html)
+    except Exception:
+        md = None
+    c1 = os.times()
+    spent = (
+        time.process_time()
+        - t0
+        + (c1.children_user - c0.children_user)
+        + (c1.children_system - c0.children_system)
+    )
+    return md, spent
+
+
+def article_outputs(
+    pages: list[Page], convs: dict[str, Callable[[str], str]], runs_: int
+) -> dict[str, tuple[list[str | None], float]]:
+    """Per converter: its Markdown of each page (None: crashed) and its CPU seconds over all
+    pages, each page's fastest run. The converters take turns on each page, run by run."""
+    out: dict[str, tuple[list[str | None], float]] = {name: ([], 0.0) for name in convs}
+    for page in pages:
+        best: dict[str, float] = {}
+        got: dict[str, str | None] = {}
+        for run in range(runs_):
+            for name, convert in convs.items():
+                if name in got and (got[name] is None or (name == "pandoc" and run)):
+                    continue  # (a crash is not retried; pandoc, slow, runs once)
+                md, spent = _timed(convert, page.html)
+                got[name] = md
+                best[name] = min(best.get(name, spent), spent)
+        for name in convs:
+            mds, cpu = out[name]
+            mds.append(got[name])
+            out[name] = (mds, cpu + best[name])
+    return out
+
+
 def article_run(
-    pages: list[Page], convert: Callable[[str], str], runs_: int
+    pages: list[Page], outputs: list[str | None], cpu: float
 ) -> tuple[Measure, Measure, list[tuple[str, float]], float, int]:
     total, held = Measure(), Measure()
     per_page: list[tuple[str, float]] = []
-    cpu = 0.0
     crashed = 0
-    for page in pages:
-        best = None
-        md = ""
-        for _ in range(runs_):
-            t0 = time.process_time()
-            c0 = os.times()
-            try:
-                md = convert(page.html)
-            except Exception:
-                md = None  # type: ignore[assignment]
-            c1 = os.times()
-            spent = (
-                time.process_time()
-                - t0
-                + (c1.children_user - c0.children_user)
-                + (c1.children_system - c0.children_system)
-            )
-            best = spent if best is None else min(best, spent)
-            if md is None:
-                break
-        cpu += best or 0.0
+    for page, md in zip(pages, outputs, strict=True):
         if md is None:
             crashed += 1
             md = ""
-        want = page_features(parse(page.html))
         got_root = parse(render(md))
         got = page_features(got_root)
+        want = page_features(parse(page.html), got["images"])
         m = Measure()
         for kind in KINDS:
             m.add(kind, want[kind], got[kind])
@@ -677,10 +746,9 @@ def main() -> int:
         print(head)
         print("|---" * 9 + "|")
         held_rows = []
-        for name, fn in convs.items():
-            total, held, per_page, cpu, crashed = article_run(
-                pages, fn, args.runs if name != "pandoc" else 1
-            )
+        outputs = article_outputs(pages, convs, args.runs)
+        for name in convs:
+            total, held, per_page, cpu, crashed = article_run(pages, *outputs[name])
             low = min(per_page, key=lambda x: x[1]) if per_page else ("-", 1.0)
             shares = " | ".join(f"{total.share(k):.1%}" for k in KINDS)
             print(

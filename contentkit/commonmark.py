@@ -107,20 +107,35 @@ MARKERS = {
 }
 OPENERS = {STRONG_OPEN: STRONG_CLOSE, EM_OPEN: EM_CLOSE, DEL_OPEN: DEL_CLOSE, "\ufdd8": "\ufdd9"}
 _UNDERSCORE = {EM_OPEN: "\ufdd8", EM_CLOSE: "\ufdd9"}
+_STRONG = frozenset({STRONG_OPEN, STRONG_CLOSE})
+_EM = frozenset({EM_OPEN, EM_CLOSE})
 _MARKER_CHARS = tuple(MARKERS)
 # A span closed and at once reopened (``**a****b**``) is one span; an empty span is nothing.
-_MERGE = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2|\ufdd5\ufdd4|\ufdd0\ufdd1|\ufdd2\ufdd3|\ufdd4\ufdd5")
+_MERGE = (
+    "\ufdd1\ufdd0",
+    "\ufdd3\ufdd2",
+    "\ufdd5\ufdd4",
+    "\ufdd0\ufdd1",
+    "\ufdd2\ufdd3",
+    "\ufdd4\ufdd5",
+)
 
 
 def merge_spans(text: str) -> str:
-    """Join a span closed and at once reopened (``**a****b**``); drop empty spans."""
-    if not any(ch in text for ch in _MARKER_CHARS):
-        return text  # nothing to merge (and a regular expression would read every character)
+    """Join a span closed and at once reopened (``**a****b**``); drop empty spans.
+
+    Removing a touching pair can make two others touch, so pairs are removed until none is
+    left; the order does not change the result (as cancelling ``x`` against ``x⁻¹``).
+    """
+    if all(end - start == 1 for start, end in _marker_runs(text)):
+        return text  # no two markers touch: nothing to merge
     while True:
-        merged = _MERGE.sub("", text)
-        if merged == text:
+        before = text
+        for pair in _MERGE:
+            if pair in text:  # (a substring search: far faster than a regular expression)
+                text = text.replace(pair, "")
+        if text is before:
             return text
-        text = merged
 
 
 def _marker_runs(text: str) -> list[tuple[int, int]]:
@@ -145,16 +160,17 @@ def _marker_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
-def resolve_emphasis(text: str) -> str:
+def resolve_emphasis(text: str, merged: bool = False) -> str:
     """Turn placeholder markers into delimiters that a CommonMark reader will honour.
 
     Where a run would not flank, the spoiling neighbour becomes a character reference; where
     nothing can make it flank (whitespace inside the span), both ends of the span are dropped,
-    so the reader never shows stray asterisks.
+    so the reader never shows stray asterisks. ``merged``: the caller ran :func:`merge_spans`.
     """
     if not any(ch in text for ch in _MARKER_CHARS):
         return text
-    text = merge_spans(text)
+    if not merged:
+        text = merge_spans(text)
     # The runs stay where they are from here on: markers are only swapped for other markers.
     runs = _marker_runs(text)
     # Pair the markers (they nest properly: the converter writes them around whole elements).
@@ -172,10 +188,12 @@ def resolve_emphasis(text: str) -> str:
     # may split the wrong way: such an emphasis is written with "_" instead.
     swaps: dict[int, str] = {}  # marker position -> the "_" marker written there instead
     for start, end in runs:
+        if end - start == 1:
+            continue  # (one marker is one kind)
         run = [i for i in range(start, end) if i in partner]
         kinds = {text[i] for i in run}
         # ("***" is also ambiguous: a later "*" may close its "**" part.)
-        if kinds & {STRONG_OPEN, STRONG_CLOSE} and kinds & {EM_OPEN, EM_CLOSE}:
+        if not kinds.isdisjoint(_STRONG) and not kinds.isdisjoint(_EM):
             for i in run:
                 if text[i] in _UNDERSCORE:
                     swaps[i] = _UNDERSCORE[text[i]]
@@ -191,10 +209,14 @@ def resolve_emphasis(text: str) -> str:
                     swaps[i] = _UNDERSCORE[text[i]]
                     swaps[partner[i]] = _UNDERSCORE[text[partner[i]]]
     if swaps:
-        chars = list(text)
-        for i, ch in swaps.items():
-            chars[i] = ch
-        text = "".join(chars)
+        pieces: list[str] = []
+        last = 0
+        for i in sorted(swaps):
+            pieces.append(text[last:i])
+            pieces.append(swaps[i])
+            last = i + 1
+        pieces.append(text[last:])
+        text = "".join(pieces)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
     for start, end in runs:
@@ -219,8 +241,12 @@ def resolve_emphasis(text: str) -> str:
                 after = "&" if end in refs else (text[end] if end < len(text) else "")
             else:
                 after = groups[k + 1][0]
-            opens = any(text[i] in OPENERS for i in idxs)
-            closes = any(text[i] not in OPENERS for i in idxs)
+            opens = closes = False
+            for i in idxs:
+                if text[i] in OPENERS:
+                    opens = True
+                else:
+                    closes = True
             c = groups[k][0]
             ok = True
             if opens and not can_open(c, before, after):

@@ -238,6 +238,23 @@ def test_adjacent_code_spans_keep_their_text() -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<p>[[]](<code>)</code></p>",  # (found by the property above, not derandomized)
+        "<p>[a [b] c](x)</p>",
+        "<p>[a [b](x) c] d</p>",
+        "<p>[[a]] [b]<i>c</i></p>",
+    ],
+)
+def test_a_bracket_is_judged_by_the_bracket_it_pairs_with(source: str) -> None:
+    # "[" was judged by the first "]" after it: "[[]](" kept its outer "[", which pairs with
+    # the last "]", followed by "(": a link.
+    got, expected = _rendered_text(source)
+    assert got == expected
+    assert "<a " not in markdown_parser().render(convert.convert_text(source, body_kind="html"))
+
+
 def test_adjacent_emphasis() -> None:
     got, expected = _rendered_text("<p><b>1<i>1</i></b><i>1</i></p>")
     assert got == expected

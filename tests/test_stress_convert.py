@@ -50,6 +50,14 @@ def test_a_flood_of_open_brackets_is_escaped_without_rescanning() -> None:
     assert escape_text("[1] and [2]", at_end=True) == "[1] and [2]"
 
 
+def test_nested_bracket_floods_are_paired_in_one_pass() -> None:
+    # Brackets are paired as a reader pairs them (the nesting-matched "]", not the first one
+    # after a "["), in one pass from the right, never a search per "[".
+    assert escape_text("[[]]" * 100_000 + "(x)") == "\\[[]]" * 100_000 + "(x)"
+    assert escape_text("[a" * 100_000 + "](x)") == "\\[a" * 100_000 + "](x)"
+    assert escape_text("[" * 100_000 + "]" * 100_000, at_end=True) == "[" * 100_000 + "]" * 100_000
+
+
 def test_block_markers_on_one_very_long_line_are_judged_once_each() -> None:
     # Every text starting with "-" or "1." carries a line-start mark: on one long line each
     # mark copied the line so far.

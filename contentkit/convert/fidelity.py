@@ -25,12 +25,14 @@ from contentkit.convert.html import (
     INVISIBLE,
     LAYOUT_CONTENT,
     UNSAFE_SCHEMES,
+    browser_tree,
+    holds_layout,
     image_source,
     is_hidden,
     is_layout_table,
+    raised_text,
     safe_url,
     style_emphasis,
-    unnest_void_elements,
     url_scheme,
 )
 
@@ -69,7 +71,8 @@ def _layout_tables(root: Any) -> set[Any]:
     for table in root.iter("table"):
         cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
         tags = {d.tag for c in cells for d in c.iterdescendants()}
-        if is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & BLOCK)):
+        layout_content = bool(tags & LAYOUT_CONTENT) and holds_layout(cells)
+        if is_layout_table(len(cells), layout_content, bool(tags & BLOCK)):
             layout.add(table)
     return layout
 
@@ -85,6 +88,7 @@ def features(root: Any) -> Features:
     stack: list[tuple[Any, int, bool, int, int]] = []
     bold = italic = plain_bold = 0
     skip = 0
+    in_pre = 0  # inside a <pre>, headings, items and cells are lines of code (a highlighter's)
     length = 0
     spans: list[tuple[str, Any, int, int]] = []  # (kind, key, start, end) resolved at the end
 
@@ -100,6 +104,10 @@ def features(root: Any) -> Features:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             hidden = not tag or tag in INVISIBLE or is_hidden(el.attrib)
+            if tag == "select" and not skip and not is_hidden(el.attrib):
+                from contentkit.convert.markdown import shown_instead
+
+                emit(f" {shown_instead(el) or ''} ", bool(bold and not plain_bold), bool(italic))
             stack.append((el, length, hidden, bold, italic))
             if hidden:
                 skip += 1
@@ -111,6 +119,8 @@ def features(root: Any) -> Features:
                 italic += 1
             if tag in HEADINGS or tag == "th":
                 plain_bold += 1
+            if tag == "pre":
+                in_pre += 1
             if tag in BLOCK:
                 emit(_BLOCK_SEP, False, False)
             elif tag == "br":
@@ -133,6 +143,8 @@ def features(root: Any) -> Features:
                     href = safe_url(el.get("href"))
                     if href is not None and not any(a.tag == "a" for a in el.iterancestors()):
                         spans.append(("links", _url(href), start, length))
+                elif in_pre:
+                    in_pre -= tag == "pre"
                 elif tag in HEADINGS:
                     spans.append(("headings", int(tag[1]), start, length))
                 elif tag == "li":
@@ -179,7 +191,11 @@ def parse_html(source: str) -> Any:
         root = lxml_html.fragment_fromstring(
             source or "<p></p>", create_parent="div", parser=parser
         )
-        unnest_void_elements(root)  # (read as a browser does, as the converter reads it)
+        browser_tree(root, source)  # (read as a browser does, as the converter reads it)
+        for el in root.iter("sup", "sub"):
+            raised = None if len(el) or not el.text else raised_text(el.text, el.tag)
+            if raised:
+                el.text = raised  # (mc<sup>2</sup> shows mc², as the converter writes it)
         return root
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")

@@ -8,6 +8,7 @@ against the same reading of the page, not against a second opinion.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -155,8 +156,50 @@ def set_text(el: Any, tail: bool, text: str | None) -> None:
 def unnest_void_elements(root: Any) -> None:
     """Give back what libxml2 nested inside HTML5 void elements: it follows them, as in a
     browser's tree (``<p>a<embed>b</p>`` is ``<p>a<embed></embed>b</p>``). One pass in
-    document order; each element moves at most once per void element around it."""
-    for el in root.iter(*NESTING_VOIDS):
+    document order; each element moves at most once per void element around it. The same
+    pass reads ``<listing>``/``<xmp>``/``<plaintext>`` as ``<pre>`` and writes out the text an
+    ``<svg>`` draws."""
+    svgs = []
+    foreign = []
+    in_heading = []
+    for el in root.iter(
+        *NESTING_VOIDS,
+        "svg",
+        "math",
+        "listing",
+        "xmp",
+        "plaintext",
+        "image",
+        *HEADINGS,
+        *_AMP_IMG,
+        *_SHOWN_CONTROLS,
+    ):
+        tag = el.tag
+        if tag in _SHOWN_CONTROLS:
+            _shown_control(el)
+            continue
+        if tag in _AMP_IMG:
+            if el.get("src") or el.get("srcset"):
+                el.tag = "img"  # (the AMP runtime draws one; its <noscript> copy is not shown)
+            continue
+        if tag in HEADINGS:
+            parent = el.getparent()
+            if parent is not None and parent.tag in HEADINGS:
+                in_heading.append(el)  # (a heading's start tag closes the heading it is in)
+            continue
+        if tag == "image":
+            if next(el.iterancestors("svg", "math"), None) is not None:
+                continue  # (SVG's own <image>)
+            el.tag = "img"  # HTML5's parser reads <image> as <img>; libxml2 nests in it too
+        if tag == "svg" or tag == "math":
+            if next(el.iterancestors("svg", "math"), None) is None:  # (an inner one: in it)
+                foreign.append(el)
+                if tag == "svg":
+                    svgs.append(el)
+            continue
+        if tag == "listing" or tag == "xmp" or tag == "plaintext":
+            _as_pre(el)
+            continue
         text = el.text
         if text is None and not len(el):
             continue
@@ -169,6 +212,442 @@ def unnest_void_elements(root: Any) -> None:
             last = child
         if tail:
             set_text(last, True, (last.tail or "") + tail)
+    for heading in in_heading:
+        parent = heading.getparent()
+        if parent is not None and parent.tag in HEADINGS:
+            _move_after(parent, heading)
+    for top in foreign:
+        _break_out(top)
+    for svg in svgs:
+        _svg_as_text(svg)
+
+
+_AMP_IMG = ("amp-img", "amp-anim")  # AMP pages' images
+# Elements the converter leaves out that a browser shows in some forms (reported otherwise).
+_SHOWN_CONTROLS = ("object", "dialog", "textarea", "input")
+_PLUGIN = re.compile(r"shockwave|flash|java|silverlight|\.(?:swf|class|jar|xap)(?:[?#]|$)", re.I)
+_IMAGE_DATA = re.compile(r"^image/|\.(?:png|jpe?g|gif|webp|avif|bmp|svg)(?:[?#]|$)", re.I)
+
+
+def _shown_control(el: Any) -> None:
+    """What a browser shows of an ``<object>`` (its fallback content, where no browser has
+    the plugin it asks for; its image), an open ``<dialog>``, a ``<textarea>`` (a box of its
+    text), a button ``<input>`` (its label) and a task list's checkbox (``[x]``)."""
+    tag = el.tag
+    if tag == "object":
+        data, kind = el.get("data") or "", el.get("type") or ""
+        if _IMAGE_DATA.search(kind) or (not kind and _IMAGE_DATA.search(data)):
+            img = el.makeelement("img", {"src": data})
+            _after(el, img)  # (the fallback inside is not shown when the image is)
+        elif _PLUGIN.search(kind) or _PLUGIN.search(data) or not (data or kind):
+            el.tag = "span"
+    elif tag == "dialog":
+        if el.get("open") is not None:
+            el.tag = "div"
+    elif tag == "textarea":
+        el.tag = "div"  # (a box: its text is a block of its own, not glued to the label)
+    else:
+        kind = (el.get("type") or "").lower()
+        if kind in ("submit", "button", "reset") and (el.get("value") or "").strip():
+            _text_after(el, " ".join(el.get("value", "").split()))
+        elif kind == "checkbox" and _first_in_item(el):
+            # GFM's task list item: "[x] " then the text (a space kept: "[x]" followed by
+            # text is not a task, and a bracket right before a space needs no escape)
+            set_text(el, True, (el.tail or "").lstrip())
+            _text_after(el, "[x] " if el.get("checked") is not None else "[ ] ")
+
+
+def _text_after(el: Any, text: str) -> None:
+    """``text`` right after ``el``, in a ``<span>``, a space apart from words beside it."""
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else el.getparent().text
+    if before and before[-1].isalnum():
+        text = " " + text
+    if el.tail and not el.tail[0].isspace() and not text.endswith(" "):
+        text += " "
+    span = el.makeelement("span", {})
+    set_text(span, False, text)
+    _after(el, span)
+
+
+def _first_in_item(el: Any) -> bool:
+    """Is ``el`` the first thing an ``<li>`` shows (a GFM task list's checkbox)?"""
+    parent = el.getparent()
+    while parent is not None and parent.tag != "li":
+        if (
+            (parent.tag in BLOCK and parent.tag != "p")
+            or el.getprevious() is not None
+            or (parent.text or "").strip()
+        ):
+            return False
+        el, parent = parent, parent.getparent()
+    return parent is not None and el.getprevious() is None and not (parent.text or "").strip()
+
+
+# HTML start tags that end an <svg> or <math> where they stand (HTML5 "in foreign content"):
+# a browser shows them, and what follows, after it; libxml2 keeps them inside, never shown.
+_BREAK_OUT = frozenset(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img "
+    "li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul "
+    "var".split()
+)
+# Where HTML is HTML again inside foreign content (integration points): nothing breaks out.
+_SVG_HTML_POINTS = frozenset({"foreignobject", "desc", "title"})
+_MATH_TEXT_POINTS = frozenset({"mi", "mo", "mn", "ms", "mtext"})
+
+
+def _first_break_out(el: Any, math: bool) -> Any:
+    if next(el.iter(*_BREAK_OUT, "font"), None) is None:
+        return None  # (libxml2's search, in C: a formula is often hundreds of elements)
+    stack = list(reversed(el))  # (iterative: foreign content may nest deeper than Python recurses)
+    while stack:
+        child = stack.pop()
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _BREAK_OUT or (
+            tag == "font" and any(a in child.attrib for a in ("color", "face", "size"))
+        ):
+            return child
+        if math:
+            encoding = (child.get("encoding") or "").lower()
+            if tag in _MATH_TEXT_POINTS or (
+                tag == "annotation-xml" and encoding in ("text/html", "application/xhtml+xml")
+            ):
+                continue
+        elif tag in _SVG_HTML_POINTS:
+            continue
+        stack.extend(reversed(child))
+    return None
+
+
+def _break_out(top: Any) -> None:
+    """Move an HTML element that ends ``top`` (an ``<svg>``/``<math>``) and all that follows it
+    inside ``top`` to right after it, in order, as a browser's parser does."""
+    first = _first_break_out(top, top.tag == "math")
+    if first is not None:
+        _move_after(top, first)
+
+
+def _move_after(top: Any, first: Any) -> None:
+    """Move ``first`` (inside ``top``) and all that follows it inside ``top`` to right after
+    ``top``, in order: where a browser's parser closed ``top`` at ``first``'s start tag."""
+    pieces: list[Any] = [first, *first.itersiblings()]
+    node = first.getparent()
+    while node is not top:  # then what follows each element around it, up to ``top``
+        if node.tail:
+            pieces.append(node.tail)
+            node.tail = None
+        pieces.extend(node.itersiblings())
+        node = node.getparent()
+    if top.tail:
+        pieces.append(top.tail)
+        top.tail = None
+    anchor = top
+    for piece in pieces:
+        if isinstance(piece, str):
+            set_text(anchor, True, (anchor.tail or "") + piece)
+        else:
+            anchor.addnext(piece)  # (its tail with it)
+            anchor = piece
+
+
+def browser_tree(root: Any, html: str | None = None) -> None:
+    """Make libxml2's tree of ``html`` the tree a browser's HTML5 parser builds and shows,
+    where the two differ in what a reader sees: inline elements libxml2 closed before a block
+    (``<b><p>``), HTML5 void elements it nests content in, text an ``<svg>`` draws, the old
+    preformatted ``<listing>``/``<xmp>``/``<plaintext>``, and content in a table outside any
+    cell. (``html``: the source, which says where libxml2 closed an element early.)"""
+    if html is not None:
+        renest_closed_early(root, html)
+    unnest_void_elements(root)
+    foster_parent(root)
+
+
+_CLOSERS: dict[str, frozenset[str]] | None = None
+# Inline elements a browser keeps open around blocks, and the blocks that may start in them.
+_INLINE_AROUND = tuple(
+    "a abbr b bdi bdo big cite code del dfn em font i ins kbd label mark nobr q s samp small "
+    "span strike strong sub sup time tt u var".split()
+)
+_BLOCKS_IN_INLINE = tuple(
+    "address article aside blockquote center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre "
+    "section summary table ul".split()
+)
+
+
+def _closers() -> dict[str, frozenset[str]]:
+    """block tag -> the inline elements that libxml2 (this version) closes when that block
+    starts inside one, where a browser keeps them open around it: asked of libxml2 itself,
+    once, in one parse (its table has changed between versions)."""
+    global _CLOSERS
+    if _CLOSERS is None:
+        from lxml import etree
+
+        probe = "".join(
+            f"<section><{x}><{y}></{y}></{x}></section>"
+            for x in _INLINE_AROUND
+            for y in _BLOCKS_IN_INLINE
+        )
+        found: dict[str, set[str]] = {}
+        body = etree.fromstring(f"<html><body>{probe}</body></html>", etree.HTMLParser())[0]
+        pairs = [(x, y) for x in _INLINE_AROUND for y in _BLOCKS_IN_INLINE]
+        if len(body) == len(pairs):  # (else the probe is not understood: nothing is renested)
+            for section, (x, y) in zip(body, pairs, strict=True):
+                if len(section) and section[0].tag == x and not len(section[0]):
+                    found.setdefault(y, set()).add(x)
+        _CLOSERS = {y: frozenset(xs) for y, xs in found.items()}
+    return _CLOSERS
+
+
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "plaintext", "iframe")
+
+
+class _SourceTags:
+    """Where the start and end tags of some names are in ``html`` (comments and raw text
+    skipped), and which element of the tree each start tag is: asked for a name at a time, so
+    that a page pays for the few names in question, not for every tag it has."""
+
+    def __init__(self, root: Any, html: str) -> None:
+        self.root, self.html = root, html
+        self.tags: dict[str, list[tuple[int, int]]] = {}  # name -> (offset, +1 start/-1 end)
+        self.starts: dict[str, list[int]] = {}
+        self.ordinal: dict[Any, int] = {}
+        self.count: dict[str, int] = {}
+
+    def _scan(self, names: set[str]) -> None:
+        names = {n for n in names if n not in self.tags}
+        if not names:
+            return
+        alternatives = "|".join(
+            re.escape(n) for n in sorted(names | set(_RAW_TEXT), key=len, reverse=True)
+        )
+        tag = re.compile(
+            r"<!--.*?(?:-->|\Z)|<(/?)(" + alternatives + r")(?=[\s/>])"
+            r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?",
+            re.S | re.I,
+        )
+        found: dict[str, list[tuple[int, int]]] = {n: [] for n in names}
+        html, low, pos = self.html, "", 0
+        while True:
+            m = tag.search(html, pos)
+            if m is None:
+                break
+            pos = m.end()
+            if m.group(2) is None:
+                continue
+            name = m.group(2).lower()
+            if name in found:
+                found[name].append((m.start(), -1 if m.group(1) else 1))
+            if name in _RAW_TEXT and not m.group(1):
+                low = low or html.lower()
+                end = low.find("</" + name, pos)
+                pos = len(html) if end < 0 else end
+        for name, offsets in found.items():
+            self.tags[name] = offsets
+            self.starts[name] = [off for off, kind in offsets if kind == 1]
+            n = 0
+            for n, el in enumerate(self.root.iter(name), 1):
+                self.ordinal[el] = n
+            self.count[name] = n
+
+    def start_of(self, el: Any) -> int | None:
+        """Where ``el``'s start tag is; None unless the source has exactly as many start tags of
+        its name as the tree has elements (libxml2 made or dropped one: not trusted)."""
+        tag = el.tag
+        if not isinstance(tag, str):
+            return None
+        self._scan({tag})
+        starts, n = self.starts[tag], self.ordinal.get(el, 0)
+        return starts[n - 1] if n and len(starts) == self.count[tag] else None
+
+    def end_of(self, el: Any, begin: int) -> int | None:
+        """Where the end tag that closes the element started at ``begin`` is (None: none)."""
+        depth = 0
+        for off, kind in self.tags[el.tag]:
+            if off > begin:
+                depth += kind
+                if depth < 0:
+                    return off
+        return None
+
+
+def renest_closed_early(root: Any, html: str) -> None:
+    """Put back inside an inline element what libxml2 moved out of it: it closes a ``<b>``
+    (``<a>``, ``<font>``...) when a block starts inside (``<b><p>x</p><p>y</p></b>`` is
+    ``<b></b><p>x</p><p>y</p>``), where a browser keeps it open up to its ``</b>``. Only an
+    element right before such a block, with no text between, may have been closed so; the
+    source then says where its end tag really is."""
+    closers = _closers()
+    early = []
+    for block in root.iter(*closers):
+        prev = block.getprevious()
+        if prev is not None and prev.tail is None and prev.tag in closers[block.tag]:
+            early.append(prev)
+    if not early:
+        return
+    source = _SourceTags(root, html)
+    for inline in early:
+        begin, first = source.start_of(inline), source.start_of(inline.getnext())
+        if begin is None or first is None or first < begin:
+            continue
+        end = source.end_of(inline, begin)
+        if end is not None and end < first:
+            continue  # its end tag came before the block: libxml2 and a browser agree
+        moved = []
+        sib = inline.getnext()
+        while sib is not None:
+            at = source.start_of(sib) if isinstance(sib.tag, str) else first
+            if at is None or (end is not None and at > end):
+                break
+            moved.append(sib)
+            sib = sib.getnext()
+        if not moved:
+            continue
+        last = moved[-1]
+        tail, last.tail = last.tail, None
+        for el in moved:
+            inline.append(el)
+        if tail and end is not None:
+            # Text right before the end tag is the last block's tail: up to there, inside.
+            gap = html[html.rfind(">", 0, end) + 1 : end]
+            text = _unescape(gap)
+            cut = tail.find(text) if text.strip() else -1
+            if cut >= 0:
+                set_text(last, True, tail[: cut + len(text)])
+                tail = tail[cut + len(text) :]
+        elif end is None:
+            set_text(last, True, tail)
+            tail = None
+        set_text(inline, True, tail)
+
+
+def _unescape(text: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(text)
+
+
+def _after(el: Any, new: Any) -> None:
+    """Put ``new`` right after ``el``, before the text that followed ``el``."""
+    tail, el.tail = el.tail, None
+    el.addnext(new)
+    set_text(new, True, tail)
+
+
+# Parts of an <svg> that are never drawn where they stand (definitions, metadata, tooltips).
+_SVG_NOT_DRAWN = frozenset(
+    "defs symbol clippath mask pattern marker lineargradient radialgradient filter metadata "
+    "desc title style script".split()
+)
+_SVG_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _svg_drawn(el: Any) -> bool:
+    if el.get("display") == "none" or el.get("visibility") == "hidden":
+        return False
+    style = el.get("style")
+    return not (style and _SVG_DISPLAY_NONE.search(style))
+
+
+def _svg_text(el: Any, out: list[Any]) -> None:
+    """The text an SVG element draws, in document order: each ``<text>`` a piece (a ``<tspan>``
+    placed with x or y is a piece of its own); what a ``<foreignObject>`` holds is HTML.
+    (Iterative: a drawing may nest deeper than Python recurses.)"""
+    stack: list[Any] = list(reversed(el))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str):
+            out.append(child)
+            continue
+        if isinstance(child, tuple):  # the end of a <tspan>: its tail
+            tspan = child[0]
+            if tspan.tail:
+                out.append(tspan.tail)
+                tspan.tail = None
+            continue
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SVG_NOT_DRAWN or not _svg_drawn(child):
+            continue
+        if tag == "foreignobject":
+            if child.text and child.text.strip():
+                out.append(child.text)
+            out.extend(list(child))
+            continue
+        if tag in ("text", "tspan", "textpath"):
+            if tag == "text" or child.get("x") is not None or child.get("y") is not None:
+                out.append(" ")
+            if child.text:
+                out.append(child.text)
+                child.text = None  # (taken: what the drawing, dropped, still holds is not shown)
+            stack.append(" " if tag == "text" else (child,))
+        stack.extend(reversed(child))
+
+
+def _icon_link_name(svg: Any) -> str | None:
+    """The name of a link whose only content is this drawing (a logo, an icon): the link's
+    or the drawing's ``aria-label``, the drawing's ``<title>``, or the link's ``title``, as a
+    reader's accessibility tree names it; None where the link shows anything else."""
+    link = next(svg.iterancestors("a"), None)
+    if link is None or link.get("href") is None or not _svg_drawn(svg) or "hidden" in svg.attrib:
+        return None  # (a hidden drawing shows no logo to name)
+    if (
+        "".join(link.xpath(".//text()[not(ancestor::svg)]")).strip()
+        or next(link.iter("img"), None) is not None
+    ):
+        return None
+    title = next((c for c in svg if c.tag == "title"), None)
+    for name in (
+        link.get("aria-label"),
+        svg.get("aria-label"),
+        "".join(title.itertext()) if title is not None else None,
+        link.get("title"),
+    ):
+        if name and name.strip():
+            return " ".join(name.split())
+    return None
+
+
+def _svg_as_text(svg: Any) -> None:
+    """What an ``<svg>`` draws as text goes right after it, in a ``<span>`` (the drawing
+    itself is still dropped, and reported, by the converter)."""
+    pieces: list[Any] = []
+    if next(svg.iter("text", "foreignobject"), None) is not None:
+        _svg_text(svg, pieces)
+    if not any(p.strip() if isinstance(p, str) else True for p in pieces):
+        name = _icon_link_name(svg)
+        if not name:
+            return
+        pieces = [name]
+    prev = svg.getprevious()
+    before = prev.tail if prev is not None else svg.getparent().text
+    # (a space apart from the text beside the drawing, where there is text beside it)
+    pad = [" "] if before and before[-1].isalnum() else []
+    after = [" "] if svg.tail and svg.tail[0].isalnum() else []
+    while pieces and isinstance(pieces[0], str) and not pieces[0].strip():
+        pieces.pop(0)
+    while pieces and isinstance(pieces[-1], str) and not pieces[-1].strip():
+        pieces.pop()
+    span = svg.makeelement("span", {})
+    for piece in [*pad, *pieces, *after]:
+        if isinstance(piece, str):
+            if len(span):
+                set_text(span[-1], True, (span[-1].tail or "") + piece)
+            else:
+                set_text(span, False, (span.text or "") + piece)
+        else:
+            span.append(piece)
+    _after(svg, span)
+
+
+def _as_pre(el: Any) -> None:
+    """``<listing>``, ``<xmp>``, ``<plaintext>`` show as ``<pre>`` does. (A browser drops a
+    newline right after ``<pre>`` and ``<listing>`` only: libxml2 keeps it, and so does the
+    converter's reading of ``<pre>``, which drops it; for the others it is shown.)"""
+    if el.tag != "listing" and el.text and el.text.startswith("\n"):
+        set_text(el, False, "\n" + el.text)
+    el.tag = "pre"
 
 
 # What a browser's parser lets stay inside each part of a table; anything else there is
@@ -196,6 +675,48 @@ def foster_parent(root: Any) -> None:
         strays = _take_strays(part)
         if strays:
             table.addprevious(_div_of(table, strays))
+        if part.tag != "tr":
+            _row_for_cells(part)
+        if part.tag == "tfoot" or part.tag == "thead":
+            _draw_in_place(part)
+
+
+def _draw_in_place(group: Any) -> None:
+    """A ``<tfoot>`` is drawn after the table's other rows and a ``<thead>`` before them,
+    wherever the source has it (HTML 4 put ``<tfoot>`` before ``<tbody>``): moved there."""
+    table = group.getparent()
+    if table is None or table.tag != "table":
+        return
+    rows = [c for c in table if c.tag in ("tbody", "tr")]
+    if not rows:
+        return
+    tail, group.tail = group.tail, None
+    prev = group.getprevious()
+    if prev is not None:
+        set_text(prev, True, (prev.tail or "") + (tail or ""))
+    else:
+        set_text(table, False, (table.text or "") + (tail or ""))
+    if group.tag == "tfoot" and rows[-1].getnext() is not group:
+        rows[-1].addnext(group)
+    elif group.tag == "thead" and rows[0].getprevious() is not group:
+        rows[0].addprevious(group)
+
+
+def _row_for_cells(part: Any) -> None:
+    """Cells directly in a table (or its head, body, foot) are a row where they stand, as a
+    browser's parser opens one for them (``<table><td>a<tr><td>b`` shows a, then b)."""
+    row = None
+    for child in list(part):
+        tag = child.tag
+        if tag == "td" or tag == "th":
+            if row is None:
+                row = part.makeelement("tr", {})
+                child.addprevious(row)
+            row.append(child)  # (its tail with it)
+        elif row is not None and (tag in _TABLE_SCRIPT or not isinstance(tag, str)):
+            row.append(child)  # a comment or a script between cells stays between them
+        else:
+            row = None
 
 
 def _take_strays(part: Any) -> list[Any]:
@@ -234,6 +755,72 @@ def _stray_element(child: Any, allowed: frozenset[str]) -> bool:
     if not isinstance(child.tag, str) or child.tag in allowed or child.tag in _TABLE_SCRIPT:
         return False
     return next(child.iter("tr", "td", "th"), None) is None
+
+
+def _raised_forms() -> dict[str, dict[str, str]]:
+    """For ``sup`` and ``sub``: each ASCII letter, digit and sign that Unicode has a super- or
+    subscript form of (whose compatibility form is that character again), mapped to it."""
+    forms: dict[str, dict[str, str]] = {"sup": {}, "sub": {}}
+    ranges = ((0xB2, 0xBA), (0x2B0, 0x2B9), (0x2E0, 0x2E5), (0x1D2C, 0x1D6B), (0x1D9B, 0x1DC0))
+    for cp in (*(c for lo, hi in ranges for c in range(lo, hi)), *range(0x2070, 0x20A0), 0x2C7C):
+        kind, _, code = unicodedata.decomposition(chr(cp)).partition(" ")
+        if kind in ("<super>", "<sub>"):
+            base = chr(int(code, 16))
+            base = "-" if base == "\u2212" else base
+            if base.isascii() and (base.isalnum() or base in "+-=()"):
+                forms["sup" if kind == "<super>" else "sub"].setdefault(base, chr(cp))
+    for table in forms.values():
+        table[" "] = " "
+        if "-" in table:
+            table["\u2212"] = table["-"]
+    return forms
+
+
+_RAISED = _raised_forms()
+
+
+def raised_text(text: str, tag: str) -> str | None:
+    """``<sup>2</sup>`` as a reader sees it, ``²`` (Markdown has no superscript), when Unicode
+    has a form of every character (NFKC gives the text back); None otherwise."""
+    forms = _RAISED[tag]
+    body = text.strip(" ")
+    if not body or len(body) > 40 or any(ch not in forms for ch in body):
+        return None
+    return "".join(forms[ch] for ch in body)
+
+
+CELL_LIST_ITEMS = 10  # a list a data table's cell may hold: this many items at most,
+CELL_LIST_ITEM_CHARS = 100  # each of at most this many characters
+
+
+def is_cell_list(lst: Any) -> bool:
+    """A list that a data table's cell can hold on its one line (``x; y``): a few short items,
+    none holding a block. (A table of data with such a cell stays a table, case 9.)"""
+    if lst.text and lst.text.strip():
+        return False
+    items = 0
+    for li in lst:
+        if not isinstance(li.tag, str):
+            continue
+        if li.tag != "li" or (li.tail and li.tail.strip()):
+            return False
+        items += 1
+        if items > CELL_LIST_ITEMS or len("".join(li.itertext())) > CELL_LIST_ITEM_CHARS:
+            return False
+        if any(isinstance(d.tag, str) and d.tag in BLOCK for d in li.iterdescendants()):
+            return False
+    return items > 0
+
+
+def holds_layout(cells: list[Any]) -> bool:
+    """Do these cells (a table's own) hold what a GFM cell cannot: a heading, a quote, another
+    table, or a list, unless the table has a header cell and its lists are short ones?"""
+    header = any(c.tag == "th" for c in cells)
+    for cell in cells:
+        for d in cell.iterdescendants(*LAYOUT_CONTENT):
+            if not (header and d.tag in ("ul", "ol") and is_cell_list(d)):
+                return True
+    return False
 
 
 def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:

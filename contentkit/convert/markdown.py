@@ -46,12 +46,13 @@ from contentkit.convert.html import (
     LAZY_SRCSET_ATTRS,
     TABLE_PARTS,
     TEX_ENCODINGS,
-    foster_parent,
+    browser_tree,
     image_source,
+    is_cell_list,
     is_layout_table,
+    raised_text,
     safe_url,
     style_emphasis,
-    unnest_void_elements,
     url_scheme,
 )
 
@@ -68,17 +69,34 @@ ConvertFn = Callable[[Any, str, frozenset[str]], str]
 
 def _clean(text: str) -> str:
     """Drop Unicode noncharacters (our placeholders) from input text; none is valid text."""
+    if text.isascii():  # (known without reading it)
+        return text
     return _NONCHAR.sub("", text) if _NONCHAR.search(text) else text
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")
+_SPACE_RUN = re.compile("  +")
+
+
+def _collapse_spaces(text: str) -> str:
+    """``_WS.sub(" ", text)``: each run of HTML whitespace as one space, as a browser shows it.
+    (Each kind replaced, then runs of spaces: searches for one character, many times faster
+    than a regular expression that tries a character class at every position.)"""
+    for ch in "\n\t\r\f":
+        if ch in text:
+            text = text.replace(ch, " ")
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
 # A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
 _TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
 _MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
 # The characters escape_text judges, less those that plainly need nothing (a "<" before a space,
 # an "&" before a space, a "!" inside the text): a flood of them is skipped in C.
-_ESC_CANDIDATE = re.compile(r"[\\`\[\]*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+_ESC_CANDIDATE = re.compile(r"\[|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+# (and when every "[" is escaped, a run of them is one candidate: a flood is judged at once)
+_ESC_CANDIDATE_RUNS = re.compile(r"\[+|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
@@ -86,6 +104,9 @@ _EMPH = frozenset(cm.MARKERS)
 # (sub and sup too: trimming the blank lines around a block inside them ran a code fence into
 # the text before it.)
 _PUSH_DOWN = frozenset({"a", "strong", "b", "em", "i", "cite", "del", "s", "strike", "sub", "sup"})
+_PRE_STYLED = frozenset({"div", "p", "section", "article", "blockquote", "figure", "aside"})
+_WHITE_SPACE_PRE = re.compile(r"white-space\s*:\s*pre(?:-wrap)?\s*(?:;|!|$)", re.I)
+_INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
 # stops at 20 levels), and beyond MAX_DEPTH elements the recursive walk stops: deeper content
@@ -115,18 +136,52 @@ _BLOCK_START = re.compile(
 )
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # (not "\n{3,}": a literal start is searched for fast)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
 _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
 
 
 def _strip_block(text: str) -> str:
-    return text.strip(" \t\r\n" + BREAK)
+    return text.strip(_BLOCK_EDGE)
+
+
+_BLOCK_EDGE = " \t\r\n" + BREAK
 
 
 def _is_ws(ch: str) -> bool:
+    if ch and not ch.isspace():  # (every whitespace a reader counts is whitespace to Python)
+        return False
     return ch in " \t\n\r\f\u00a0" or (ch != "" and cm.is_whitespace(ch))
+
+
+# Invisible elements a browser may show something of (shown_instead says what); html's
+# browser_tree already turned the others (<object>, <dialog open>, buttons) into what shows.
+_FALLBACK_SHOWN = frozenset({"select"})
+_TEXT_BOXES = frozenset({"text", "search", "email", "url", "tel", "number", ""})
+
+
+def shown_instead(el: Any) -> str | None:
+    """The text a browser shows of a ``<select>`` (the converter and the fidelity scorer read it
+    alike), or None."""
+    return _selected_options(el) if el.tag == "select" else None
+
+
+def _selected_options(select: Any) -> str | None:
+    """The option a closed ``<select>`` shows (the last one marked ``selected``, else the first
+    that is not disabled); every option of a list box (``multiple``, ``size`` > 1), "; " apart."""
+    options = [o for o in select.iter("option") if not _hidden(o)]
+    if not options:
+        return None
+    size = _html_integer(select.get("size"))
+    if select.get("multiple") is not None or (size is not None and size > 1):
+        shown = options
+    else:
+        marked = [o for o in options if o.get("selected") is not None]
+        enabled = [o for o in options if o.get("disabled") is None]
+        shown = marked[-1:] or enabled[:1] or options[:1]
+    texts = [_WS.sub(" ", _clean(o.get("label") or _text(o))).strip() for o in shown]
+    return "; ".join(t for t in texts if t) or None
 
 
 # Never visible in a browser: dropping them loses nothing a reader saw (no text is reported).
@@ -199,7 +254,8 @@ def parse_html(html: str, deep: bool = False) -> Any:
         return None
 
 
-_END_TAG = re.compile(r"</(?i:html)[ \t\n\r\f]*>")
+# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
+_END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
 
 
 def _without_end_tags(html: str) -> str:
@@ -340,14 +396,19 @@ def _is_layout_table(table: Any) -> bool:
                     return False
     cells = 0
     block = False
+    lists = header = False
     for part in _own_parts(table):
         if part.tag in ("td", "th"):
             cells += 1
+            header = header or part.tag == "th"
             for t in _tags_below(part):
                 if t.tag in LAYOUT_CONTENT:
+                    if (t.tag == "ul" or t.tag == "ol") and is_cell_list(t):
+                        lists = True  # (kept in a table of data: one with a header cell)
+                        continue
                     return True
                 block = block or t.tag in BLOCK
-    return is_layout_table(cells, False, block)
+    return (lists and not header) or is_layout_table(cells, False, block)
 
 
 def _is_block(item: Item) -> bool:
@@ -399,7 +460,7 @@ def _prepare_img(img: Any) -> bool:
     if _IMAGE_SOURCES.isdisjoint(img.keys()):
         # (no lazy loader's attribute: what html.image_source decides, without looking)
         src = img.get("src")
-        src = safe_url(src) if src and url_scheme(src) != "data" else None
+        src = _safe_url(src) if src else None  # (None for a data: URL too)
     else:
         src = image_source(img.get)
     if src is None:
@@ -508,8 +569,9 @@ class ArticleConverter:
         self._reset()
 
     def _reset(self) -> None:
-        self._cells: dict[Any, tuple[str, bool, int]] = {}
+        self._cells: dict[Any, tuple[str, bool, int, int]] = {}  # text, th?, colspan, rowspan
         self._li_number: dict[Any, int] = {}
+        self._li_run: dict[Any, int] = {}  # <ol> item -> which run of consecutive numbers
         self._alt_list: set[Any] = set()
         self._flat: set[Any] = set()  # elements nested too deep: converted flattened
         self._made: set[Any] = set()  # elements the walk made (not in the source)
@@ -518,7 +580,8 @@ class ArticleConverter:
         self._copied: set[Any] = set()  # pushed-down elements that have a stand-in
         self._drops: list[tuple[Any, str, str, str]] = []  # (element, reason, text, target)
         self._tables = 0  # <table> elements (of the source) around the walk
-        self._rows: list[list[tuple[list[str], bool]]] = []  # per data table open: its rows
+        # per data table open: its rows (cells, header row?, (cell index, rowspan, colspan))
+        self._rows: list[list[tuple[list[str], bool, list[tuple[int, int, int]]]]] = []
         if len(self._tag_sets) > 4096:  # (kept from page to page, but never without bound)
             self._tag_sets.clear()
         self._reparsed = False
@@ -542,8 +605,7 @@ class ArticleConverter:
         root = parse_html(html)
         if root is None:
             return ""
-        unnest_void_elements(root)
-        foster_parent(root)
+        browser_tree(root, html)
         _captions(root)
         self._css(root)
         try:
@@ -553,8 +615,7 @@ class ArticleConverter:
             self._reset()
             self._reparsed = True
             root = parse_html(html, deep=True)
-            unnest_void_elements(root)
-            foster_parent(root)
+            browser_tree(root, html)
             _captions(root)
             self._css(root)
             text = self._walk(root, frozenset({"[document]"}), 1, 0)
@@ -591,28 +652,29 @@ class ArticleConverter:
                 before = _previous_block(node)
                 if before is not None and before.tag == name and before not in self._alt_list:
                     self._alt_list.add(node)
-                n = 0
-                for li in node:
-                    if li.tag == "li" and not _hidden(li):
-                        self._li_number[li] = n
-                        n += 1
+                if name == "ol":  # (a bullet list needs no numbers)
+                    self._number_items(node)
         tags = self._tag_sets.get((parent_tags, name))
         if tags is None:
             tags = self._tag_sets[(parent_tags, name)] = _tag_set(parent_tags, name)
+        strings: list[str] = []
         if self._flat and node in self._flat:
             items = self._flat_items(node, depth)
         elif len(node):
             items = self._items(node, depth, nesting)
-        else:  # (most elements hold one text and nothing else)
+        else:  # (most elements hold one text and nothing else: written without the loop below)
+            items = []
             text = node.text
             if text:
-                items = [text]
-                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
-            else:
-                items = []
+                self.visible_chars += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
+                if "pre" in tags or name not in _WS_INSIDE or not text.isspace():
+                    out = self._convert_text(text, tags, None, None, name)
+                    if out:
+                        strings.append(out)
         in_pre = "pre" in tags
         last = len(items) - 1
-        strings: list[str] = []
         if last >= 0:
             remove_inside = name in _WS_INSIDE
             walk = self._walk
@@ -621,10 +683,14 @@ class ArticleConverter:
             for i, item in enumerate(items):
                 if item.__class__ is str:
                     nxt = items[i + 1] if i < last else None
-                    if not item.strip() and (
-                        (remove_inside and (i == 0 or i == last))
-                        or _is_block(prev)
-                        or _is_block(nxt)
+                    if (
+                        not in_pre
+                        and item.isspace()
+                        and (
+                            (remove_inside and (i == 0 or i == last))
+                            or _is_block(prev)
+                            or _is_block(nxt)
+                        )
                     ):
                         prev = item
                         continue
@@ -638,8 +704,6 @@ class ArticleConverter:
                 prev = item
                 if out:
                     strings.append(out)
-        if is_table:
-            self._tables -= 1
         if len(strings) < 2:
             text = strings[0] if strings else ""
         elif in_pre:
@@ -660,6 +724,8 @@ class ArticleConverter:
                         out = body
                 parts.append(out)
             text = "".join(parts)
+        if is_table:
+            self._tables -= 1
         fn = self._fns.get(name, _NO_FN)
         if fn is _NO_FN:
             fn = self._conversion_fn(name)
@@ -680,7 +746,9 @@ class ArticleConverter:
             text = node.text
             if text:
                 items.append(text)
-                self.visible_chars += len(text) if text.strip(_SPACES) else "\n" not in text
+                self.visible_chars += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
             return items
         deep = depth + 1 >= MAX_DEPTH
         before = None  # the child before this one (whose tail comes first), None for node.text
@@ -692,12 +760,11 @@ class ArticleConverter:
             elif tag == "math":
                 kind = 2
             elif tag in INVISIBLE:
-                kind = 3
+                kind = 5 if tag in _FALLBACK_SHOWN and not _hidden(child) else 3
             else:
-                style = child.get("style")
-                if child.get("hidden") is not None or (
-                    style is not None and _is_hidden_style(style)
-                ):
+                attrs = child.keys()  # (one look at the attributes: most have neither)
+                style = child.get("style") if "style" in attrs else None
+                if "hidden" in attrs or (style is not None and _is_hidden_style(style)):
                     kind = 3
                 elif deep or nesting + (tag in _NESTING) > MAX_BLOCK_NESTING:
                     kind = 4
@@ -714,9 +781,7 @@ class ArticleConverter:
                             href = child.get("href")
                             if href is not None and _safe_url(href) is None:
                                 self._drop(child, "link target not safe (text kept)")
-                        if len(child) and any(
-                            type(c.tag) is str and c.tag in BLOCK and _shown(c) for c in child
-                        ):
+                        if len(child) and self._holds_block(child):
                             child = self._push_down(child)
                             continue
                     elif tag in _CODE_LIKE:
@@ -725,7 +790,9 @@ class ArticleConverter:
             text = before.tail if before is not None else node.text
             if text:
                 items.append(text)
-                visible += len(text) if text.strip(_SPACES) else "\n" not in text
+                visible += (
+                    len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
+                )
             if kind == 0 or kind == 1:
                 items.append(child)
             elif kind == 2:
@@ -734,6 +801,12 @@ class ArticleConverter:
                     items.append(math)
             elif kind == 3:
                 self._drop(child)
+            elif kind == 5:
+                shown = self._shown_instead(child, items)
+                if shown is None:
+                    self._drop(child)
+                else:
+                    items.append(shown)
             else:
                 items.append(child)
                 self._flat.add(child)
@@ -742,9 +815,21 @@ class ArticleConverter:
         text = before.tail if before is not None else node.text
         if text:
             items.append(text)
-            visible += len(text) if text.strip(_SPACES) else "\n" not in text
+            visible += len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
         self.visible_chars += visible
         return items
+
+    def _shown_instead(self, el: Any, items: list[Item]) -> Item:
+        """What a browser shows of an invisible-by-default element (``shown_instead``), as
+        text a space apart from the words beside it (a control is a box of its own); None:
+        nothing (the element is dropped, and reported)."""
+        value = shown_instead(el)
+        if value is None:
+            return None
+        before = items[-1] if items else None
+        left = "" if before is None or (before.__class__ is str and before[-1:].isspace()) else " "
+        right = "" if (el.tail or "")[:1].isspace() else " "
+        return f"{left}{value}{right}"
 
     def _merge_code(self, parent: Any, code: Any) -> None:
         """<code>a</code><code>b</code> is one code span: written as two, the closing and the
@@ -802,9 +887,14 @@ class ArticleConverter:
         return items
 
     def _css(self, el: Any) -> None:
-        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>."""
-        if el.get("style") is None:
+        """``<span style="font-weight:bold">`` is bold to a reader: make it <strong>; a block
+        styled ``white-space: pre`` (or ``pre-wrap``) shows as ``<pre>`` does."""
+        style = el.get("style")
+        if style is None:
             return
+        if "white-space" in style and el.tag in _PRE_STYLED and _WHITE_SPACE_PRE.search(style):
+            self._renamed.setdefault(el, el.tag)
+            el.tag = "pre"
         bold, italic = style_emphasis(el.attrib)
         tags = [t for t, wanted in (("strong", bold), ("em", italic)) if wanted]
         if not tags:
@@ -822,7 +912,10 @@ class ArticleConverter:
             el.append(wrap)
 
     def _clone(self, el: Any) -> Any:
-        copy = etree.Element(el.tag)
+        try:
+            copy = etree.Element(el.tag)
+        except ValueError:  # a name libxml2's parser takes and lxml's API refuses ("a<")
+            copy = etree.Element("span")  # (an unknown element: written as its content anyway)
         for name, value in el.attrib.items():
             try:
                 copy.set(name, value)
@@ -888,6 +981,27 @@ class ArticleConverter:
                     first = piece
         return first
 
+    def _holds_block(self, el: Any, depth: int = 0) -> bool:
+        """Does ``el`` hold a block? One inside inline children (``<a><span><div>``, a card's
+        link) is first made a child of ``el``, the inline elements pushed down into it, so
+        that ``el`` can be pushed down in turn (up to a few inline levels: a card's are few)."""
+        found = False
+        for child in el:
+            tag = child.tag
+            if type(tag) is not str or not _shown(child):
+                continue
+            if tag in BLOCK:
+                found = True
+            elif (
+                len(child)
+                and tag != "math"
+                and depth < _INLINE_LEVELS
+                and self._holds_block(child, depth + 1)
+            ):
+                self._push_down(child)
+                found = True
+        return found
+
     def _wrap_inside(self, block: Any, like: Any) -> None:
         if block.tag in _CONTAINERS_ONLY:
             for child in list(block):
@@ -915,7 +1029,9 @@ class ArticleConverter:
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
         elif tag not in _NOT_SHOWN:
-            text = _WS.sub(" ", _text(el)).strip()
+            text = _collapse_spaces(_text(el)).strip()
+            if tag == "input" and (el.get("type") or "text").strip().lower() in _TEXT_BOXES:
+                text = _WS.sub(" ", el.get("value") or "").strip()  # (shown in its box)
             if reason == "not convertible":
                 # shown by a browser but not written: it counts in what the page showed
                 self.visible_chars += len(text)
@@ -962,14 +1078,14 @@ class ArticleConverter:
         reader would take it as syntax (judged with the items before and after it)."""
         # One scan says whether the text needs any of the work below (most texts need none).
         plain = "  " not in text and _TEXT_WORK.search(text) is None
-        if not plain and _NONCHAR.search(text) is not None:
-            text = _NONCHAR.sub("", text)
+        if not plain:
+            text = _clean(text)
         if "pre" in tags:
             return text
         if not plain and (
             "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
         ):
-            text = _WS.sub(" ", text)
+            text = _collapse_spaces(text)
         next_tag = None if nxt is None or nxt.__class__ is str else nxt.tag
         if "_noformat" not in tags:
             if not plain:
@@ -1025,12 +1141,16 @@ class ArticleConverter:
     convert_strike = convert_del
 
     def convert_sub(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        # No Markdown for sub/superscript: the text, its edge spaces kept as one (markdownify).
+        # No Markdown for sub/superscript: its Unicode form (mc²) where every character has
+        # one, else the text; its edge spaces kept as one (markdownify).
         if "_noformat" in parent_tags:
             return text
         prefix = " " if text[:1] == " " else ""
         suffix = " " if text[-1:] == " " else ""
         text = text.strip()
+        if text and not len(el):
+            raised = raised_text(text.replace(LINE_START, ""), el.tag)
+            text = raised or text
         return f"{prefix}{text}{suffix}" if text else ""
 
     convert_sup = convert_sub
@@ -1042,10 +1162,18 @@ class ArticleConverter:
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
+        if not body and href and "_inline" not in parent_tags and _unnamed_drawing(el):
+            # A logo with no name (html names the others): its target, as a screen reader
+            # reads such a link, rather than an empty link that shows nothing.
+            body = escape_text(_clean(href), in_link=True)
         if not body and (prefix or suffix or "_inline" in parent_tags):
             return prefix + suffix  # a link of nothing but spaces: the spaces
         # (an empty link is kept: it shows nothing, but its target is the author's)
-        return f"{prefix}[{body}]({link_destination(href)}{_title(el)}){suffix}"
+        title = _title(el)
+        dest = link_destination(href)
+        if not dest and title:
+            dest = "<>"  # (`[x]( "t")` is no link: an empty destination before a title is `<>`)
+        return f"{prefix}[{body}]({dest}{title}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
@@ -1077,6 +1205,8 @@ class ArticleConverter:
 
     # ---- blocks -----------------------------------------------------------------------------
     def convert_p(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
@@ -1109,6 +1239,8 @@ class ArticleConverter:
         return "\n\n"
 
     def convert_blockquote(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         text = _strip_block(text)
         if "_inline" in parent_tags:
             return " " + text + " "
@@ -1118,6 +1250,8 @@ class ArticleConverter:
         return "\n\n" + "\n".join(lines) + "\n\n"
 
     def convert_hN(self, n: int, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _NEWLINES.sub(" ", text.replace(BREAK, " ").replace(LINE_START, "")).strip()
@@ -1128,9 +1262,11 @@ class ArticleConverter:
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
     def convert_hr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        return "\n\n---\n\n"
+        return _pre_line(el, "") if "pre" in parent_tags else "\n\n---\n\n"
 
     def convert_pre(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" not in parent_tags and _PRE_EDGES.search(text):
+            text = _pre_lines(text)
         text = _clean(text)
         # A browser drops a newline right after <pre> (lxml keeps it); nor does it show a final one.
         if el.text and el.text.startswith("\n") and text[:1] == "\n":
@@ -1144,20 +1280,24 @@ class ArticleConverter:
             return f" {_WS.sub(' ', text)} "
         if "_inline" in parent_tags:
             return self.convert_code(el, _WS.sub(" ", text), frozenset())
-        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+        longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
         fence = "`" * max(3, longest + 1)
         if not text:  # an empty code block is still a block
-            return f"\n\n{fence}{_language(el)}\n{fence}\n\n"
+            return f"\n\n{fence}{_language(el)}\n{fence}\n\n" + _code_links(el)
         if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
             # Blank lines are code: held by a placeholder so that no pass collapses them.
             text = "\n".join(line or BLANK_LINE for line in text.split("\n"))
         return f"\n\n{fence}{_language(el)}\n{text}\n{fence}\n\n" + _code_links(el)
 
     def convert_list(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:
+            return _pre_line(el, text)
         text = text.strip("\n")
         if not text:
             return ""
-        if "li" in parent_tags and _can_interrupt(el):
+        if "td" in parent_tags or "th" in parent_tags:  # a data table's cell: one line
+            return " " + text.strip().removesuffix(";") + " "
+        if "li" in parent_tags and _can_interrupt(el, self._li_number):
             # A blank line after it keeps the item's next text out of the last nested item.
             return "\n" + text + "\n\n"
         return "\n\n" + text + "\n\n"
@@ -1167,15 +1307,49 @@ class ArticleConverter:
     convert_menu = convert_list
     convert_dir = convert_list
 
+    def _number_items(self, ol: Any) -> None:
+        """The number a browser shows on each item of ``ol`` (its ``start``, ``reversed``, and
+        ``value`` on items), and where the numbers stop running on by one."""
+        items = [li for li in ol if li.tag == "li" and not _hidden(li)]
+        reversed_ = ol.get("reversed") is not None
+        start = _html_integer(ol.get("start"))
+        if start is None:
+            start = len(items) if reversed_ else 1
+        step = -1 if reversed_ else 1
+        number = start
+        run = 0
+        for i, li in enumerate(items):
+            value = _html_integer(li.get("value"))
+            if value is not None:
+                number = value
+            first_of_run = i > 0 and number != self._li_number[items[i - 1]] + 1
+            run += first_of_run  # (the first item's number is the list's start: always kept)
+            self._li_number[li] = number
+            if run:
+                self._li_run[li] = -run if first_of_run else run  # (negative: a run's first)
+            number += step
+
     def convert_li(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code (prettify's linenums): no list marker
+            return _pre_line(el, text)
         text = _strip_block(text)
+        if ("td" in parent_tags or "th" in parent_tags) and text:
+            # A GFM cell holds one line: the items in a row, "x; y" (numbered as shown).
+            parent = el.getparent()
+            shown = ""
+            if parent is not None and parent.tag == "ol":
+                shown = f"{self._li_number.get(el, 1)}. "
+            return f"{shown}{_NEWLINES.sub(' ', text)}; "
         parent = el.getparent()
         alt = parent is not None and parent in self._alt_list
+        run = 0
         if parent is not None and parent.tag == "ol":
-            start = parent.get("start")
-            first = int(start) if isinstance(start, str) and start.strip().isdigit() else 1
-            number = min(first + self._li_number.get(el, 0), 999_999_999)
-            bullet = f"{number}{')' if alt else '.'} "
+            # CommonMark numbers a list's items from its first: where the numbers a browser
+            # shows do not run on by one (reversed, or a value=), a new list starts, with the
+            # other delimiter (or it would continue the list) after a blank line.
+            number = max(0, min(self._li_number.get(el, 1), 999_999_999))
+            run = self._li_run.get(el, 0)
+            bullet = f"{number}{')' if alt != (abs(run) % 2 == 1) else '.'} "
         else:
             bullet = "* " if alt else "- "
         if not text:
@@ -1186,37 +1360,54 @@ class ArticleConverter:
         pad = " " * len(bullet)
         lines = text.split("\n")
         body = "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
+        if run < 0:
+            return f"\n\n{bullet}{body}\n"
         return f"{bullet}{body}\n"
 
     # ---- tables -----------------------------------------------------------------------------
     def convert_td(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        cell = _NEWLINES.sub(" ", text.replace(BREAK, " ")).strip()
+        if "pre" in parent_tags:
+            return PRE_CELL + text
+        if BREAK in text:
+            text = text.replace(BREAK, " ")
+        cell = (_NEWLINES.sub(" ", text) if "\n" in text else text).strip()
         cell = cell.replace("|", "\\|")
         span = el.get("colspan")
         colspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
-        self._cells[el] = (cell, el.tag == "th", max(1, min(colspan, 100)))
+        span = el.get("rowspan")
+        rowspan = int(span) if isinstance(span, str) and span.strip().isdigit() else 1
+        # (rowspan="0" spans the rest of the table)
+        self._cells[el] = (cell, el.tag == "th", max(1, min(colspan, 100)), rowspan or 65534)
         return ""
 
     convert_th = convert_td
 
     def convert_tr(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
+        if "pre" in parent_tags:  # a line of code: its cells that hold any, tab-separated
+            if el.tag != "tr":
+                return text
+            shown = [c for c in text.split(PRE_CELL) if _PRE_EDGES.sub("", c)]
+            return _pre_line(el, "\t".join(shown))
         # A row's cells, converted already, become a row of the table around it.
         if el.tag == "tr" and self._rows:
             cells: list[str] = []
+            spans: list[tuple[int, int, int]] = []  # (cell index, rowspan, colspan)
             all_th = True
             pop = self._cells.pop
             for cell in el:
                 got = pop(cell, None) if cell.tag in ("td", "th") else None
                 if got is not None:
-                    value, is_th, colspan = got
+                    value, is_th, colspan, rowspan = got
                     all_th = all_th and is_th
+                    if rowspan > 1:
+                        spans.append((len(cells), rowspan, colspan))
                     cells.append(value)
                     if colspan > 1:
                         cells.extend([""] * (colspan - 1))
             if cells:
                 parent = el.getparent()
                 header = parent is not None and parent.tag == "thead"
-                self._rows[-1].append((cells, header or all_th))
+                self._rows[-1].append((cells, header or all_th, spans))
         return ""
 
     convert_thead = convert_tr
@@ -1224,7 +1415,11 @@ class ArticleConverter:
     convert_tfoot = convert_tr
 
     def convert_table(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
-        rows: list[tuple[list[str], bool]] = self._rows[-1] if self._rows else []
+        if "pre" in parent_tags:  # (a highlighter's table of lines)
+            self._cells.clear()
+            return _pre_line(el, text.replace(PRE_CELL, ""))
+        rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]]
+        rows = self._rows[-1] if self._rows else []
         cells_of = self._cells
         if cells_of:
             # Cells outside any row of this table (<table><td>, or a wrapper inside <tr>): kept,
@@ -1232,24 +1427,93 @@ class ArticleConverter:
             loose: dict[Any, list[str]] = {}
             for cell in el.iter("td", "th"):  # (a nested table's cells are gone already)
                 if cell in cells_of:
-                    value, _, colspan = cells_of.pop(cell)
+                    value, _, colspan, _ = cells_of.pop(cell)
                     loose.setdefault(cell.getparent(), []).extend([value] + [""] * (colspan - 1))
-            rows.extend((cells, False) for cells in loose.values())
+            rows.extend((cells, False, []) for cells in loose.values())
         caption = _strip_block(text)
         if not rows:
             return f"\n\n{caption}\n\n" if caption else ""
         if "_inline" in parent_tags:
-            flat = " ".join(c for cells, _ in rows for c in cells if c)
+            flat = " ".join(c for cells, _, _ in rows for c in cells if c)
             return f" {caption} {flat} "
-        width = max(len(cells) for cells, _ in rows)
-        if rows[0][1]:
-            head, body = rows[0][0], rows[1:]
+        grid = _place_rowspans(rows) if any(spans for _, _, spans in rows) else rows
+        width = max(len(cells) for cells, _, _ in grid)
+        if grid[0][1]:
+            head, body = grid[0][0], grid[1:]
         else:
-            head, body = [""] * width, rows
+            head, body = [""] * width, grid
         lines = [_row(head, width), "|" + " --- |" * width]
-        lines.extend(_row(cells, width) for cells, _ in body)
+        lines.extend(_row(cells, width) for cells, _, _ in body)
         table = "\n".join(lines)
         return f"\n\n{caption}\n\n{table}\n\n" if caption else f"\n\n{table}\n\n"
+
+
+# Inside a <pre>, a block starts and ends a line (a <p> and the like: with a blank line), where
+# the text has not just ended one; a cell is a tab apart from the one before (a browser's copy).
+PRE_LINE, PRE_PARAGRAPH, PRE_CELL = "\ufde0", "\ufde1", "\ufde2"
+_PRE_EDGES = re.compile("[\ufde0-\ufde2]+")
+_PRE_PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "dl", "hr", "figure", *HEADINGS})
+
+
+def _pre_line(el: Any, text: str) -> str:
+    edge = PRE_PARAGRAPH if el.tag in _PRE_PARAGRAPHS else PRE_LINE
+    return f"{edge}{text}{edge}"
+
+
+def _pre_lines(text: str) -> str:
+    """The text of a <pre> whose blocks were written with line edges, as a browser shows it."""
+    out: list[str] = []
+    pos = 0
+    started = False
+    done = 0  # line breaks the text written so far ends with
+    for m in _PRE_EDGES.finditer(text):
+        piece = text[pos : m.start()]
+        pos = m.end()
+        if piece:
+            out.append(piece)
+            started = True
+            body = piece.rstrip("\n")
+            done = done + len(piece) if not body else len(piece) - len(body)
+        if not started or pos == len(text):
+            continue  # (none at the edges of the code)
+        wanted = 2 if PRE_PARAGRAPH in m.group(0) else 1
+        if done < wanted:
+            out.append("\n" * (wanted - done))
+            done = wanted
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _place_rowspans(
+    rows: list[tuple[list[str], bool, list[tuple[int, int, int]]]],
+) -> list[tuple[list[str], bool, list[tuple[int, int, int]]]]:
+    """Rows with an empty cell where a cell above spans down (GFM has no rowspan): each cell
+    stays in the column a browser shows it in, its text written once, in its first row."""
+    out: list[tuple[list[str], bool, list[tuple[int, int, int]]]] = []
+    covered: dict[int, int] = {}  # column -> rows below still covered by a cell above
+    for cells, header, spans in rows:
+        starts = {i: (rowspan, colspan) for i, rowspan, colspan in spans}
+        placed: list[str] = []
+        new: dict[int, int] = {}
+        i = 0
+        while i < len(cells) or any(c >= len(placed) for c in covered):
+            col = len(placed)
+            if covered.get(col):
+                placed.append("")
+            else:
+                if i >= len(cells):
+                    placed.append("")  # (a gap before a spanned column further right)
+                    continue
+                if i in starts:
+                    rowspan, colspan = starts[i]
+                    for c in range(col, col + colspan):
+                        new[c] = rowspan - 1
+                placed.append(cells[i])
+                i += 1
+        covered = {c: n - 1 for c, n in covered.items() if n > 1}
+        covered.update(new)
+        out.append((placed, header, []))
+    return out
 
 
 def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
@@ -1261,7 +1525,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
     def flush() -> None:
         if buf:
-            out.append(_code_span(_WS.sub(" ", _clean("".join(buf)))))
+            out.append(_code_span(_collapse_spaces(_clean("".join(buf)))))
             buf.clear()
 
     stack: list[Any] = []
@@ -1283,7 +1547,7 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
                 out.append(f"![{_clean(alt)}]({link_destination(node.get('src'))}{_title(node)})")
             elif href is not None and "a" not in inside and _text(node, True):
                 flush()
-                inner = _code_span(_WS.sub(" ", _clean(_text(node, True))))
+                inner = _code_span(_collapse_spaces(_clean(_text(node, True))))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
             elif name == "br":
                 buf.append(" ")
@@ -1305,20 +1569,25 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
 
 
 def _code_links(pre: Any) -> str:
-    """The links of a ``<pre>`` (API docs link every type name), which a code block cannot
-    hold: listed in a line after it, in order, so that no target the page had is lost."""
+    """The links and images of a ``<pre>`` (API docs link every type name), which a code block
+    cannot hold: listed in a line after it, in order, so that no target the page had is lost."""
+    if next(pre.iter("a", "img"), None) is None:  # (found by lxml: most code holds neither)
+        return ""
     links = []
     for a in _tags_below(pre):
+        if a.tag == "img" and a.get("src"):  # (an image neither: listed the same way)
+            alt = escape_text(_WS.sub(" ", a.get("alt") or "").strip(), in_link=True)
+            links.append(f"![{_clean(alt)}]({link_destination(a.get('src'))}{_title(a)})")
         if a.tag != "a":
             continue
         href = safe_url(a.get("href") or None)
-        text = _WS.sub(" ", _clean(_text(a, True))).strip()
+        text = _collapse_spaces(_clean(_text(a, True))).strip()
         if href is not None and text:
             links.append(f"[{_code_span(text)}]({link_destination(href)}{_title(a)})")
     return "\n\n" + " ".join(links) + "\n\n" if links else ""
 
 
-def _can_interrupt(lst: Any) -> bool:
+def _can_interrupt(lst: Any, numbers: dict[Any, int]) -> bool:
     """Can this list start right under a line of text? CommonMark says no for an ordered list
     not starting at 1 and for an empty first item (``-`` would underline a heading)."""
     first = next((c for c in lst if c.tag == "li" and _shown(c)), None)
@@ -1327,8 +1596,16 @@ def _can_interrupt(lst: Any) -> bool:
         and not any(t.tag == "img" for t in _tags_below(first))
     ):
         return False
-    start = lst.get("start")
-    return lst.tag != "ol" or not isinstance(start, str) or start.strip() in ("", "1")
+    return lst.tag != "ol" or numbers.get(first, 1) == 1
+
+
+_INTEGER = re.compile(r"[ \t\n\r\f]*([-+]?[0-9]+)")
+
+
+def _html_integer(value: str | None) -> int | None:
+    """An attribute read by HTML's rules for parsing integers (``" 7th"`` is 7), or None."""
+    m = _INTEGER.match(value) if value else None
+    return int(m.group(1)[:12]) if m else None
 
 
 def _language(pre: Any) -> str:
@@ -1365,7 +1642,7 @@ _NEWLINES = re.compile(r"\n+")
 
 
 def _fenced(text: str) -> str:
-    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0) if "`" in text else 0
     fence = "`" * (longest + 1)
     # A space pad keeps a leading/trailing backtick (or space) from being read as the fence;
     # a span of nothing but spaces is shown as it is (a reader strips none).
@@ -1386,6 +1663,14 @@ _CODE_SPLITTERS = frozenset(["a", "img", *_SPAN_MARKERS])
 _TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 
 
+def _unnamed_drawing(a: Any) -> bool:
+    """Does the link ``a``, which shows no text, show an ``<svg>`` (not a hidden icon)?"""
+    if not len(a) or a.get("aria-hidden") == "true":
+        return False
+    svg = next(a.iter("svg"), None)
+    return svg is not None and not _hidden(svg)
+
+
 def _title(el: Any) -> str:
     title = el.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -1396,6 +1681,8 @@ def _title(el: Any) -> str:
 
 def _chomp(text: str) -> tuple[str, str, str]:
     """Whitespace and line breaks at a span's edges go outside it (or it cannot flank)."""
+    if text and text[0].isalnum() and text[-1].isalnum():  # (no edge to look at)
+        return "", text, ""
     i, j = 0, len(text)
     while i < j and (_is_ws(text[i]) or text[i] == BREAK):
         i += 1
@@ -1454,10 +1741,11 @@ def escape_text(
     out: list[str] = []
     last = 0
     n = len(text)
-    close = -2  # the first "]" after the "[" last looked at (-1: none), found once per "]"
+    literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
-    for m in _ESC_CANDIDATE.finditer(text):
-        i = m.start()
+    candidates = _ESC_CANDIDATE_RUNS if literal is None else _ESC_CANDIDATE
+    for m in candidates.finditer(text):
+        i, end = m.span()  # (more than one character: a run of "[" or of "]")
         ch = text[i]
         before = text[i - 1] if i else None
         after = text[i + 1] if i + 1 < n else None
@@ -1466,11 +1754,8 @@ def escape_text(
             esc = True
         elif ch == "[":
             # "[1] and [note]" stay as written: only a bracket that could start a link or a
-            # link definition (its "]" followed by "(", "[" or ":", or out of sight) is escaped.
-            if close == -2 or (close != -1 and close <= i):
-                close = text.find("]", i + 1)
-            follow = text[close + 1 : close + 2] if close >= 0 else None
-            esc = in_link or close < 0 or follow in ("(", "[", ":") or (follow == "" and not at_end)
+            # link definition is escaped (_literal_brackets).
+            esc = literal is None or not literal[i]
         elif ch == "]":
             esc = in_link
         elif ch == "\\":
@@ -1497,13 +1782,13 @@ def escape_text(
             # A run of characters to escape is written at once (a flood of "[" or "<" would
             # otherwise make two small strings per character).
             if i == run_end:
-                run_end = i + 1
+                run_end = end
             else:
                 if run_end:
                     out.append(text[last:run_start])
                     out.append("\\" + "\\".join(text[run_start:run_end]))
                     last = run_end
-                run_start, run_end = i, i + 1
+                run_start, run_end = i, end
     if run_end:
         out.append(text[last:run_start])
         out.append("\\" + "\\".join(text[run_start:run_end]))
@@ -1512,7 +1797,49 @@ def escape_text(
     return "".join(out)
 
 
+def _literal_brackets(text: str, at_end: bool) -> bytearray | None:
+    """1 at each "[" of ``text`` that a reader cannot take as the start of a link (None: no
+    "[" is one).
+
+    A reader pairs each "]" with the nearest "[" before it not yet paired (so "[a [b] c]" is
+    one pair around another), and a pair is a link, or a link definition, when its "]" is
+    followed by "(", "[" or ":" (or by what comes after this text, unless nothing does). Such
+    a "]" is risky: every "[" still open before it is escaped, so none can pair with it, and
+    the brackets before it pair among themselves. A "[" is literal if it pairs with a "]" that
+    is not risky before the next risky one; one never closed in this text is escaped (a later
+    text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
+    paired since the last risky one, and a "[" pairs with one of them if there is any.
+    """
+    if _PLAIN_CLOSER.search(text) is None and not (at_end and text.endswith("]")):
+        return None  # every "]" is risky (or there is none): no "[" pairs as plain text
+    literal = bytearray(len(text))
+    spare = 0
+    opener = text.rfind("[")
+    closer = text.rfind("]")
+    while opener >= 0:
+        if closer > opener:
+            follow = text[closer + 1 : closer + 2]
+            if follow in ("(", "[", ":") or (follow == "" and not at_end):
+                spare = 0
+            else:
+                spare += 1
+            closer = text.rfind("]", 0, closer)
+        elif spare:
+            spare -= 1
+            literal[opener] = 1
+            opener = text.rfind("[", 0, opener)
+        else:  # nothing to pair with: every "[" back to the next "]" stays escaped
+            opener = text.rfind("[", 0, closer) if closer >= 0 else -1
+    return literal
+
+
+_PLAIN_CLOSER = re.compile(r"\](?=[^(\[:])")  # a "]" that is not risky (but at the end)
+
+
 _MAX_PREFIX = 4 * MAX_DEPTH + 16 * MAX_BLOCK_NESTING
+
+
+_PREFIX_MARKS = (LINE_START, *_EMPH)
 
 
 def _resolve_line_starts(text: str) -> str:
@@ -1530,7 +1857,7 @@ def _resolve_line_starts(text: str) -> str:
         # more than the walk nests: a longer prefix is text, and is not copied)
         prefix = text[line_start:pos] if pos - line_start <= _MAX_PREFIX else "x"
         if prefix:
-            for ch in (LINE_START, *_EMPH):
+            for ch in _PREFIX_MARKS:
                 if ch in prefix:
                     prefix = prefix.replace(ch, "")
         if not prefix or _CONTAINER_PREFIX.fullmatch(prefix):
@@ -1586,17 +1913,26 @@ def finish(text: str) -> str:
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
-    text = cm.resolve_emphasis(text)
+    text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
-        text = _INDENTED_BLANK.sub("", text)
+        text = _without_blank_line_marks(text)
     return text + "\n" if text else ""
 
 
-# A code line that was empty, after a container's indentation (kept: "> " is needed in a quote)
-_INDENTED_BLANK = re.compile("(?m)^ +\ufddc|\ufddc")
+def _without_blank_line_marks(text: str) -> str:
+    """Drop each empty code line's mark, with the spaces of a container's indentation before it
+    (kept: the "> " a line in a quote needs)."""
+    parts = text.split(BLANK_LINE)
+    for k in range(len(parts) - 1):
+        part = parts[k]
+        body = part.rstrip(" ")
+        # (only spaces that start a line: the part before holds the line's start)
+        if len(body) < len(part) and (body.endswith("\n") or (not body and k == 0)):
+            parts[k] = body
+    return "".join(parts)
 
 
 def converter() -> ArticleConverter:

@@ -1,0 +1,216 @@
+"""Losses found on pages from other public sources (tests/data/convert_losses_found.md, cases
+14-25), one case each, with the smallest real-shaped HTML that showed it; judged by what
+markdown-it makes of the Markdown (the judge of test_convert_losses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_convert_losses import code_blocks, faithful, tree
+
+from contentkit.convert.markdown import converter, html_to_markdown
+
+
+def paragraphs(md: str) -> list[str]:
+    return [p.text_content() for p in tree(md).xpath("//p")]
+
+
+# ---- 14: blocks inside <pre> (a highlighter's line per block) ----------------------------------
+
+
+def test_a_div_per_line_in_pre_is_the_code_as_shown() -> None:
+    # Prism's react renderer (joshwcomeau.com): a <div class="token-line"> per line.
+    src = (
+        '<pre class="prism-code language-js"><div class="token-line"><span class="token keyword">'
+        'function</span> add(a, b) {</div><div class="token-line">  <span class="token keyword">'
+        'return</span> a + b;</div><div class="token-line">}</div></pre>'
+    )
+    md = faithful(src)
+    assert code_blocks(md) == ["function add(a, b) {\n  return a + b;\n}\n"]
+    assert md.startswith("```js\n")
+
+
+def test_a_table_of_lines_in_code_is_the_code_without_pipes() -> None:
+    # highlightjs-line-numbers: the numbers are CSS content (their cells are empty).
+    src = (
+        '<pre><code class="hljs python"><table class="hljs-ln"><tbody><tr>'
+        '<td class="hljs-ln-line hljs-ln-numbers" data-line-number="1">'
+        '<div class="hljs-ln-n" data-line-number="1"></div></td>'
+        '<td class="hljs-ln-line hljs-ln-code" data-line-number="1">'
+        '<span class="hljs-keyword">def</span> f():</td></tr><tr>'
+        '<td class="hljs-ln-line hljs-ln-numbers" data-line-number="2">'
+        '<div class="hljs-ln-n" data-line-number="2"></div></td>'
+        '<td class="hljs-ln-line hljs-ln-code" data-line-number="2">    return 1</td>'
+        "</tr></tbody></table></code></pre>"
+    )
+    md = faithful(src)
+    assert code_blocks(md) == ["def f():\n    return 1\n"]
+    assert not tree(md).xpath("//table")
+
+
+def test_a_list_of_lines_in_pre_has_no_list_markers() -> None:
+    # google-code-prettify with linenums (bookstack.cn): an <ol> of lines.
+    src = (
+        '<pre class="prettyprint linenums"><ol class="linenums"><li class="L0"><code '
+        'class="lang-go"><span class="kwd">var</span> n <span class="kwd">int</span></code></li>'
+        '<li class="L1"><code class="lang-go">f(n + 5)</code></li></ol></pre>'
+    )
+    md = faithful(src)
+    assert code_blocks(md) == ["var n int\nf(n + 5)\n"]
+    assert md.startswith("```go\n")
+
+
+@pytest.mark.parametrize(
+    ("src", "code"),
+    [
+        ("<pre><p>x = 1</p><p>y = 2</p></pre>", "x = 1\n\ny = 2\n"),  # a <p>'s margins
+        # a line of spaces is a line; an empty block is none
+        ("<pre><div>a</div><div> </div><div></div><div>  b</div></pre>", "a\n \n  b\n"),
+        ("<pre>x<div>a</div>y</pre>", "x\na\ny\n"),  # text beside a block is a line of its own
+        # a line already broken is not broken again; a newline that starts the text after a
+        # block is a line of its own (an empty one)
+        ("<pre>x\n<div>a</div>\ny</pre>", "x\na\n\ny\n"),
+        ("<pre><div>a</div>\n<div>b</div></pre>", "a\n\nb\n"),  # a newline between is a line
+        ("<pre><div>a<br></div><div>b</div></pre>", "a\nb\n"),
+    ],
+)
+def test_blocks_in_pre_break_lines_as_a_browser_does(src: str, code: str) -> None:
+    md = faithful(src)
+    assert code_blocks(md) == [code], md
+
+
+def test_blocks_in_pre_inside_a_list_keep_their_indentation() -> None:
+    md = faithful("<ul><li><pre><div>  a</div><div>  b</div></pre></li></ul>")
+    assert code_blocks(md) == ["  a\n  b\n"]
+
+
+# ---- 16, 18: images written as <image> and <amp-img> -------------------------------------------
+
+
+def test_text_after_an_unclosed_image_element_follows_it() -> None:
+    md = faithful('<p>Before <image src="a.png" alt="A">after, in the same paragraph.</p>')
+    assert paragraphs(md) == ["Before after, in the same paragraph."]
+    assert tree(md).xpath("//p/img/@src") == ["a.png"]
+
+
+def test_an_svg_image_is_not_an_img() -> None:
+    html_to_markdown('<p>x<svg><image href="a.png"></image></svg></p>')
+    assert [d.element for d in converter().dropped] == ["svg"]
+
+
+def test_an_amp_img_without_a_safe_source_is_reported() -> None:
+    html_to_markdown('<p>a <amp-img src="javascript:x()" alt="x"></amp-img> b</p>')
+    assert [d.reason for d in converter().dropped] == ["image without a safe source"]
+
+
+# ---- 17: a link that shows only an <svg> logo ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "text"),
+    [
+        ('<a href="/" aria-label="Home"><svg><title>Logo</title></svg></a>', "Home"),
+        ('<a href="/" title="Home page"><svg><path d="M0 0"/></svg></a>', "Home page"),
+        ('<a href="/about"><svg><style>.st0{fill:red}</style><path d="M0"/></svg></a>', "/about"),
+    ],
+)
+def test_a_link_of_only_an_svg_is_never_empty(link: str, text: str) -> None:
+    md = html_to_markdown(f"<p>{link}</p>")
+    (a,) = tree(md).xpath("//a")
+    assert a.text == text
+
+
+def test_a_hidden_icon_link_of_a_heading_stays_out() -> None:
+    src = (
+        '<h2><a id="user-content-install" class="anchor" aria-hidden="true" href="#install">'
+        '<svg class="octicon" viewBox="0 0 16 16"><path d="M4 9h1"></path></svg></a>Install</h2>'
+    )
+    assert html_to_markdown(src) == "## Install\n"
+
+
+# ---- 20, 22: what a browser shows of controls and embeddings --------------------------------
+
+
+def test_inputs_that_show_no_label_are_still_dropped() -> None:
+    html_to_markdown(
+        '<form><input type="hidden" name="csrf" value="t0k3n"><input type="submit">'
+        '<input type="text" value="Your name"></form>'
+    )
+    drops = [(d.element, d.text) for d in converter().dropped]
+    assert drops == [("input", ""), ("input", ""), ("input", "Your name")]  # (a box's value)
+
+
+def test_the_selected_option_is_shown() -> None:
+    md = faithful("<p>Size: <select><option>S</option><option selected>M</option></select></p>")
+    assert paragraphs(md) == ["Size: M"]
+    assert converter().dropped == []
+
+
+@pytest.mark.parametrize(
+    ("src", "shown"),
+    [
+        ("<p>Pick <select><option disabled>-</option><option>A</option></select></p>", "Pick A"),
+        ("<p>Tags <select multiple><option>a</option><option>b</option></select></p>", "Tags a; b"),
+        ("<p>x</p><dialog><p>closed</p></dialog>", "x"),
+    ],
+)
+def test_controls_show_what_a_browser_shows(src: str, shown: str) -> None:
+    md = faithful(src)
+    assert " ".join(paragraphs(md)) == shown
+
+
+def test_an_object_of_an_image_is_an_image_and_of_a_page_is_dropped() -> None:
+    md = faithful('<p><object data="/chart.svg" type="image/svg+xml">Chart</object></p>')
+    assert tree(md).xpath("//img/@src") == ["/chart.svg"]
+    md = html_to_markdown('<p>a</p><object data="/page.html"><p>fallback</p></object>')
+    assert md == "a\n"
+    assert [(d.element, d.reason) for d in converter().dropped] == [("object", "not convertible")]
+
+
+# ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
+
+
+@pytest.fixture(scope="module")
+def external() -> Any:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import fidelity_external
+
+    return fidelity_external
+
+
+def page(fe: Any, html: str, markdown: str | None = None) -> dict[str, Any]:
+    got = fe.page_features(fe.parse(fe.render(markdown))) if markdown is not None else None
+    return fe.page_features(fe.parse(html), got["images"] if got else None)
+
+
+def test_the_scorer_reads_words_as_shown(external: Any) -> None:
+    src = (
+        '<div style="visibility: hidden">Loading weather data</div><p>super<wbr>cali'
+        "<ruby>漢<rt>kan</rt></ruby></p>"
+    )
+    assert set(page(external, src)["words"]) == {"supercali漢kan"}
+
+
+def test_the_scorer_counts_lazy_and_renamed_images(external: Any) -> None:
+    src = (
+        '<p><img src="/blank.gif" class="lazy" data-original="/photo.jpg"><image src="/b.png">'
+        '<amp-img src="/c.jpg" layout="responsive"></amp-img></p><svg><image href="/d.png"/></svg>'
+    )
+    assert page(external, src)["images"] == {"/blank.gif": 1, "/b.png": 1, "/c.jpg": 1}
+    kept = page(external, src, "![](/photo.jpg) ![](/b.png) ![](/c.jpg)")
+    assert kept["images"] == {"/photo.jpg": 1, "/b.png": 1, "/c.jpg": 1}
+
+
+def test_the_scorer_counts_a_link_that_shows_a_drawing(external: Any) -> None:
+    src = (
+        '<a href="/"><svg><style>.st0{fill:red}</style><path d="M0"/></svg></a>'
+        '<a href="/x"><img src="/1px.gif" style="display:none"></a>'
+        '<a href="/y"><svg style="display: none"><title>y</title></svg></a>'
+    )
+    assert page(external, src)["links"] == {"/": 1}
+    got = external.page_features(external.parse(external.render(html_to_markdown(src))))
+    assert got["links"] == {"/": 1}
