@@ -6,6 +6,7 @@
     python benchmarks/lint_speed.py --profile        # pyinstrument profile of one run
     python benchmarks/lint_speed.py --instructions   # CPU instructions per post (valgrind)
     python benchmarks/lint_speed.py --baseline-model OLD.json  # and the ratio to another model
+    python benchmarks/lint_speed.py --cli --posts 2000 --baseline-model OLD.json  # the CLI itself
 
 The lint part of scale.py without processes, cache or output: every post is read and linted
 in this process exactly as a ``contentkit lint --no-cache`` worker does (``batch.lint_chunk``),
@@ -17,6 +18,10 @@ counts the instructions executed instead (valgrind's callgrind; some 50 times sl
 lints 100 posts): the same code on the same posts gives the same count whatever else runs, so
 it tells whether a change made linting cheaper. It lints 20 posts and then 120 (fewer of the
 real posts), and divides the difference by 100, so start-up is not counted.
+
+``--cli`` runs ``contentkit lint --no-cache`` itself on the corpus instead (``--jobs`` workers,
+default all cores) and prints the CPU time of the command and its workers per post: what a user
+pays for a cold lint, with every worker's start-up and its loading of the tagger.
 
 scale.py's corpus reshuffles the paragraphs of 56 real posts, so a link's surrounding words
 repeat far more often than in a real feed, and the per-process memos of parsed attributes and
@@ -141,6 +146,41 @@ def _instructions(paths: list[str], fresh_memo: bool, model: Path | None = None)
     return (counts[1] - counts[0]) // (big - small), big - small
 
 
+def _cli_seconds(folder: Path, jobs: int, model: Path | None) -> float:
+    """CPU seconds of one ``contentkit lint --no-cache`` of ``folder`` (command and workers)."""
+    import resource
+
+    env = dict(os.environ)
+    env.pop("CONTENTKIT_LINK_MODEL", None)
+    if model is not None:
+        env["CONTENTKIT_LINK_MODEL"] = str(model)
+    cmd = [sys.executable, "-m", "contentkit", "lint", str(folder), "-q", "--no-cache"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([*cmd, "-j", str(jobs)], env=env, capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _cli(folder: Path, n: int, args: argparse.Namespace) -> None:
+    base_model = args.baseline_model
+    models: list[Path | None] = [None] if base_model is None else [None, base_model]
+    best = {m: float("inf") for m in models}
+    for _ in range(args.runs):
+        for m in models:  # alternating, so that both see the same machine
+            best[m] = min(best[m], _cli_seconds(folder, args.jobs, m))
+    jobs = args.jobs or os.cpu_count()
+    print(
+        f"contentkit lint --no-cache -j {jobs}, {n} scale.py posts: "
+        f"{best[None] / n * 1000:.3f} CPU-ms/post (command and workers), fastest of {args.runs}"
+    )
+    if args.baseline_model is not None:
+        base = best[args.baseline_model]
+        print(
+            f"  with {args.baseline_model.name}: {base / n * 1000:.3f} CPU-ms/post; "
+            f"ratio {best[None] / base:.3f}"
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--posts", type=int, default=1000)
@@ -158,6 +198,10 @@ def main() -> int:
         type=Path,
         help="also measure lint with this link model (the previous one, say) and print the ratio",
     )
+    ap.add_argument(
+        "--cli", action="store_true", help="time the contentkit lint command itself, cold"
+    )
+    ap.add_argument("--jobs", type=int, default=0, help="--cli: workers (default: all cores)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one run under valgrind
     ap.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -179,6 +223,15 @@ def main() -> int:
         baseline = args.baseline_model
         if baseline is not None and not baseline.is_file():
             sys.exit(f"--baseline-model: no such file: {baseline}")
+        if args.cli:
+            folder = work / "cli"
+            folder.mkdir()
+            for p in paths[: args.posts]:
+                (folder / Path(p).relative_to(work).as_posix().replace("/", "-")).write_bytes(
+                    Path(p).read_bytes()
+                )
+            _cli(folder, min(args.posts, len(paths)), args)
+            return 0
         if args.instructions:
             per_post, counted = _instructions(paths, args.fresh_memo)
             print(
