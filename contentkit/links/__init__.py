@@ -31,15 +31,24 @@ The evidence, all of it general (no word lists of any corpus):
   and the parts of speech of the words just before and after it;
 * the company-name context: an enumeration with 、, a stock code, words that typically
   follow a company name (公司, 集团, 创始人, App…), a sentence start, a neighbouring link;
-* how the same name fares elsewhere in the post (linked again? cutting words there too?).
+* how the same name fares elsewhere in the post (linked again? cutting words there too?);
+* whether the anchor, with the characters around it, completes an idiom or set phrase of
+  jionlp's dictionary (一帆<a>风顺</a>), a maintained lexicon rather than a list of corpus words;
+* an interpunct next to the anchor (a transliterated person's name, 布鲁玛·紫格尼克).
 
-A logistic regression weighs these (weights in ``contentkit/data/link_model.json``,
-trained by ``benchmarks/link_train.py`` with leave-one-file-out cross-validation).
+Two logistic regressions weigh these, in a cascade (weights in
+``contentkit/data/link_model.json``, rebuilt deterministically from the labelled TSVs by
+``benchmarks/link_train.py``, with per-post grouped cross-validation). The fast one uses the
+evidence above; only an anchor whose probability falls in its unsure band is read again by
+Baidu's LAC tagger (``tagger``), whose person, organisation, place and proper-noun tags feed
+the full model. The result has three outcomes: ``spurious`` when confident, ``uncertain``
+(reported only when asked, never fixed by default) and ``legit``.
 
 The modules, by job: ``anchors`` finds the links and the plain text, ``broken`` the structural
 checks, ``evidence`` the record of one anchor and its window, ``segmentation`` the evidence
 from jieba's dictionary, ``context`` the evidence from the words around the anchor and the
-rest of the post, ``model`` the weights and the probability, ``verdicts`` the judgement.
+rest of the post, ``lexicon`` the idioms, ``tagger`` LAC's entities, ``model`` the weights and
+the probability, ``verdicts`` the cascade and the judgement.
 """
 
 from __future__ import annotations
