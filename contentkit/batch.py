@@ -281,12 +281,14 @@ def close_caches() -> None:
 def lint_paths_parallel(paths: Iterable[str], job: LintJob, jobs: int) -> Iterator[LintResult]:
     """Lint ``paths`` on ``jobs`` processes; results come back in the order of ``paths``.
 
-    With the cache on, chunks are first answered in this process: a warm run (or one where a
-    few posts changed) never pays for starting workers and shipping results between
-    processes. Once more than a few files needed real linting, the rest goes to the pool.
+    The first chunks are answered in this process. With the cache on, a warm run (or one where
+    a few posts changed) never pays for starting workers and shipping results between
+    processes. Once more than a few files needed real linting, the rest goes to the pool, and
+    what those first posts loaded (jieba's dictionary, the link tagger) is loaded once here and
+    inherited by the forked workers instead of once in each of them, cache or no cache.
     """
     it = iter(paths)
-    if job.use_cache and jobs > 1:
+    if jobs > 1:
         start(job)
         linted = 0
         size = FIRST_CHUNK

@@ -38,6 +38,9 @@ def test_parallel_output_is_the_serial_output(run_cli, tmp_path: Path) -> None:
     assert serial.returncode == parallel.returncode == 1
     assert parallel.stdout == serial.stdout
     assert "with 2 jobs" in parallel.stderr
+    # Links judged in workers that inherited this process's tagger (loaded for the first
+    # posts, before the fork) are judged as in one process.
+    assert "[spurious-link]" in serial.stdout
     # Findings come file by file in discovery order, which is sorted path order.
     paths = [line.split(":")[0] for line in serial.stdout.splitlines() if ": FM" in line]
     assert paths == sorted(paths)
