@@ -168,6 +168,23 @@ def test_an_object_of_an_image_is_an_image_and_of_a_page_is_dropped() -> None:
     assert [(d.element, d.reason) for d in converter().dropped] == [("object", "not convertible")]
 
 
+# ---- end tags a browser reads otherwise than libxml2 --------------------------------------------
+
+
+@pytest.mark.parametrize("end_tag", ["</br>", "</BR >", "</br\n>"])
+def test_an_end_tag_br_breaks_the_line_as_in_a_browser(end_tag: str) -> None:
+    # Hand-written and CMS-made pages write "</br>"; browsers break the line there (the HTML
+    # standard reads it as <br>), libxml2 drops it and the two words became one.
+    md = faithful(f"<p>first line{end_tag}second line</p><p>一{end_tag}二</p>")
+    assert [p.split("\n") for p in paragraphs(md)] == [["first line", "second line"], ["一", "二"]]
+    assert converter().dropped == []
+
+
+def test_an_end_tag_br_in_a_deeply_nested_page_breaks_the_line() -> None:
+    md = html_to_markdown("<div>" * 2100 + "a</br>b" + "</div>" * 2100)
+    assert [p.split("\n") for p in paragraphs(md)] == [["a", "b"]]
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -25,6 +25,7 @@ from contentkit.convert.html import (
     INVISIBLE,
     LAYOUT_CONTENT,
     UNSAFE_SCHEMES,
+    browser_end_tags,
     browser_tree,
     holds_layout,
     image_source,
@@ -189,7 +190,7 @@ def parse_html(source: str) -> Any:
     parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True)
     try:
         root = lxml_html.fragment_fromstring(
-            source or "<p></p>", create_parent="div", parser=parser
+            browser_end_tags(source) or "<p></p>", create_parent="div", parser=parser
         )
         browser_tree(root, source)  # (read as a browser does, as the converter reads it)
         for el in root.iter("sup", "sub"):

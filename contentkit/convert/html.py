@@ -906,3 +906,48 @@ def image_source(get: Callable[[str], object]) -> str | None:
                 if first and safe_url(first):
                     return first
     return safe_url(src) if src and url_scheme(src) != "data" else None
+
+
+# End tags libxml2 reads otherwise than a browser does (the HTML standard's tree construction):
+# after </html> it drops the rest, where a browser shows it (as the end of the body), and it
+# drops </br>, where a browser breaks the line as for <br>. Each is rewritten to what a browser
+# makes of it. (Inside raw text, <xmp> or <textarea>, a "</br>" shown as text reads "<br>".)
+_REREAD = {"</html": "", "</br": "<br>"}
+# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
+_END_TAG = re.compile(r"</([hH][tT][mM][lL]|[bB][rR])[ \t\n\r\f]*>")
+
+
+def browser_end_tags(html: str, names: tuple[str, ...] = ("</html", "</br")) -> str:
+    """``html`` with its end tags ``names`` (of ``_REREAD``) as a browser reads them, for
+    libxml2 to parse."""
+    if not html.isascii():  # (lower-casing other text is slow, and may change its length)
+        if not _END_TAG.search(html):
+            return html
+
+        def reread(m: re.Match[str]) -> str:
+            name = "</" + m.group(1).lower()
+            return _REREAD[name] if name in names else m.group(0)
+
+        return _END_TAG.sub(reread, html)
+    low = html.lower()
+    cuts: list[tuple[int, int, str]] = []
+    for name in names:
+        i = low.find(name)
+        while i >= 0:
+            j = low.find(">", i)
+            if j < 0:
+                break
+            if not low[i + len(name) : j].strip(" \t\n\r\f"):
+                cuts.append((i, j + 1, _REREAD[name]))
+            i = low.find(name, j)
+    if not cuts:
+        return html
+    cuts.sort()
+    parts: list[str] = []
+    pos = 0
+    for i, j, replacement in cuts:
+        parts.append(html[pos:i])
+        parts.append(replacement)
+        pos = j
+    parts.append(html[pos:])
+    return "".join(parts)

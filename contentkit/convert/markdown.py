@@ -46,6 +46,7 @@ from contentkit.convert.html import (
     LAZY_SRCSET_ATTRS,
     TABLE_PARTS,
     TEX_ENCODINGS,
+    browser_end_tags,
     browser_tree,
     image_source,
     is_cell_list,
@@ -241,49 +242,18 @@ def parse_html(html: str, deep: bool = False) -> Any:
         # libxml2 builds trees at most ~2,000 elements deep (and drops what is deeper), but
         # hands every element to a parser target: lxml's TreeBuilder builds the whole tree.
         parser = etree.HTMLParser(recover=True, huge_tree=True, target=etree.TreeBuilder())
+        html = browser_end_tags(html, ("</br",))  # (this builder keeps what follows </html>)
     else:
         parser = getattr(_local, "parser", None)
         if parser is None:
             parser = _local.parser = etree.HTMLParser(recover=True, huge_tree=True)
-        html = _without_end_tags(html)
+        html = browser_end_tags(html)
     try:
         parser.feed(html)
         return parser.close()
     except (etree.LxmlError, ValueError):
         _local.parser = None  # a parser that failed half-way is not reused
         return None
-
-
-# (not "(?i:html)": a pattern that starts with a literal "</" is searched for fast)
-_END_TAG = re.compile(r"</[hH][tT][mM][lL][ \t\n\r\f]*>")
-
-
-def _without_end_tags(html: str) -> str:
-    """``html`` without its ``</html>`` tags: libxml2's tree builder drops what follows one,
-    where a browser shows it (as the end of the body)."""
-    if not html.isascii():  # (lower-casing other text is slow, and may change its length)
-        return _END_TAG.sub("", html) if _END_TAG.search(html) else html
-    low = html.lower()
-    cuts: list[tuple[int, int]] = []
-    for name in ("</html",):
-        i = low.find(name)
-        while i >= 0:
-            j = low.find(">", i)
-            if j < 0:
-                break
-            if not low[i + len(name) : j].strip():
-                cuts.append((i, j + 1))
-            i = low.find(name, j)
-    if not cuts:
-        return html
-    cuts.sort()
-    parts: list[str] = []
-    pos = 0
-    for i, j in cuts:
-        parts.append(html[pos:i])
-        pos = j
-    parts.append(html[pos:])
-    return "".join(parts)
 
 
 def _is_hidden_style(style: str) -> bool:
