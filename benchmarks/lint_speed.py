@@ -75,22 +75,21 @@ def _tagger_use(paths: list[str]) -> str:
     from contentkit.links import analyse, load_model, tagger
 
     lo, hi = load_model().band
-    posts_with = posts_asking = judged = asked = 0
+    posts_with = posts_asking = judged = asked = beside_a_dot = 0
     for p in paths:
         analysis = analyse(read_document(Path(p)))
-        # The tagger is asked about a Chinese auto-link the fast stage is unsure of.
-        reached = [
-            ev
-            for i, ev in analysis.evidence.items()
-            if analysis.links[i].han and lo <= ev.fast_probability <= hi and not ev.latin_cut
-        ]
+        # The judge sets ``tagger`` on the evidence of every anchor it asked the tagger about:
+        # those the fast stage is unsure of, and those beside an interpunct.
+        reached = [ev for ev in analysis.evidence.values() if ev.tagger is not None]
         posts_with += bool(analysis.evidence)
         posts_asking += bool(reached)
         judged += len(analysis.evidence)
         asked += len(reached)
+        beside_a_dot += sum(1 for ev in reached if not lo <= ev.fast_probability <= hi)
     n = len(paths)
     return (
-        f"tagger: asked about {asked} of {judged} auto-links ({asked / n:.2f} a post), "
+        f"tagger: asked about {asked} of {judged} auto-links ({asked / n:.2f} a post; "
+        f"{beside_a_dot} of them beside an interpunct, outside the band), "
         f"in {posts_asking} of {n} posts ({posts_with} with auto-links); band {lo}-{hi}; "
         f"load {tagger.load_seconds():.2f} s once per worker"
     )
