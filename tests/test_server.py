@@ -639,6 +639,22 @@ def _read_message(stream: Any) -> dict[str, Any]:
     return found
 
 
+def _initialized_server(root: Path) -> subprocess.Popen[bytes]:
+    """``contentkit server`` on pipes, sent ``initialize`` and ``initialized`` for ``root``
+    (not flushed: the test writes what it needs next)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contentkit", "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None
+    params = {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}
+    proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}))
+    proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    return proc
+
+
 async def test_client_gone_before_the_replies_is_a_quiet_exit(tmp_path: Path) -> None:
     """What Neovim's ``:wq`` does: ``didSave``, ``shutdown``, and it is gone without reading
     the diagnostics or the reply. The server ends with 0 and says nothing on stderr (it
@@ -646,19 +662,9 @@ async def test_client_gone_before_the_replies_is_a_quiet_exit(tmp_path: Path) ->
     post = tmp_path / "post.md"
     text = "---\ntitle: t\ndate: Tue, 20 Apr 2021 02:55:35 GMT\n---\nbody\n"
     post.write_text(text, encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "contentkit", "server"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = _initialized_server(tmp_path)
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     try:
-        params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
-        proc.stdin.write(
-            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
-        )
-        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
         item = {"uri": post.as_uri(), "languageId": "markdown", "version": 1, "text": text}
         proc.stdin.write(
             _frame(
@@ -739,19 +745,9 @@ async def test_config_changed_without_a_file_watcher(client: LanguageClient, sit
 async def test_exit_notification_ends_the_server(tmp_path: Path, shutdown: bool) -> None:
     """``exit`` ends the process, with 0 after ``shutdown`` and 1 without, while the client
     still holds its end of stdin open (the server must not wait for its input to end)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "contentkit", "server"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = _initialized_server(tmp_path)
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     try:
-        params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
-        proc.stdin.write(
-            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
-        )
-        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
         if shutdown:
             proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
         proc.stdin.flush()
