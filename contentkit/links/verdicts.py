@@ -260,15 +260,15 @@ def analyse(
         neighbours = [o for o in links[max(0, i - 1) : i + 2] if o is not lk and o.is_project]
         evidence[i] = gather_evidence(plain, lk, neighbours, words, occurrences)
         asks[i] = _fast_stage(lk, evidence[i], model, tagger)
-    windows = [w[0] + links[i].text + w[1] for i, w in asks.items() if w is not None]
-    if windows:
+    unsure = [w[0] + links[i].text + w[1] for i, w in asks.items() if w is not None]
+    if unsure:
         # The tagger reads the post's unsure windows one after another, before anything else
         # runs: its model's 2 MB of weights then stay in the processor's cache, where a run
         # after other work costs a quarter more. (Its memo answers the weighing below.)
         from contentkit.links.tagger import tag
 
-        for window in windows:
-            tag(window)
+        for sentence in unsure:
+            tag(sentence)
     for i, lk in enumerate(links):
         verdict: Verdict = "legit"
         reason = ""
