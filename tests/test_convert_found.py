@@ -185,6 +185,25 @@ def test_an_end_tag_br_in_a_deeply_nested_page_breaks_the_line() -> None:
     assert [p.split("\n") for p in paragraphs(md)] == [["a", "b"]]
 
 
+@pytest.mark.parametrize(
+    ("src", "lines"),
+    [
+        # Scraped pages end a paragraph with two breaks before the next block; the first break
+        # was written as a hard break before a line that ends up blank: a visible backslash.
+        ("<div>a<br><br><p>b</p></div>", [["a"], ["b"]]),
+        ("<div>a<br><br><br><h3>t</h3></div>", [["a"]]),
+        ("<p>a</p><br><br><h3>t</h3>", [["a"]]),
+        ("<blockquote>a<br><br></blockquote><p>b</p>", [["a"], ["b"]]),
+        # Breaks between lines of text stay breaks, however many.
+        ("<p>a<br><br>b</p>", [["a", "", "b"]]),
+    ],
+)
+def test_breaks_before_a_paragraph_end_show_no_backslash(src: str, lines: list[list[str]]) -> None:
+    md = faithful(src)
+    assert "\\" not in md.replace("\\\n", "")  # (no backslash but a hard break's)
+    assert [p.split("\n") for p in paragraphs(md)] == lines
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -1845,26 +1845,43 @@ def _resolve_line_starts(text: str) -> str:
 
 def _resolve_breaks(text: str) -> str:
     """A <br> is a backslash hard break, except where the paragraph ends anyway (a blank line,
-    the end, or a next line that starts a block of its own), where it would show a backslash."""
-    out: list[str] = []
-    last = 0
-    for m in re.finditer(BREAK, text):
-        out.append(text[last : m.start()])
-        last = m.end()
+    the end, or a next line that starts a block of its own), where it would show a backslash.
+
+    The breaks are decided last to first: a line that holds only a break which is dropped is
+    a blank line, so the break before it ends its paragraph too (``a<br><br>`` before a block).
+    """
+    matches = list(re.finditer(BREAK, text))
+    kept = [False] * len(matches)
+    dropped_at: set[int] = set()  # where the dropped breaks stand
+    for k in range(len(matches) - 1, -1, -1):
+        m = matches[k]
         line_start = text.rfind("\n", 0, m.start()) + 1
         here = _PREFIX.match(text, line_start)
         nxt = _PREFIX.match(text, m.end() + 1) if text.startswith("\n", m.end()) else None
         if nxt is None:
+            dropped_at.add(m.start())
             continue
         rest = text[nxt.end() : nxt.end() + 12]
+        after_next = text[nxt.end() + 1 : nxt.end() + 2]
+        only_a_dropped_break = nxt.end() in dropped_at and after_next in ("\n", "")
         ends = (
             not rest
             or rest[0] == "\n"
+            or only_a_dropped_break
             or nxt.group(0).count(">") != (here.group(0).count(">") if here else 0)
             or _NEW_BLOCK.match(rest) is not None
         )
-        if not ends:
+        if ends:
+            dropped_at.add(m.start())
+        else:
+            kept[k] = True
+    out: list[str] = []
+    last = 0
+    for m, keep in zip(matches, kept, strict=True):
+        out.append(text[last : m.start()])
+        if keep:
             out.append("\\")
+        last = m.end()
     out.append(text[last:])
     return "".join(out)
 
