@@ -204,6 +204,22 @@ def test_breaks_before_a_paragraph_end_show_no_backslash(src: str, lines: list[l
     assert [p.split("\n") for p in paragraphs(md)] == lines
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        '<p>Try it!<span><a href="/try">now</a></span></p>',
+        '<p><span>Try it!</span><a href="/try">now</a></p>',
+        '<p>Try it!<em><a href="/try">now</a></em></p>',
+        '<table><tr><td>Try it!<span><a href="/try">now</a></span></td></tr></table>',
+    ],
+)
+def test_a_bang_before_a_wrapped_link_does_not_make_it_an_image(src: str) -> None:
+    # "!" then "[" starts an image: the link became an image of "/try" (found by
+    # benchmarks/fidelity_random.py), wherever the "!" and the link stood in the tree.
+    md = faithful(src)
+    assert tree(md).xpath("//a/@href") == ["/try"] and not tree(md).xpath("//img")
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

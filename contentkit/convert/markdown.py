@@ -60,6 +60,9 @@ from contentkit.convert.html import (
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
 BLANK_LINE = "\ufddc"  # an empty line of code: kept through the collapsing of blank lines
+# Where a link's "[" starts: a "!" that ends up just before it would make the link an image
+# (whatever element held the "!": a <span> around either, emphasis that comes to nothing).
+LINK_START = "\ufddd"
 _NONCHAR = re.compile("[\ufdd0-\ufdef]")
 _NO_FN = object()  # "no conversion function looked up yet" (None means "there is none")
 
@@ -91,13 +94,13 @@ def _collapse_spaces(text: str) -> str:
 
 # A character some pass over a text acts on: a noncharacter, whitespace to collapse, or one
 # that may need a backslash (with "  ", the texts that need more than their edges trimmed).
-_TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~!]")
+_TEXT_WORK = re.compile("[\ufdd0-\ufdef\t\n\r\f\\\\`\\[\\]<&*_~]")
 _MARKER_START = frozenset("#>+=*_~|:-")  # (or a digit) a block marker may start with it
 # The characters escape_text judges, less those that plainly need nothing (a "<" before a space,
-# an "&" before a space, a "!" inside the text): a flood of them is skipped in C.
-_ESC_CANDIDATE = re.compile(r"\[|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+# an "&" before a space): a flood of them is skipped in C. (A "!" before a link: see LINK_START.)
+_ESC_CANDIDATE = re.compile(r"\[|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])")
 # (and when every "[" is escaped, a run of them is one candidate: a flood is judged at once)
-_ESC_CANDIDATE_RUNS = re.compile(r"\[+|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])|!\Z")
+_ESC_CANDIDATE_RUNS = re.compile(r"\[+|\]+|[\\`*_~]|<(?=[^\W\d_]|[/!?]|\Z)|&(?=[#A-Za-z])")
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPH = frozenset(cm.MARKERS)
@@ -1060,10 +1063,7 @@ class ArticleConverter:
         if "_noformat" not in tags:
             if not plain:
                 text = escape_text(
-                    text,
-                    in_link="a" in tags,
-                    before_link=next_tag == "a" or next_tag == "img",
-                    at_end=nxt is None and parent in BLOCK,
+                    text, in_link="a" in tags, at_end=nxt is None and parent in BLOCK
                 )
             body = text.lstrip(" ")
             if body:
@@ -1143,7 +1143,7 @@ class ArticleConverter:
         dest = link_destination(href)
         if not dest and title:
             dest = "<>"  # (`[x]( "t")` is no link: an empty destination before a title is `<>`)
-        return f"{prefix}[{body}]({dest}{title}){suffix}"
+        return f"{prefix}{LINK_START}[{body}]({dest}{title}){suffix}"
 
     def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
@@ -1698,9 +1698,7 @@ def link_destination(url: str) -> str:
     return "<" + url.replace("<", "\\<").replace(">", "\\>") + ">"
 
 
-def escape_text(
-    text: str, *, in_link: bool = False, before_link: bool = False, at_end: bool = False
-) -> str:
+def escape_text(text: str, *, in_link: bool = False, at_end: bool = False) -> str:
     """Backslash-escape what a CommonMark reader would read as syntax, and nothing else.
 
     Text nodes are escaped on their own, so a character at an edge is judged as if the unseen
@@ -1735,8 +1733,6 @@ def escape_text(
             esc = after is None or after.isalpha() or after in "/!?"
         elif ch == "&":
             esc = bool(_ENTITY_LIKE.match(text, i))
-        elif ch == "!":
-            esc = after is None and before_link
         elif ch == "~":
             # "10~20" stays; a tilde at an edge or by a space may meet a "~~" strikethrough.
             esc = before is None or after is None or before in "~ \u00a0" or after in "~ \u00a0"
@@ -1890,6 +1886,9 @@ _PREFIX = re.compile(r"[ \t>]*")
 _NEW_BLOCK = re.compile(r"[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|```|~~~|\|")
 
 
+_BANG_BEFORE_LINK = re.compile(f"!(?=[\ufdd0-\ufdd9]*{LINK_START})")
+
+
 def finish(text: str) -> str:
     """Resolve the placeholders now that every line is where it will stay."""
     text = cm.merge_spans(text)
@@ -1900,6 +1899,10 @@ def finish(text: str) -> str:
     text = _resolve_line_starts(text)
     if BREAK in text:
         text = _resolve_breaks(text)
+    if LINK_START in text:
+        # A "!" before a link, or before emphasis around one (which may come to nothing), is
+        # escaped: "![" starts an image. (Text never escapes a "!" itself, so this one is bare.)
+        text = _BANG_BEFORE_LINK.sub("\\\\!", text).replace(LINK_START, "")
     text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
