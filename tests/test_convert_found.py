@@ -194,6 +194,8 @@ def test_an_end_tag_br_in_a_deeply_nested_page_breaks_the_line() -> None:
         ("<div>a<br><br><br><h3>t</h3></div>", [["a"]]),
         ("<p>a</p><br><br><h3>t</h3>", [["a"]]),
         ("<blockquote>a<br><br></blockquote><p>b</p>", [["a"], ["b"]]),
+        # A line of only a no-break space is blank to markdown-it (it trims Unicode spaces).
+        ("<ol><li>a<br>&nbsp;\n</li><li>b</li></ol>", []),
         # Breaks between lines of text stay breaks, however many.
         ("<p>a<br><br>b</p>", [["a", "", "b"]]),
     ],

@@ -1860,10 +1860,15 @@ def _resolve_breaks(text: str) -> str:
         rest = text[nxt.end() : nxt.end() + 12]
         after_next = text[nxt.end() + 1 : nxt.end() + 2]
         only_a_dropped_break = nxt.end() in dropped_at and after_next in ("\n", "")
+        # A line of nothing but no-break spaces is blank to markdown-it, which trims a
+        # paragraph's Unicode whitespace: the backslash before it would show.
+        line_end = text.find("\n", nxt.end())
+        only_spaces = text[nxt.end() : line_end if line_end >= 0 else len(text)].isspace()
         ends = (
             not rest
             or rest[0] == "\n"
             or only_a_dropped_break
+            or only_spaces
             or nxt.group(0).count(">") != (here.group(0).count(">") if here else 0)
             or _NEW_BLOCK.match(rest) is not None
         )
