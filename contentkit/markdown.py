@@ -329,17 +329,23 @@ def template_spans(text: str, start: int = 0) -> list[Span]:
     return _join_code_tags(text, spans)
 
 
-# Template tags whose body the generator prints as code, never reading it as Markdown or HTML:
-# Hexo's ``{% codeblock %}``/``{% code %}`` (https://hexo.io/docs/tag-plugins), Liquid's
-# ``{% highlight %}`` (https://jekyllrb.com/docs/liquid/tags/) and Hugo's ``{{< highlight >}}``
-# (https://gohugo.io/shortcodes/highlight/). ``{% raw %}`` is not one: its body is still HTML.
-_CODE_TAG_OPEN = re.compile(r"\{(?:%-?|\{<)\s*(codeblock|code|highlight)(?=[\s%>-])")
-_CODE_TAG_END = re.compile(r"\{(?:%-?\s*end|\{<\s*/)(codeblock|code|highlight)\s*(?:-?%|>\})\}")
+# Template tags whose body the generator never reads as Markdown or HTML: it prints it as code
+# (Hexo's ``{% codeblock %}``/``{% code %}``, https://hexo.io/docs/tag-plugins; Liquid's
+# ``{% highlight %}``, https://jekyllrb.com/docs/liquid/tags/; Hugo's ``{{< highlight >}}``,
+# https://gohugo.io/shortcodes/highlight/) or leaves it out (Liquid's ``{% comment %}``,
+# https://shopify.github.io/liquid/tags/template/, which Jekyll and Eleventy read; Hugo's
+# ``{{% comment %}}``, https://gohugo.io/shortcodes/comment/). ``{% raw %}`` is not one: its
+# body is still HTML.
+_CODE_TAG_OPEN = re.compile(r"\{(?:%-?|\{[<%])\s*(codeblock|code|highlight|comment)(?=[\s%>-])")
+_CODE_TAG_END = re.compile(
+    r"\{(?:%-?\s*end|\{[<%]\s*/)(codeblock|code|highlight|comment)\s*(?:-?%|[>%]\})\}"
+)
 
 
 def _join_code_tags(text: str, spans: list[Span]) -> list[Span]:
-    """``spans`` with each code tag, its body and its end tag joined into one span: the body is
-    code, opaque like the tags around it (``List<String>`` in a Hexo codeblock is no tag)."""
+    """``spans`` with each code or comment tag, its body and its end tag joined into one span:
+    the body is code or nothing, opaque like the tags around it (``List<String>`` in a Hexo
+    codeblock is no tag, nor is a ``<b>`` in a Liquid comment)."""
     joined: list[Span] = []
     opening: tuple[int, str] | None = None  # index in ``joined`` and name of an open code tag
     for start, end in spans:

@@ -55,3 +55,30 @@ def test_zola_reads_front_matter_after_leading_blank_lines(run_cli, tmp_path: Pa
     # The same page outside a Zola site: Jekyll and Hugo would miss the block.
     codes = [d.code for d in lint_text(ZOLA_PAGE, "index.md").diagnostics]
     assert "FM002" in codes
+
+
+# Liquid's comment block (Jekyll, Eleventy) and Hugo's comment shortcode leave their body out of
+# the page: a draft's half-written HTML there is nothing a reader sees.
+COMMENTED_PAGE = """---
+title: Notes
+---
+
+{% comment %}
+TODO: an unfinished <b>table
+{% endcomment %}
+
+{%- comment -%} <div> {%- endcomment -%}
+
+{{% comment %}}
+<section> to rewrite
+{{% /comment %}}
+
+{{< comment >}}<span>{{< /comment >}}
+
+Outside them <b>this is unclosed.
+"""
+
+
+def test_a_comment_tag_hides_its_body_and_html_outside_it_is_still_checked() -> None:
+    found = [(d.line, d.code) for d in lint_text(COMMENTED_PAGE, "posts/notes.md").diagnostics]
+    assert found == [(17, "HT104")]
