@@ -222,6 +222,14 @@ def test_a_bang_before_a_wrapped_link_does_not_make_it_an_image(src: str) -> Non
     assert tree(md).xpath("//a/@href") == ["/try"] and not tree(md).xpath("//img")
 
 
+def test_an_item_outside_any_list_after_text_is_a_list_of_its_own() -> None:
+    # A scraped fragment: the item followed the paragraph's text on its line ("intro- first"),
+    # and CommonMark read it all as one paragraph.
+    md = faithful("<div>intro<li>first</li><li>second</li>outro</div>")
+    assert md == "intro\n\n- first\n- second\n\noutro\n"
+    assert [li.text_content() for li in tree(md).xpath("//li")] == ["first", "second"]
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -112,6 +112,7 @@ _PRE_STYLED = frozenset({"div", "p", "section", "article", "blockquote", "figure
 _WHITE_SPACE_PRE = re.compile(r"white-space\s*:\s*pre(?:-wrap)?\s*(?:;|!|$)", re.I)
 _INLINE_LEVELS = 8  # inline elements between a link (or bold...) and a block it holds, at most
 _CONTAINERS_ONLY = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
+_LISTS = frozenset({"ul", "ol", "menu", "dir"})
 # Beyond this many nested quotes/lists no CommonMark reader renders the nesting (markdown-it
 # stops at 20 levels), and beyond MAX_DEPTH elements the recursive walk stops: deeper content
 # is flattened to its text, images and line breaks.
@@ -1322,6 +1323,19 @@ class ArticleConverter:
             bullet = f"{number}{')' if alt != (abs(run) % 2 == 1) else '.'} "
         else:
             bullet = "* " if alt else "- "
+        if parent is None or parent.tag not in _LISTS:
+            # An item outside any list (scraped pages have them) is a block of its own, as in a
+            # browser: it starts its own line and ends a paragraph, and the items next to it
+            # make one list with it.
+            item = self._item(bullet, text, run)
+            prev, nxt = el.getprevious(), el.getnext()
+            after_item = prev is not None and prev.tag == "li" and not (prev.tail or "").strip()
+            before_item = nxt is not None and nxt.tag == "li" and not (el.tail or "").strip()
+            return ("" if after_item else "\n\n") + item + ("" if before_item else "\n")
+        return self._item(bullet, text, run)
+
+    def _item(self, bullet: str, text: str, run: int) -> str:
+        """A list item's Markdown: its marker, and its text indented under the marker."""
         if not text:
             return bullet.rstrip() + "\n"
         if text == "---" or text.startswith("---\n"):
