@@ -230,6 +230,27 @@ def test_an_item_outside_any_list_after_text_is_a_list_of_its_own() -> None:
     assert [li.text_content() for li in tree(md).xpath("//li")] == ["first", "second"]
 
 
+@pytest.mark.parametrize(
+    ("src", "items"),
+    [
+        ("<ul><li>a</li>stray text<li>b</li></ul>", ["a", "b"]),
+        ("<ol><li>a</li><b>bold</b><li>b</li></ol>", ["a", "b"]),
+        ("<ul>intro<li>a</li><li>b</li></ul>", ["a", "b"]),
+    ],
+)
+def test_text_between_list_items_is_a_block_and_keeps_the_next_item(
+    src: str, items: list[str]
+) -> None:
+    # "- a\nstray text- b" made the text and the next item part of the first item.
+    md = faithful(src)
+    assert [li.text_content().strip() for li in tree(md).xpath("//li")] == items
+
+
+def test_an_ordered_list_cut_by_text_goes_on_with_its_numbers() -> None:
+    md = faithful("<ol><li>a</li>mid<li>b</li></ol>")
+    assert md == "1. a\n\nmid\n\n2. b\n"
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -291,6 +291,33 @@ def _shown(el: Any) -> bool:
     return type(tag) is str and tag not in INVISIBLE and not _hidden(el)
 
 
+def _shown_beside_item(li: Any) -> tuple[bool, bool]:
+    """Whether its list shows text or an element (not an item) just before and just after the
+    list item ``li``. (Only the neighbours up to the next item are looked at.)"""
+    before = False
+    for sib in li.itersiblings(preceding=True):
+        if (sib.tail or "").strip():
+            before = True
+            break
+        if sib.tag == "li":
+            break
+        if _shown(sib):
+            before = True
+            break
+    else:
+        parent = li.getparent()
+        before = parent is not None and bool((parent.text or "").strip())
+    after = bool((li.tail or "").strip())
+    if not after:
+        for sib in li.itersiblings():
+            if sib.tag == "li":
+                break
+            if _shown(sib) or (sib.tail or "").strip():
+                after = True
+                break
+    return before, after
+
+
 def _push_children(stack: list[Item], el: Any) -> None:
     """Push ``el``'s children and their tails so that popping gives them in document order."""
     for child in reversed(el):
@@ -1332,7 +1359,10 @@ class ArticleConverter:
             after_item = prev is not None and prev.tag == "li" and not (prev.tail or "").strip()
             before_item = nxt is not None and nxt.tag == "li" and not (el.tail or "").strip()
             return ("" if after_item else "\n\n") + item + ("" if before_item else "\n")
-        return self._item(bullet, text, run)
+        before, after = _shown_beside_item(el)
+        # Text or an element between a list's items (scraped lists have them) is a block of
+        # its own in a browser; run on after an item's line it would join that item.
+        return ("\n\n" if before else "") + self._item(bullet, text, run) + ("\n" if after else "")
 
     def _item(self, bullet: str, text: str, run: int) -> str:
         """A list item's Markdown: its marker, and its text indented under the marker."""
