@@ -230,6 +230,25 @@ def test_an_item_outside_any_list_after_text_is_a_list_of_its_own() -> None:
     assert [li.text_content() for li in tree(md).xpath("//li")] == ["first", "second"]
 
 
+@pytest.mark.parametrize(
+    ("src", "items"),
+    [
+        # A heading written inside the list, before its items (a scraped "related" box).
+        ("<ul>Related:<li>first</li><li>second</li></ul>", ["first", "second"]),
+        # Words between items, and after the last one.
+        ("<ol><li>one</li>or<li>two</li>end</ol>", ["one", "two"]),
+        ("<ul><li>a</li><b>note</b><li>b</li></ul>", ["a", "b"]),
+        # Bold around the list is bold on its loose words too.
+        ("<b><ul>Top<li>first</li></ul></b>", ["first"]),
+    ],
+)
+def test_words_between_a_lists_items_are_lines_of_their_own(src: str, items: list[str]) -> None:
+    # Before, "Related:- first" took the first item's marker (one paragraph: the items lost),
+    # and a word after an item ran on inside it.
+    md = faithful(src)
+    assert [li.text_content() for li in tree(md).xpath("//li")] == items
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -291,6 +291,32 @@ def _shown(el: Any) -> bool:
     return type(tag) is str and tag not in INVISIBLE and not _hidden(el)
 
 
+def _shows_content(el: Any) -> bool:
+    """A shown element with words or an image in it."""
+    if not _shown(el):
+        return False
+    return (
+        el.tag == "img"
+        or bool(_text(el, shown_only=True).strip())
+        or any(_shown(img) for img in el.iter("img"))
+    )
+
+
+def _text_beside_item(li: Any) -> tuple[bool, bool]:
+    """Whether text, or an element that is not an item, shows just before and just after the
+    list item ``li`` inside its list (scraped lists have words between their items)."""
+    prev, nxt = li.getprevious(), li.getnext()
+    if prev is None:
+        parent = li.getparent()
+        before = bool((parent.text or "").strip()) if parent is not None else False
+    else:
+        before = bool((prev.tail or "").strip()) or (prev.tag != "li" and _shows_content(prev))
+    after = bool((li.tail or "").strip()) or (
+        nxt is not None and nxt.tag != "li" and _shows_content(nxt)
+    )
+    return before, after
+
+
 def _push_children(stack: list[Item], el: Any) -> None:
     """Push ``el``'s children and their tails so that popping gives them in document order."""
     for child in reversed(el):
@@ -981,6 +1007,16 @@ class ArticleConverter:
             for child in list(block):
                 if _shown(child):
                     self._wrap_inside(child, like)
+                if (child.tail or "").strip():  # words between a list's items: shown too
+                    wrap = self._clone(like)
+                    _set(wrap, "text", child.tail)
+                    child.tail = None
+                    child.addnext(wrap)
+            if (block.text or "").strip():
+                wrap = self._clone(like)
+                _set(wrap, "text", block.text)
+                block.text = None
+                block.insert(0, wrap)
             return
         if block.tag in ("pre", "hr") or (not block.text and not len(block)):
             return
@@ -1332,7 +1368,11 @@ class ArticleConverter:
             after_item = prev is not None and prev.tag == "li" and not (prev.tail or "").strip()
             before_item = nxt is not None and nxt.tag == "li" and not (el.tail or "").strip()
             return ("" if after_item else "\n\n") + item + ("" if before_item else "\n")
-        return self._item(bullet, text, run)
+        before, after = _text_beside_item(el)
+        # A browser shows text between a list's items as a line of its own; in Markdown the
+        # text before an item would take its marker ("intro- first") and the text after an
+        # item would continue it, unless a blank line stands between.
+        return ("\n\n" if before else "") + self._item(bullet, text, run) + ("\n" if after else "")
 
     def _item(self, bullet: str, text: str, run: int) -> str:
         """A list item's Markdown: its marker, and its text indented under the marker."""
