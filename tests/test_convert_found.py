@@ -249,6 +249,15 @@ def test_words_between_a_lists_items_are_lines_of_their_own(src: str, items: lis
     assert [li.text_content() for li in tree(md).xpath("//li")] == items
 
 
+def test_a_link_around_a_code_block_is_listed_after_it() -> None:
+    # A linked snippet (a gist card): the link's target was lost, silently. A code block holds
+    # no link, so it is listed after the block, as a link inside a <pre> is; that repeats the
+    # code's words (the scorer counts them twice), but the target is kept.
+    md = html_to_markdown('<a href="https://gist.example/1"><pre>npm install kit</pre></a>')
+    assert code_blocks(md) == ["npm install kit\n"]
+    assert tree(md).xpath("//a/@href") == ["https://gist.example/1"]
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -1018,7 +1018,11 @@ class ArticleConverter:
                 block.text = None
                 block.insert(0, wrap)
             return
-        if block.tag in ("pre", "hr") or (not block.text and not len(block)):
+        if block.tag == "hr" or (not block.text and not len(block)):
+            return
+        if block.tag == "pre" and like.tag != "a":
+            # A code block shows no emphasis; a link goes in, to be listed after the block
+            # (as a link written inside a <pre> is): a browser shows the code as the link.
             return
         wrap = self._clone(like)
         _set(wrap, "text", block.text)
