@@ -258,6 +258,27 @@ def test_a_link_around_a_code_block_is_listed_after_it() -> None:
     assert tree(md).xpath("//a/@href") == ["https://gist.example/1"]
 
 
+@pytest.mark.parametrize(
+    ("src", "href", "bold"),
+    [
+        # A scraped teaser: the cell of a card grid, cut out of its table, inside its link.
+        ('<a href="/story"><td><img src="/a.png"><p>Headline</p></td></a>', "/story", []),
+        ("<b><td>Total</td></b>", None, ["Total"]),
+    ],
+)
+def test_a_cell_outside_any_table_stays_inside_its_link(
+    src: str, href: str | None, bold: list[str]
+) -> None:
+    # libxml2 closes an <a> (<b>, <span>, <font>) where a <td> or <th> starts, but a browser
+    # ignores a cell's tags outside a table and keeps the link open: the link was written
+    # empty ("[](/story)") and the scorer, reading libxml2's tree, did not see it.
+    md = faithful(src)
+    t = tree(md)
+    assert t.xpath("//a/@href") == ([href] * len(t.xpath("//a")) if href else [])
+    assert bool(t.xpath("//a")) == bool(href)
+    assert t.xpath("//strong/text()") == bold
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 
