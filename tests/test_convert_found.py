@@ -279,6 +279,19 @@ def test_a_cell_outside_any_table_stays_inside_its_link(
     assert t.xpath("//strong/text()") == bold
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        "<div>Share this<blockquote></blockquote>Read more</div>",  # an embed its script fills
+        "<div>Share this<ul> </ul>Read more</div>",
+    ],
+)
+def test_an_empty_quote_or_list_still_ends_the_line_before_it(src: str) -> None:
+    # An empty <p> or <div> did; an empty <blockquote> or <ul> wrote nothing, and the words on
+    # either side became one ("thisRead").
+    assert paragraphs(faithful(src)) == ["Share this", "Read more"]
+
+
 # ---- the external scorer's reading of a page (benchmarks/fidelity_external.py) ------------------
 
 

@@ -1256,7 +1256,7 @@ class ArticleConverter:
         if "_inline" in parent_tags:
             return " " + text + " "
         if not text:
-            return ""
+            return "\n\n"  # (an empty block still ends the line before it, as <p></p> does)
         lines = ["> " + line if line else ">" for line in text.split("\n")]
         return "\n\n" + "\n".join(lines) + "\n\n"
 
@@ -1305,7 +1305,7 @@ class ArticleConverter:
             return _pre_line(el, text)
         text = text.strip("\n")
         if not text:
-            return ""
+            return "\n\n"  # (an empty block still ends the line before it, as <p></p> does)
         if "td" in parent_tags or "th" in parent_tags:  # a data table's cell: one line
             return " " + text.strip().removesuffix(";") + " "
         if "li" in parent_tags and _can_interrupt(el, self._li_number):
