@@ -233,17 +233,63 @@ def test_an_item_outside_any_list_after_text_is_a_list_of_its_own() -> None:
 @pytest.mark.parametrize(
     ("src", "items"),
     [
-        ("<ul><li>a</li>stray text<li>b</li></ul>", ["a", "b"]),
-        ("<ol><li>a</li><b>bold</b><li>b</li></ol>", ["a", "b"]),
-        ("<ul>intro<li>a</li><li>b</li></ul>", ["a", "b"]),
+        # A heading written inside the list, before its items (a scraped "related" box).
+        ("<ul>Related:<li>first</li><li>second</li></ul>", ["first", "second"]),
+        # Words between items, and after the last one.
+        ("<ol><li>one</li>or<li>two</li>end</ol>", ["one", "two"]),
+        ("<ul><li>a</li><b>note</b><li>b</li></ul>", ["a", "b"]),
+        # Bold around the list is bold on its loose words too.
+        ("<b><ul>Top<li>first</li></ul></b>", ["first"]),
     ],
 )
-def test_text_between_list_items_is_a_block_and_keeps_the_next_item(
-    src: str, items: list[str]
-) -> None:
-    # "- a\nstray text- b" made the text and the next item part of the first item.
+def test_words_between_a_lists_items_are_lines_of_their_own(src: str, items: list[str]) -> None:
+    # Before, "Related:- first" took the first item's marker (one paragraph: the items lost),
+    # and a word after an item ran on inside it.
     md = faithful(src)
-    assert [li.text_content().strip() for li in tree(md).xpath("//li")] == items
+    assert [li.text_content() for li in tree(md).xpath("//li")] == items
+
+
+def test_a_link_around_a_code_block_is_listed_after_it() -> None:
+    # A linked snippet (a gist card): the link's target was lost, silently. A code block holds
+    # no link, so it is listed after the block, as a link inside a <pre> is; that repeats the
+    # code's words (the scorer counts them twice), but the target is kept.
+    md = html_to_markdown('<a href="https://gist.example/1"><pre>npm install kit</pre></a>')
+    assert code_blocks(md) == ["npm install kit\n"]
+    assert tree(md).xpath("//a/@href") == ["https://gist.example/1"]
+
+
+@pytest.mark.parametrize(
+    ("src", "href", "bold"),
+    [
+        # A scraped teaser: the cell of a card grid, cut out of its table, inside its link.
+        ('<a href="/story"><td><img src="/a.png"><p>Headline</p></td></a>', "/story", []),
+        ("<b><td>Total</td></b>", None, ["Total"]),
+    ],
+)
+def test_a_cell_outside_any_table_stays_inside_its_link(
+    src: str, href: str | None, bold: list[str]
+) -> None:
+    # libxml2 closes an <a> (<b>, <span>, <font>) where a <td> or <th> starts, but a browser
+    # ignores a cell's tags outside a table and keeps the link open: the link was written
+    # empty ("[](/story)") and the scorer, reading libxml2's tree, did not see it.
+    md = faithful(src)
+    t = tree(md)
+    assert t.xpath("//a/@href") == ([href] * len(t.xpath("//a")) if href else [])
+    assert bool(t.xpath("//a")) == bool(href)
+    assert t.xpath("//strong/text()") == bold
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "<div>Share this<blockquote></blockquote>Read more</div>",  # an embed its script fills
+        "<div>Share this<ul> </ul>Read more</div>",
+    ],
+)
+def test_an_empty_quote_or_list_still_ends_the_line_before_it(src: str) -> None:
+    # An empty <p> or <div> did; an empty <blockquote> or <ul> wrote nothing, and the words on
+    # either side became one ("thisRead").
+    assert paragraphs(faithful(src)) == ["Share this", "Read more"]
 
 
 def test_an_ordered_list_cut_by_text_goes_on_with_its_numbers() -> None:

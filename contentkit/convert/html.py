@@ -374,7 +374,7 @@ _BLOCKS_IN_INLINE = tuple(
     "address article aside blockquote center dd details dialog dir div dl dt fieldset "
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre "
     "section summary table ul".split()
-)
+) + tuple(sorted(TABLE_PARTS))  # (outside any table: a browser ignores the tags themselves)
 
 
 def _closers() -> dict[str, frozenset[str]]:
@@ -484,7 +484,9 @@ def renest_closed_early(root: Any, html: str) -> None:
     for block in root.iter(*closers):
         prev = block.getprevious()
         if prev is not None and prev.tail is None and prev.tag in closers[block.tag]:
-            early.append(prev)
+            # A cell or row inside a table is where the table's own rules put it.
+            if block.tag not in TABLE_PARTS or next(block.iterancestors("table"), None) is None:
+                early.append(prev)
     if not early:
         return
     source = _SourceTags(root, html)

@@ -291,30 +291,29 @@ def _shown(el: Any) -> bool:
     return type(tag) is str and tag not in INVISIBLE and not _hidden(el)
 
 
-def _shown_beside_item(li: Any) -> tuple[bool, bool]:
-    """Whether its list shows text or an element (not an item) just before and just after the
-    list item ``li``. (Only the neighbours up to the next item are looked at.)"""
-    before = False
-    for sib in li.itersiblings(preceding=True):
-        if (sib.tail or "").strip():
-            before = True
-            break
-        if sib.tag == "li":
-            break
-        if _shown(sib):
-            before = True
-            break
-    else:
+def _shows_content(el: Any) -> bool:
+    """A shown element with words or an image in it."""
+    if not _shown(el):
+        return False
+    return (
+        el.tag == "img"
+        or bool(_text(el, shown_only=True).strip())
+        or any(_shown(img) for img in el.iter("img"))
+    )
+
+
+def _text_beside_item(li: Any) -> tuple[bool, bool]:
+    """Whether text, or an element that is not an item, shows just before and just after the
+    list item ``li`` inside its list (scraped lists have words between their items)."""
+    prev, nxt = li.getprevious(), li.getnext()
+    if prev is None:
         parent = li.getparent()
-        before = parent is not None and bool((parent.text or "").strip())
-    after = bool((li.tail or "").strip())
-    if not after:
-        for sib in li.itersiblings():
-            if sib.tag == "li":
-                break
-            if _shown(sib) or (sib.tail or "").strip():
-                after = True
-                break
+        before = bool((parent.text or "").strip()) if parent is not None else False
+    else:
+        before = bool((prev.tail or "").strip()) or (prev.tag != "li" and _shows_content(prev))
+    after = bool((li.tail or "").strip()) or (
+        nxt is not None and nxt.tag != "li" and _shows_content(nxt)
+    )
     return before, after
 
 
@@ -1008,8 +1007,22 @@ class ArticleConverter:
             for child in list(block):
                 if _shown(child):
                     self._wrap_inside(child, like)
+                if (child.tail or "").strip():  # words between a list's items: shown too
+                    wrap = self._clone(like)
+                    _set(wrap, "text", child.tail)
+                    child.tail = None
+                    child.addnext(wrap)
+            if (block.text or "").strip():
+                wrap = self._clone(like)
+                _set(wrap, "text", block.text)
+                block.text = None
+                block.insert(0, wrap)
             return
-        if block.tag in ("pre", "hr") or (not block.text and not len(block)):
+        if block.tag == "hr" or (not block.text and not len(block)):
+            return
+        if block.tag == "pre" and like.tag != "a":
+            # A code block shows no emphasis; a link goes in, to be listed after the block
+            # (as a link written inside a <pre> is): a browser shows the code as the link.
             return
         wrap = self._clone(like)
         _set(wrap, "text", block.text)
@@ -1243,7 +1256,7 @@ class ArticleConverter:
         if "_inline" in parent_tags:
             return " " + text + " "
         if not text:
-            return ""
+            return "\n\n"  # (an empty block still ends the line before it, as <p></p> does)
         lines = ["> " + line if line else ">" for line in text.split("\n")]
         return "\n\n" + "\n".join(lines) + "\n\n"
 
@@ -1292,7 +1305,7 @@ class ArticleConverter:
             return _pre_line(el, text)
         text = text.strip("\n")
         if not text:
-            return ""
+            return "\n\n"  # (an empty block still ends the line before it, as <p></p> does)
         if "td" in parent_tags or "th" in parent_tags:  # a data table's cell: one line
             return " " + text.strip().removesuffix(";") + " "
         if "li" in parent_tags and _can_interrupt(el, self._li_number):
@@ -1359,9 +1372,10 @@ class ArticleConverter:
             after_item = prev is not None and prev.tag == "li" and not (prev.tail or "").strip()
             before_item = nxt is not None and nxt.tag == "li" and not (el.tail or "").strip()
             return ("" if after_item else "\n\n") + item + ("" if before_item else "\n")
-        before, after = _shown_beside_item(el)
-        # Text or an element between a list's items (scraped lists have them) is a block of
-        # its own in a browser; run on after an item's line it would join that item.
+        before, after = _text_beside_item(el)
+        # A browser shows text between a list's items as a line of its own; in Markdown the
+        # text before an item would take its marker ("intro- first") and the text after an
+        # item would continue it, unless a blank line stands between.
         return ("\n\n" if before else "") + self._item(bullet, text, run) + ("\n" if after else "")
 
     def _item(self, bullet: str, text: str, run: int) -> str:
