@@ -22,6 +22,9 @@ from contentkit.links.segmentation import (
     pos_class,
 )
 
+# (the tagger module itself is light: it loads numpy, ONNX Runtime and the model on first use)
+from contentkit.links.tagger import tag, tagger_evidence, tagger_window
+
 Verdict = Literal["legit", "uncertain", "spurious", "broken"]
 # When the judge asks the tagger: only where the fast stage is unsure (the default), for
 # every auto-link (training computes every feature), or never.
@@ -180,8 +183,6 @@ def _fast_stage(
     ask = tagger == "always" or (tagger == "cascade" and unsure)
     if not (ask and link.han and (model.full is not None or tagger == "always")):
         return None
-    from contentkit.links.tagger import tagger_window
-
     left, right = tagger_window(*(link.context or ("", "")))
     return left, right
 
@@ -191,8 +192,6 @@ def _weigh(link: _Link, ev: Evidence, model: Model, window: tuple[str, str] | No
     is what the tagger reads) the full stage's, with the tagger's evidence."""
     p = ev.fast_probability
     if window is not None:
-        from contentkit.links.tagger import tagger_evidence
-
         left, right = window
         ends_a_word = ev.features.get("right_cut_cost", 0.0) < 0.25
         ev.tagger, ev.tagger_word = tagger_evidence(left, link.text, right, ends_a_word)
@@ -265,8 +264,6 @@ def analyse(
         # The tagger reads the post's unsure windows one after another, before anything else
         # runs: its model's 2 MB of weights then stay in the processor's cache, where a run
         # after other work costs a quarter more. (Its memo answers the weighing below.)
-        from contentkit.links.tagger import tag
-
         for sentence in unsure:
             tag(sentence)
     for i, lk in enumerate(links):
