@@ -219,7 +219,16 @@ def resolve_emphasis(text: str, merged: bool = False) -> str:
         text = "".join(pieces)
     drop: set[int] = set()
     refs: set[int] = set()  # positions of characters to write as references
-    for start, end in runs:
+    # Where each run is, by its first and one-past-last offsets and by its markers: a fix made
+    # while judging one run can change what an earlier one was judged with (below).
+    run_ending_at = {end: k for k, (_, end) in enumerate(runs)}
+    run_of = {i: k for k, (start, end) in enumerate(runs) for i in range(start, end)}
+
+    def judge(k: int) -> list[int]:
+        """Judge run ``k`` as the reader will see it now; returns the runs already judged that
+        its fixes changed."""
+        start, end = runs[k]
+        changed: list[int] = []
         # Markers of different characters ("*" then "~~") are separate delimiter runs to the
         # reader: each is judged with the characters really around it.
         groups: list[tuple[str, list[int]]] = []
@@ -231,28 +240,27 @@ def resolve_emphasis(text: str, merged: bool = False) -> str:
                 groups[-1][1].append(i)
             else:
                 groups.append((c, [i]))
-        for k, (_, idxs) in enumerate(groups):
-            first, last_group = k == 0, k == len(groups) - 1
+        for g, (c, idxs) in enumerate(groups):
+            first, last_group = g == 0, g == len(groups) - 1
             if first:
                 before = ";" if start - 1 in refs else (text[start - 1] if start else "")
             else:
-                before = groups[k - 1][0]
+                before = groups[g - 1][0]
             if last_group:
                 after = "&" if end in refs else (text[end] if end < len(text) else "")
             else:
-                after = groups[k + 1][0]
-            opens = closes = False
-            for i in idxs:
-                if text[i] in OPENERS:
-                    opens = True
-                else:
-                    closes = True
-            c = groups[k][0]
+                after = groups[g + 1][0]
+            opens = any(text[i] in OPENERS for i in idxs)
+            closes = not all(text[i] in OPENERS for i in idxs)
             ok = True
             if opens and not can_open(c, before, after):
                 if first and not is_whitespace(after) and _plain(before):
                     refs.add(start - 1)
                     before = ";"
+                    # The character was also what the run before it saw after itself
+                    # ("x**a_y_**": "a" -> "&#97;" stops the "**" from opening).
+                    if start - 1 in run_ending_at:
+                        changed.append(run_ending_at[start - 1])
                 else:
                     ok = False
             if ok and closes and not can_close(c, before, after):
@@ -266,6 +274,21 @@ def resolve_emphasis(text: str, merged: bool = False) -> str:
                 for i in idxs:
                     drop.add(i)
                     drop.add(partner[i])
+                    # A dropped partner changes the run it was in, if that was judged.
+                    changed.append(run_of[partner[i]])
+        return [j for j in changed if j != k]
+
+    # Left to right, as a reader pairs them; a run whose neighbourhood a later fix changed is
+    # judged again. Each new judgement follows a new reference or a new dropped marker, and
+    # there are at most as many of those as characters, so this ends.
+    judged: set[int] = set()
+    pending: list[int] = []
+    for k in range(len(runs)):
+        pending.append(k)
+        while pending:
+            j = pending.pop()
+            judged.add(j)
+            pending.extend(i for i in judge(j) if i in judged)
     # "\李" -> "\&#26446;" would print the reference: the backslash goes as a reference too.
     for i in list(refs):
         if i > 0 and text[i - 1] == "\\" and (i < 2 or text[i - 2] != "\\"):

@@ -343,3 +343,22 @@ def test_the_scorer_counts_a_link_that_shows_a_drawing(external: Any) -> None:
     assert page(external, src)["links"] == {"/": 1}
     got = external.page_features(external.parse(external.render(html_to_markdown(src))))
     assert got["links"] == {"/": 1}
+
+
+# ---- 34: emphasis nested in bold right after a word ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "<p>x<b>a<em>y</em></b></p>",
+        "<p>见<strong>中<i>文</i></strong>。</p>",
+        "<p>1<b>x<em>y</em>z</b>2</p>",
+    ],
+)
+def test_emphasis_inside_bold_after_a_word_stays_bold(src: str) -> None:
+    # The "_" that can't open inside a word makes the letter before it a reference, which in
+    # turn kept the "**" before that letter from opening: the bold was shown as "**".
+    md = faithful(src)
+    assert "**" not in tree(md).text_content()
+    assert tree(md).xpath("//strong//em")
