@@ -1,7 +1,7 @@
 """Random adversarial HTML (CJK text, punctuation, Markdown-looking text, nested emphasis,
 links, code, lists, tables) through the converter and the fidelity scorer.
 
-    python benchmarks/fidelity_random.py SEED COUNT [--scraped]
+    python benchmarks/fidelity_random.py SEED COUNT [--scraped | --emphasis]
 
 Prints a few failing documents and the count of documents that do not score 1.00 on every
 dimension. Not a test: it measures how far from perfect the converter is on inputs nobody wrote.
@@ -11,6 +11,10 @@ list items outside their parents, inline elements around blocks, runs of ``<br>`
 holding only no-break spaces or nothing, ``<div>`` in ``<p>``, links and images in headings,
 ``<pre>``/tables/quotes in list items, ``<pre>`` in cells, figures, ``<sup>``/``<sub>``,
 ``<dl>``, and text between a list's items.
+
+``--emphasis`` makes one paragraph of nested ``<b>``/``<em>``/``<del>`` around short words,
+digits, CJK and punctuation (``*`` and ``_`` among them): where the delimiters meet letters,
+punctuation and each other, the cases CommonMark's flanking rules make hard.
 """
 
 import html
@@ -251,15 +255,36 @@ def scraped_table(r, d):
     return f"<table>{head}{rows}</table>"
 
 
+EMPHASIS_WORDS = ["a", "x", "中", "。", "!", " ", "1", "_", "*", "ab", "文字"]
+EMPHASIS_TAGS = ["b", "em", "strong", "i", "del"]
+
+
+def emphasis_inline(r, d):
+    out = []
+    for _ in range(r.randint(1, 3)):
+        if d < 3 and r.random() < 0.5:
+            t = r.choice(EMPHASIS_TAGS)
+            out.append(f"<{t}>{emphasis_inline(r, d + 1)}</{t}>")
+        else:
+            out.append(r.choice(EMPHASIS_WORDS))
+    return "".join(out)
+
+
+def emphasis_block(r, d):
+    return f"<p>{emphasis_inline(r, d)}</p>"
+
+
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 scraped = "--scraped" in sys.argv
+emphasis = "--emphasis" in sys.argv
 seed0 = int(args[0])
 n = int(args[1])
 bad = 0
 for seed in range(seed0, seed0 + n):
     r = random.Random(seed)
-    make = scraped_block if scraped else block
-    src = "".join(make(r, 0) for _ in range(r.randint(1, 3)))
+    make = scraped_block if scraped else emphasis_block if emphasis else block
+    count = 1 if emphasis else r.randint(1, 3)
+    src = "".join(make(r, 0) for _ in range(count))
     md = h(src)
     s = score(src, md)
     probs = {d: s.differences(d) for d, v in s.scores.items() if v < 1}
