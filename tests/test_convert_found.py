@@ -362,3 +362,18 @@ def test_emphasis_inside_bold_after_a_word_stays_bold(src: str) -> None:
     md = faithful(src)
     assert "**" not in tree(md).text_content()
     assert tree(md).xpath("//strong//em")
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "<p><em> * </em></p>",
+        "<p>ab<em><em>a<del> * </del></em></em>!</p>",
+        "<p><b><em> _ </em>!</b></p>",
+    ],
+)
+def test_a_lone_star_or_underscore_inside_a_span_stays_text(src: str) -> None:
+    # Its spaces move out of the span around it, so the "*" met the span's own markers
+    # ("<em> * </em>" was written "***", a thematic break).
+    md = faithful(src)
+    assert not tree(md).xpath("//hr")

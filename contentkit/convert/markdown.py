@@ -1756,6 +1756,17 @@ def link_destination(url: str) -> str:
     return "<" + url.replace("<", "\\<").replace(">", "\\>") + ">"
 
 
+def _seen_edges(text: str) -> tuple[int, int]:
+    """The offsets of the first and the last character of ``text`` that is not whitespace
+    (``len(text)`` and -1 if there is none)."""
+    i, j = 0, len(text) - 1
+    while i < len(text) and _is_ws(text[i]):
+        i += 1
+    while j >= i and _is_ws(text[j]):
+        j -= 1
+    return i, j
+
+
 def escape_text(text: str, *, in_link: bool = False, at_end: bool = False) -> str:
     """Backslash-escape what a CommonMark reader would read as syntax, and nothing else.
 
@@ -1770,6 +1781,8 @@ def escape_text(text: str, *, in_link: bool = False, at_end: bool = False) -> st
     literal = None if in_link or "[" not in text else _literal_brackets(text, at_end)
     run_start = run_end = 0  # the characters text[run_start:run_end] are to be escaped
     candidates = _ESC_CANDIDATE_RUNS if literal is None else _ESC_CANDIDATE
+    first_seen: int | None = None  # (found on the first "*" or "_")
+    last_seen = n
     for m in candidates.finditer(text):
         i, end = m.span()  # (more than one character: a run of "[" or of "]")
         ch = text[i]
@@ -1795,13 +1808,18 @@ def escape_text(text: str, *, in_link: bool = False, at_end: bool = False) -> st
             # "10~20" stays; a tilde at an edge or by a space may meet a "~~" strikethrough.
             esc = before is None or after is None or before in "~ \u00a0" or after in "~ \u00a0"
         else:  # * and _
-            b = "a" if before is None else before
-            a = "a" if after is None else after
-            if before is None and ch == "_":
+            # Only spaces between it and an edge: they may move out of an enclosing span
+            # (``<em> * </em>`` is written ``*`` + ``*`` + ``*``), so that side is unseen too.
+            if first_seen is None:
+                first_seen, last_seen = _seen_edges(text)
+            at_start, at_end = i <= first_seen, i >= last_seen
+            b = "a" if at_start or before is None else before
+            a = "a" if at_end or after is None else after
+            if at_start and ch == "_":
                 b = "."
             esc = cm.can_open(ch, b, a) or cm.can_close(ch, b, a)
-            if before is None or after is None:
-                esc = esc or not _is_ws(a if before is None else b)
+            if at_start or at_end:
+                esc = esc or not _is_ws(a if at_start else b)
         if esc:
             # A run of characters to escape is written at once (a flood of "[" or "<" would
             # otherwise make two small strings per character).
