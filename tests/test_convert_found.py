@@ -1,6 +1,7 @@
-"""Losses found on pages from other public sources (tests/data/convert_losses_found.md, cases
-14-25), one case each, with the smallest real-shaped HTML that showed it; judged by what
-markdown-it makes of the Markdown (the judge of test_convert_losses)."""
+"""Losses found on pages from other public sources and by fuzzing
+(tests/data/convert_losses_found.md, cases 14 on), one case each, with the smallest real-shaped
+HTML that showed it; judged by what markdown-it makes of the Markdown (the judge of
+test_convert_losses)."""
 
 from __future__ import annotations
 
