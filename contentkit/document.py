@@ -168,13 +168,14 @@ class Document:
 
     @cached_property
     def templates(self) -> list[Span]:
-        """Template expressions (``{{ }}``, ``{% %}``, ``{# #}``, Hugo shortcodes) anywhere in
-        the file: opaque, as a site generator replaces them before any reader sees them."""
+        """Template expressions (``{{ }}``, ``{% %}``, ``{# #}``, Hugo shortcodes, kramdown's
+        ``{::comment}``) anywhere in the file: opaque, as a site generator replaces them before
+        any reader sees them."""
         from contentkit.markdown import template_spans
 
         text = self.text
-        if "{{" not in text and "{%" not in text and "{#" not in text:
-            return []  # nearly every post: three scans at C speed, no loop
+        if "{{" not in text and "{%" not in text and "{#" not in text and "{::" not in text:
+            return []  # nearly every post: four scans at C speed, no loop
         if self.body_too_complex:
             # A body too costly to be read (markdown/html-too-complex): only its front matter's.
             return template_spans(self.text[: self.body_start])

@@ -297,6 +297,27 @@ _TEMPLATE_DELIMITERS = (
 _TEMPLATE_MAX = 2000
 
 
+# kramdown's comment extension (the Markdown reader of Jekyll, https://kramdown.gettalong.org/
+# syntax.html#extensions): its body is never shown, and ``{:/}`` ends any extension.
+_KRAMDOWN_COMMENT = re.compile(r"\{::comment\s*(/?)\}")
+_KRAMDOWN_END = re.compile(r"\{:/(?:comment)?\}")
+
+
+def _kramdown_comments(text: str, start: int) -> dict[int, int]:
+    """Where each kramdown comment starts -> where it ends (past its end tag): one pass."""
+    found: dict[int, int] = {}
+    pos = start
+    while (m := _KRAMDOWN_COMMENT.search(text, pos)) is not None:
+        if m.group(1):  # ``{::comment /}``: empty
+            found[m.start()] = pos = m.end()
+            continue
+        end = _KRAMDOWN_END.search(text, m.end())
+        if end is None:
+            break  # (no later comment is closed either: the text is left as it is)
+        found[m.start()] = pos = end.end()
+    return found
+
+
 def template_spans(text: str, start: int = 0) -> list[Span]:
     """Sorted, non-overlapping spans of the template expressions in ``text[start:]``.
 
@@ -307,8 +328,13 @@ def template_spans(text: str, start: int = 0) -> list[Span]:
         return []
     spans: list[Span] = []
     next_closer: dict[str, int] = {}
+    comments = _kramdown_comments(text, start) if "{::" in text else {}
     pos = text.find("{", start)
     while pos >= 0:
+        if pos in comments:
+            spans.append((pos, comments[pos]))
+            pos = text.find("{", comments[pos])
+            continue
         for opener, closer in _TEMPLATE_DELIMITERS:
             if not text.startswith(opener, pos):
                 continue

@@ -57,8 +57,9 @@ def test_zola_reads_front_matter_after_leading_blank_lines(run_cli, tmp_path: Pa
     assert "FM002" in codes
 
 
-# Liquid's comment block (Jekyll, Eleventy) and Hugo's comment shortcode leave their body out of
-# the page: a draft's half-written HTML there is nothing a reader sees.
+# Liquid's comment block (Jekyll, Eleventy), Hugo's comment shortcode and kramdown's comment
+# extension leave their body out of the page: a draft's half-written HTML there is nothing a
+# reader sees.
 COMMENTED_PAGE = """---
 title: Notes
 ---
@@ -75,10 +76,21 @@ TODO: an unfinished <b>table
 
 {{< comment >}}<span>{{< /comment >}}
 
+{::comment}
+kramdown's (Jekyll's Markdown): <a href="draft">not yet
+{:/comment}
+Said {::comment}an aside <i>{:/} inline, and {::comment /} empty.
+
 Outside them <b>this is unclosed.
 """
 
 
 def test_a_comment_tag_hides_its_body_and_html_outside_it_is_still_checked() -> None:
     found = [(d.line, d.code) for d in lint_text(COMMENTED_PAGE, "posts/notes.md").diagnostics]
-    assert found == [(17, "HT104")]
+    assert found == [(22, "HT104")]
+
+
+def test_an_unclosed_kramdown_comment_hides_nothing() -> None:
+    page = "---\ntitle: t\n---\n\n{::comment}\nno end, so <b>shown\n"
+    found = [(d.line, d.code) for d in lint_text(page, "posts/t.md").diagnostics]
+    assert found == [(6, "HT104")]
