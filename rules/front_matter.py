@@ -818,7 +818,8 @@ class InvalidUrl(Rule):
     Themes put these values straight into ``<img src>``; an empty value, a relative path
     or a URL with spaces shows as a broken image. In a site whose generator is known (Hugo
     page bundles, Jekyll, Hexo...) relative and site-absolute paths are resolved by the
-    generator and are fine, and so is a key left without a value.
+    generator and are fine, and so is a key left without a value or set to ``false`` (how
+    themes turn an image off: Butterfly's ``cover: false``).
 
     Fail::
 
@@ -880,9 +881,12 @@ class InvalidUrl(Rule):
 def url_problem(value: Any, *, relative_ok: bool = False) -> str | None:
     """What is wrong with a URL-valued key, or None. With ``relative_ok`` (a site whose
     generator resolves paths: Hugo page bundles, Jekyll, Hexo) a relative or site-absolute
-    path is fine, and so is a key left empty (`cover:`, as scaffolds write it)."""
-    if value is None:
-        return None if relative_ok else "is empty"
+    path is fine, and so is a key left empty (`cover:`, as scaffolds write it) or turned off
+    (`cover: false`, as themes document it: Butterfly's cover and top_img)."""
+    if value is None or value is False:
+        if relative_ok:
+            return None
+        return "is empty" if value is None else "must be a URL, not boolean"
     if relative_ok and isinstance(value, str) and value.strip():
         parts = urlsplit(value.strip())
         if not parts.scheme and not value.strip().startswith("//"):

@@ -123,7 +123,8 @@ def test_init_in_a_repository_whose_site_is_in_a_subfolder(run_cli, site) -> Non
 
 def test_hexo_stock_posts_are_fine_and_real_problems_still_found(run_cli, site) -> None:
     # No date (Hexo takes the file's), empty `tags:` as `hexo new` writes it, the layout
-    # Hexo's own docs show (2013/7/13 20:46:25): none of that is a finding. A blank line
+    # Hexo's own docs show (2013/7/13 20:46:25), `cover: false` as themes turn a cover off
+    # (Butterfly's docs): none of that is a finding. A blank line
     # before the front matter and an RFC 2822 date still are.
     assert fm_findings(run_cli, site("hexo")) == [
         (
