@@ -360,12 +360,13 @@ def template_spans(text: str, start: int = 0) -> list[Span]:
 # ``{% highlight %}``, https://jekyllrb.com/docs/liquid/tags/; Hugo's ``{{< highlight >}}``,
 # https://gohugo.io/shortcodes/highlight/) or leaves it out (Liquid's ``{% comment %}``,
 # https://shopify.github.io/liquid/tags/template/, which Jekyll and Eleventy read; Hugo's
-# ``{{% comment %}}``, https://gohugo.io/shortcodes/comment/). ``{% raw %}`` is not one: its
-# body is still HTML.
-_CODE_TAG_OPEN = re.compile(r"\{(?:%-?|\{[<%])\s*(codeblock|code|highlight|comment)(?=[\s%>-])")
-_CODE_TAG_END = re.compile(
-    r"\{(?:%-?\s*end|\{[<%]\s*/)(codeblock|code|highlight|comment)\s*(?:-?%|[>%]\})\}"
-)
+# ``{{% comment %}}``, https://gohugo.io/shortcodes/comment/), or runs it as a template (Hugo's
+# inline shortcodes, ``{{< name.inline >}}``, https://gohugo.io/content-management/shortcodes/
+# #inline-shortcodes: their body is Go template code whose output is the page's).
+# ``{% raw %}`` is not one: its body is still HTML.
+_CODE_TAGS = r"(codeblock|code|highlight|comment|[\w-]+\.inline)"
+_CODE_TAG_OPEN = re.compile(r"\{(?:%-?|\{[<%])\s*" + _CODE_TAGS + r"(?=[\s%>-])")
+_CODE_TAG_END = re.compile(r"\{(?:%-?\s*end|\{[<%]\s*/\s*)" + _CODE_TAGS + r"\s*(?:-?%|[>%]\})\}")
 
 
 def _join_code_tags(text: str, spans: list[Span]) -> list[Span]:
@@ -385,7 +386,8 @@ def _join_code_tags(text: str, spans: list[Span]) -> list[Span]:
                 continue
         else:
             m = _CODE_TAG_OPEN.match(text, start)
-            if m is not None:
+            # (``{{< time.inline />}}`` calls an inline shortcode defined before: no body.)
+            if m is not None and not text.endswith(("/>}}", "/%}}"), start, end):
                 opening = (len(joined), m.group(1))
         joined.append((start, end))
     return joined

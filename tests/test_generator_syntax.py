@@ -94,3 +94,25 @@ def test_an_unclosed_kramdown_comment_hides_nothing() -> None:
     page = "---\ntitle: t\n---\n\n{::comment}\nno end, so <b>shown\n"
     found = [(d.line, d.code) for d in lint_text(page, "posts/t.md").diagnostics]
     assert found == [(6, "HT104")]
+
+
+# A Hugo inline shortcode's body is a Go template (hugo-theme-stack's math page loads KaTeX
+# from one): code the generator runs, not the post's HTML. Calling it again has no body.
+INLINE_SHORTCODE_PAGE = """---
+title: Math
+---
+
+{{< math.inline >}}
+{{ if .Page.Params.math }}
+<script defer src="https://cdn.example/katex.min.js" onload="render(document.body);"></script>
+<div class="katex">
+{{ end }}
+{{</ math.inline >}}
+
+Called again: {{< math.inline />}}, and after it <b>this is unclosed.
+"""
+
+
+def test_an_inline_shortcode_body_is_template_code() -> None:
+    found = [(d.line, d.code) for d in lint_text(INLINE_SHORTCODE_PAGE, "post/m.md").diagnostics]
+    assert found == [(12, "HT104")]
