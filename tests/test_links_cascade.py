@@ -73,6 +73,8 @@ NOT_SPURIOUS = [
     ("company before its group", "小米", "{A}集团发布了新一代手机。"),
     ("category noun in apposition", "完美世界", "游戏公司{A}宣布了新的管理层任命。"),
     ("category noun in apposition", "好未来", "教育公司{A}推出了学习机产品。"),
+    # A name jieba does not know, made of ordinary words, after its category noun.
+    ("category noun in apposition", "完美日记", "国货美妆品牌{A}在广州开设了线下门店。"),
 ]
 
 

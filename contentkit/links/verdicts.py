@@ -81,6 +81,16 @@ def gather_evidence(
         idiom_evidence(left, anchor, right, ev)
     else:
         ev.features["anchor_pos_none"] = 1.0
+    f = ev.features
+    # A leader (据, 包括, a category noun: 美妆品牌完美日记) before an anchor read as a name, a
+    # noun or an unknown word introduces the name; before a verb or an adverb the category
+    # noun is the subject instead (品牌一起合作), and a cut is a cut whatever comes before it.
+    if (
+        f.get("leader")
+        and f.get("max_cut_cost", 0.0) < 0.5
+        and (f.get("anchor_pos_none") or f.get("anchor_pos_name") or f.get("anchor_pos_noun"))
+    ):
+        f["leader_before_name"] = 1.0
     _elsewhere_evidence(plain, link, ev, {} if memo is None else memo)
     return ev
 
