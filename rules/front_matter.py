@@ -883,10 +883,10 @@ def url_problem(value: Any, *, relative_ok: bool = False) -> str | None:
     generator resolves paths: Hugo page bundles, Jekyll, Hexo) a relative or site-absolute
     path is fine, and so is a key left empty (`cover:`, as scaffolds write it) or turned off
     (`cover: false`, as themes document it: Butterfly's cover and top_img)."""
-    if value is None or value is False:
-        if relative_ok:
-            return None
-        return "is empty" if value is None else "must be a URL, not boolean"
+    if value is None:
+        return None if relative_ok else "is empty"
+    if value is False and relative_ok:
+        return None
     if relative_ok and isinstance(value, str) and value.strip():
         parts = urlsplit(value.strip())
         if not parts.scheme and not value.strip().startswith("//"):

@@ -1756,17 +1756,6 @@ def link_destination(url: str) -> str:
     return "<" + url.replace("<", "\\<").replace(">", "\\>") + ">"
 
 
-def _seen_edges(text: str) -> tuple[int, int]:
-    """The offsets of the first and the last character of ``text`` that is not whitespace
-    (``len(text)`` and -1 if there is none)."""
-    i, j = 0, len(text) - 1
-    while i < len(text) and _is_ws(text[i]):
-        i += 1
-    while j >= i and _is_ws(text[j]):
-        j -= 1
-    return i, j
-
-
 def escape_text(text: str, *, in_link: bool = False, at_end: bool = False) -> str:
     """Backslash-escape what a CommonMark reader would read as syntax, and nothing else.
 
@@ -1811,7 +1800,8 @@ def escape_text(text: str, *, in_link: bool = False, at_end: bool = False) -> st
             # Only spaces between it and an edge: they may move out of an enclosing span
             # (``<em> * </em>`` is written ``*`` + ``*`` + ``*``), so that side is unseen too.
             if first_seen is None:
-                first_seen, last_seen = _seen_edges(text)
+                prefix, _, suffix = _chomp(text)  # (what a span around the text moves out)
+                first_seen, last_seen = len(prefix), n - len(suffix) - 1
             at_start, at_end = i <= first_seen, i >= last_seen
             b = "a" if at_start or before is None else before
             a = "a" if at_end or after is None else after
