@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from test_convert_losses import code_blocks, faithful, tree
+from test_convert_unseen import browser_faithful
 
 from contentkit.convert.markdown import converter, html_to_markdown
 
@@ -378,3 +379,21 @@ def test_a_lone_star_or_underscore_inside_a_span_stays_text(src: str) -> None:
     # ("<em> * </em>" was written "***", a thematic break).
     md = faithful(src)
     assert not tree(md).xpath("//hr")
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        '<p>See <a href="/x"><td>the</td></a> end</p>',
+        "<p>Total: <b><th>12</th></b> items</p>",
+        "<div><td>alpha</td><td>beta</td></div>",
+        "<table><tr><td>a</td></tr></table><p>b<td>c</td></p>",
+        '<p>x<!-- <table> --><a href="/y"><tr>y</tr></a></p>',
+        "<script>var t = '<table>';</script><p>z<td>w</td></p>",
+    ],
+)
+def test_table_part_tags_outside_any_table_are_ignored_as_a_browser_does(src: str) -> None:
+    # libxml2 closed the paragraph and the link at the <td>, and the link was written empty
+    # ("See [](/x)"); a browser ignores the tag and keeps the word inside the link. A <table>
+    # in a comment or a script opens no table.
+    browser_faithful(src)

@@ -27,6 +27,7 @@ from contentkit.convert.html import (
     UNSAFE_SCHEMES,
     browser_end_tags,
     browser_tree,
+    drop_stray_table_tags,
     holds_layout,
     image_source,
     is_hidden,
@@ -188,6 +189,7 @@ def features(root: Any) -> Features:
 
 def parse_html(source: str) -> Any:
     parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True)
+    source = drop_stray_table_tags(source)
     try:
         root = lxml_html.fragment_fromstring(
             browser_end_tags(source) or "<p></p>", create_parent="div", parser=parser

@@ -108,7 +108,7 @@ LAZY_SRC_ATTRS = (
 )
 LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset")
 UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data"})
-# Table parts: outside any <table> a browser shows them as plain blocks (scraped pages).
+# Table parts. (Outside any table a browser ignores their tags: see drop_stray_table_tags.)
 TABLE_PARTS = frozenset({"td", "th", "tr", "thead", "tbody", "tfoot", "caption", "colgroup"})
 TEX_ENCODINGS = frozenset({"application/x-tex", "application/x-latex", "text/x-tex"})
 
@@ -908,6 +908,73 @@ def image_source(get: Callable[[str], object]) -> str | None:
                 if first and safe_url(first):
                     return first
     return safe_url(src) if src and url_scheme(src) != "data" else None
+
+
+# Any tag of a table part (most pages have none, and are not scanned further).
+_TABLE_PART_TAG = re.compile(r"</?(?:t[dhr]|tbody|thead|tfoot|caption|colgroup|col)[\s/>]", re.I)
+_TABLE_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+
+
+def _tag_scan(names: str) -> re.Pattern[str]:
+    """A comment, or a start or end tag of one of ``names`` (a regular expression), whole."""
+    return re.compile(
+        r"<(?:!--.*?(?:-->|\Z)|(/?)(" + names + r")(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?)",
+        re.S | re.I,
+    )
+
+
+_WHERE_PARTS_STAND = "table|template|" + "|".join(_TABLE_RAW_TEXT) + "|plaintext"
+# Outside any table every tag of a table part is looked at; inside one, only what ends it.
+_SCAN_OUTSIDE = _tag_scan("tbody|thead|tfoot|caption|colgroup|col|tr|td|th|" + _WHERE_PARTS_STAND)
+_SCAN_INSIDE = _tag_scan(_WHERE_PARTS_STAND)
+
+
+def drop_stray_table_tags(html: str) -> str:
+    """``html`` without the tags of table parts (``<td>``, ``</tr>``, ``<tbody>``...) that stand
+    outside any table: a browser's parser ignores them and shows their content where it is, in
+    the paragraph or link around them (``<p>See <a href="/x"><td>the</td></a></p>`` shows "See
+    the", linked). libxml2 instead closes the paragraph and the link there, and the link was lost.
+    Scraped pages have such tags where an extractor cut a cell out of its table.
+
+    Tables are counted by their tags (comments and raw text skipped); where that count could be
+    wrong (a table a browser closes early), it errs towards a table still open, and the tags
+    are kept, as before."""
+    if _TABLE_PART_TAG.search(html) is None:
+        return html
+    cuts: list[tuple[int, int]] = []
+    tables = 0
+    pos = 0
+    low = ""
+    while True:
+        m = (_SCAN_INSIDE if tables else _SCAN_OUTSIDE).search(html, pos)
+        if m is None:
+            break
+        pos = m.end()
+        name = m.group(2)
+        if name is None:
+            continue  # a comment
+        name = name.lower()
+        closing = bool(m.group(1))
+        if name == "plaintext" and not closing:
+            break  # the rest of the page is its text
+        if name in _TABLE_RAW_TEXT:
+            if not closing:
+                low = low or html.lower()
+                end = low.find("</" + name, pos)
+                pos = len(html) if end < 0 else end
+        elif name in ("table", "template"):
+            tables = max(0, tables - 1) if closing else tables + 1
+        elif not tables:
+            cuts.append((m.start(), m.end()))
+    if not cuts:
+        return html
+    parts: list[str] = []
+    pos = 0
+    for i, j in cuts:
+        parts.append(html[pos:i])
+        pos = j
+    parts.append(html[pos:])
+    return "".join(parts)
 
 
 # End tags libxml2 reads otherwise than a browser does (the HTML standard's tree construction):

@@ -48,6 +48,7 @@ from contentkit.convert.html import (
     TEX_ENCODINGS,
     browser_end_tags,
     browser_tree,
+    drop_stray_table_tags,
     image_source,
     is_cell_list,
     is_layout_table,
@@ -602,6 +603,7 @@ class ArticleConverter:
     def convert(self, html: str) -> str:
         """The Markdown of an HTML page or fragment."""
         self._reset()
+        html = drop_stray_table_tags(html)
         root = parse_html(html)
         if root is None:
             return ""
@@ -770,7 +772,8 @@ class ArticleConverter:
                     kind = 4
                 else:
                     if tag in TABLE_PARTS and not self._tables:
-                        # A stray cell or row (scraped pages): a browser shows it as a block.
+                        # A cell or row libxml2 left outside its table (the tags of those
+                        # outside any table were dropped before parsing): shown as a block.
                         self._renamed.setdefault(child, tag)
                         child.tag = tag = "div"
                     if style is not None and tag not in _BOLD_ITALIC and child not in self._made:
