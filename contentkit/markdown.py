@@ -182,9 +182,16 @@ def unread_start_tags(text: str, body_start: int, parse: BodyParse) -> dict[str,
         return {}  # not read (markdown-too-complex): no tag of it is looked at
     read = merge([*parse.code, *parse.html_blocks, *parse.html_inline])
     found: dict[str, list[int]] = {}
-    for m in _OPENER.finditer(text, body_start):
-        if not inside(read, m.start()):
-            found.setdefault(m.group(1).lower(), []).append(m.start())
+    pos, k = body_start, 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        at = m.start()
+        while k < len(read) and read[k][1] <= at:
+            k += 1
+        if k < len(read) and read[k][0] <= at:
+            pos = read[k][1]  # read as HTML or code: on past the whole span (a feed's body is one)
+            continue
+        found.setdefault(m.group(1).lower(), []).append(at)
+        pos = m.end()
     return found
 
 
