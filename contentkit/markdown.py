@@ -403,34 +403,25 @@ def _join_code_tags(text: str, spans: list[Span]) -> list[Span]:
 def blank_out(text: str, spans: list[Span]) -> str:
     """``text`` as a reader sees it once the generator has replaced its template expressions.
 
-    Same length and same line breaks. Expressions alone on their line, or an attribute value
-    (after ``=``), become ``x``s: a line stays a line (a blank one would end an HTML block), a
-    value a value. Anywhere else (between attributes, ``<li{% if %} class="x"{% endif %}>``;
-    in prose) they become spaces.
+    Same length and same line breaks. Expressions alone on their line, at the start of one, or
+    an attribute value (after ``=``), become ``x``s: a line stays a line (a blank one would end
+    an HTML block), a value a value, and what follows an expression at a line's start stays
+    where CommonMark reads it (as spaces, those would indent it into a code block, and its tags
+    would go unread: ``{% if %}<div><b>`` then ``</div>`` was "closes no open <div>"). Anywhere
+    else (between attributes, ``<li{% if %} class="x"{% endif %}>``; in prose) they become
+    spaces.
     """
-    n = len(text)
-    count = len(spans)
-    # Whether only spaces, or expressions themselves alone so far, lie between each span and
-    # the start (then: the end) of its line: one pass each way.
-    line_before = [False] * count
+    # Whether only spaces, or expressions themselves at the line's start, lie between each
+    # span and the start of its line.
+    line_start = [False] * len(spans)
     for k, (s, _) in enumerate(spans):
         i = s
         while i > 0 and text[i - 1] in " \t":
             i -= 1
-        line_before[k] = (
+        line_start[k] = (
             i == 0
             or text[i - 1] in "\r\n"
-            or (k > 0 and spans[k - 1][1] == i and line_before[k - 1])
-        )
-    line_after = [False] * count
-    for k in range(count - 1, -1, -1):
-        j = spans[k][1]
-        while j < n and text[j] in " \t":
-            j += 1
-        line_after[k] = (
-            j == n
-            or text[j] in "\r\n"
-            or (k + 1 < count and spans[k + 1][0] == j and line_after[k + 1])
+            or (k > 0 and spans[k - 1][1] == i and line_start[k - 1])
         )
     out: list[str] = []
     pos = 0
@@ -440,8 +431,7 @@ def blank_out(text: str, spans: list[Span]) -> str:
         while i > 0 and text[i - 1] in " \t":
             i -= 1
         value = i > 0 and text[i - 1] == "="
-        alone = line_before[k] and line_after[k]
-        out.append(_BLANK.sub("x" if alone or value else " ", text[s:e]))
+        out.append(_BLANK.sub("x" if line_start[k] or value else " ", text[s:e]))
         pos = e
     out.append(text[pos:])
     return "".join(out)

@@ -116,3 +116,27 @@ Called again: {{< math.inline />}}, and after it <b>this is unclosed.
 def test_an_inline_shortcode_body_is_template_code() -> None:
     found = [(d.line, d.code) for d in lint_text(INLINE_SHORTCODE_PAGE, "post/m.md").diagnostics]
     assert found == [(12, "HT104")]
+
+
+# A tag at the start of a line renders as nothing, and the HTML after it starts the line: it
+# is read as HTML, not indented into a code block by the tag's width (its end tag on the next
+# line was then "closes no open <div>"; the real defect, the unclosed <b>, went unseen).
+TAG_AT_LINE_START_PAGE = """---
+title: Note
+---
+
+Some text.
+
+{% if page.note %}<div class="note"><b>Note:
+</div>{% endif %}
+
+{{ page.lead }} and <i>this is closed</i>.
+"""
+
+
+def test_html_after_a_tag_at_a_line_start_is_read_as_html() -> None:
+    found = [
+        (d.line, d.code, d.message)
+        for d in lint_text(TAG_AT_LINE_START_PAGE, "_posts/2024-01-01-note.md").diagnostics
+    ]
+    assert found == [(8, "HT105", "</div> closes <div> while <b> (opened at 7:37) is still open")]
