@@ -243,6 +243,22 @@ def test_a_page_that_converts_to_nearly_nothing_is_a_warning(run_cli, tmp_path: 
     assert run_cli("convert", "ok.html").stderr == ""
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<pre>" + "+----+----+\n|    |    |\n" * 40 + "</pre>",  # a diagram in ASCII art
+        "<p>" + "→ ★ ※ " * 100 + "</p>",
+    ],
+)
+def test_a_page_of_symbols_converted_whole_is_no_warning(
+    run_cli, tmp_path: Path, page: str
+) -> None:
+    # It shows few letters and digits, and its Markdown keeps them all: nothing was lost.
+    (tmp_path / "art.html").write_text(page, "utf-8")
+    proc = run_cli("convert", "art.html")
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
 def test_links_inside_a_code_block_keep_their_targets() -> None:
     # API reference pages (gtk-doc, javadoc) link every type name inside <pre>.
     src = (

@@ -138,12 +138,29 @@ def _html_to_markdown(
     visible = conv.visible_chars
     if visible >= NEARLY_EMPTY_MIN_CHARS:
         kept = _letters_and_digits(markdown, NEARLY_EMPTY_SHARE * visible)
-        if kept < NEARLY_EMPTY_SHARE * visible:
+        if kept < NEARLY_EMPTY_SHARE * visible and kept < NEARLY_EMPTY_SHARE * _shown_letters(
+            html, visible
+        ):
             warnings.append(
                 f"converted to nearly nothing: {kept} letters and digits kept of a page that "
                 f"shows about {visible} characters"
             )
     return markdown, dropped, warnings
+
+
+def _shown_letters(html: str, visible: int) -> int:
+    """About how many of the ``visible`` characters a page shows are letters and digits, read
+    again only for a page whose Markdown kept few: a page of ASCII art or of brackets shows
+    few, and its faithful Markdown is no loss. The share is taken from the scorer's reading of
+    the page; where that sees too little to tell (the text was in a form control's value,
+    shown but not convertible), every character counts."""
+    from contentkit.convert.fidelity import features, parse_html
+
+    text = features(parse_html(html)).text  # (its spaces collapsed to one)
+    seen = len(text) - text.count(" ")
+    if seen < NEARLY_EMPTY_MIN_CHARS:
+        return visible
+    return visible * _letters_and_digits(text, seen) // seen
 
 
 def _letters_and_digits(text: str, enough: float) -> int:
