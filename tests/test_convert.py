@@ -346,3 +346,10 @@ def test_underscore_beside_a_character_written_as_a_reference_stays_literal() ->
     html = "<p><b><code>1</code></b>1_1&lt;<i><code>1</code></i></p>"
     rendered = parser().render(convert_text(html))
     assert rendered == "<p><strong><code>1</code></strong>1_1&lt;<em><code>1</code></em></p>\n"
+
+
+def test_a_judged_link_s_text_is_as_shown(run_cli, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text('<p>See <a href="/x">\n  the\n  story</a>.</p>', "utf-8")
+    obj = json.loads(run_cli("convert", str(page), "--to", "json").stdout)
+    assert [link["text"] for link in obj["judged_links"]] == ["the story"]

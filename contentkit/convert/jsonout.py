@@ -213,7 +213,7 @@ def post_object(conv: Conversion) -> dict[str, Any]:
     links, images = _links_and_images(tokens)
     judged = [
         {
-            "text": v.text,
+            "text": " ".join(v.text.split()),  # (as shown: an anchor's line breaks are spaces)
             "href": v.href,
             "verdict": v.verdict,
             "reason": v.reason,
