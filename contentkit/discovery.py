@@ -130,6 +130,7 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
         return False
     if preset.underscore_private:
         keep = {d.rsplit("/", 1)[-1] for d in (*site.post_dirs, *preset.post_dirs)}
+        keep.update(site.included)
         within = parts[len(inside.split("/")) :] if inside else parts
         if any(p.startswith("_") and p not in keep for p in within):
             return False

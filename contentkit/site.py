@@ -149,6 +149,9 @@ PRESETS: dict[str, Preset] = {
                 "node_modules",
             ),
             front_matter="optional",
+            # Hugo's page lexer skips white space before the block (lexIntroSection in
+            # parser/pageparser): blank lines before it are no problem there.
+            ignore=("FM002",),
             types={
                 **_COMMON,
                 "lastmod": _DATE,
@@ -333,6 +336,8 @@ class Site:
     post_dirs: tuple[str, ...] = ()
     # Hexo's post_asset_folder: a folder next to a post, named as the post, holds its assets.
     asset_folders: bool = False
+    # "_" folders the config has rendered all the same (Jekyll's `include:`).
+    included: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -494,7 +499,21 @@ def _detect(folder: str) -> Site | None:
         posts = ("_posts", "_drafts", *(f"_{n}" for n in names if isinstance(n, str)))
         exclude = cfg.get("exclude") or []
         exclude = [e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []
-        return Site(folder, PRESETS["jekyll"], (), tuple(e.strip("/") for e in exclude), posts)
+        # `include:` makes Jekyll render folders it would skip (academicpages' _pages/).
+        include = cfg.get("include") or []
+        included = (
+            [i.strip("/") for i in include if isinstance(i, str)]
+            if isinstance(include, list)
+            else []
+        )
+        return Site(
+            folder,
+            PRESETS["jekyll"],
+            (),
+            tuple(e.strip("/") for e in exclude),
+            posts,
+            included=tuple(i for i in included if i.startswith("_")),
+        )
     if has("zola.toml") or (has("config.toml") and _is_zola(os.path.join(folder, "config.toml"))):
         return Site(folder, PRESETS["zola"], ("content",))
     hugo_config = _any(
@@ -507,12 +526,7 @@ def _detect(folder: str) -> Site | None:
     if hugo_config is None and has("theme.toml") and (isdir("layouts") or isdir("archetypes")):
         hugo_config = "theme.toml"  # a Hugo theme repository: its content is exampleSite's
     if hugo_config is not None:
-        content = "content"
-        if hugo_config.endswith(".toml") and hugo_config != "theme.toml":
-            given = _toml(os.path.join(folder, hugo_config)).get("contentDir")
-            if isinstance(given, str) and given.strip("/"):
-                content = given.strip("/")
-        return Site(folder, PRESETS["hugo"], (content,))
+        return Site(folder, PRESETS["hugo"], _hugo_content_dirs(folder, hugo_config))
     mkdocs = _any(folder, ("mkdocs.yml", "mkdocs.yaml"))
     if mkdocs:
         docs_dir = _yaml(os.path.join(folder, mkdocs)).get("docs_dir") or "docs"
@@ -542,6 +556,55 @@ def _detect(folder: str) -> Site | None:
         )
         return Site(folder, PRESETS["eleventy"], (), patterns)
     return None
+
+
+def _hugo_content_dirs(folder: str, config: str) -> tuple[str, ...]:
+    """Where a Hugo site keeps its content: ``content/``, or the config's ``contentDir``, and
+    each language's own ``contentDir`` (a multilingual site's "translation by content
+    directory", https://gohugo.io/content-management/multilingual/). The config may be TOML,
+    YAML or JSON, or a ``config/_default/`` folder (``hugo.*``, ``languages.*``); Hugo's keys
+    are case-insensitive."""
+    tables: list[Mapping[str, Any]] = []
+    path = os.path.join(folder, config)
+    if os.path.isdir(path):
+        for name in sorted(os.listdir(path)):
+            stem = os.path.splitext(name)[0]
+            if stem in ("hugo", "config"):
+                tables.append(_config_file(os.path.join(path, name)))
+            elif stem == "languages":
+                tables.append({"languages": _config_file(os.path.join(path, name))})
+    elif config != "theme.toml":
+        tables.append(_config_file(path))
+
+    def content_dir(table: object) -> str | None:
+        if not isinstance(table, Mapping):
+            return None
+        given = next((v for k, v in table.items() if str(k).lower() == "contentdir"), None)
+        return given.strip("/") if isinstance(given, str) and given.strip("/") else None
+
+    dirs = [next((d for d in map(content_dir, tables) if d), "content")]
+    for table in tables:
+        languages = next((v for k, v in table.items() if str(k).lower() == "languages"), None)
+        if isinstance(languages, Mapping):
+            dirs.extend(d for d in map(content_dir, languages.values()) if d)
+    return tuple(dict.fromkeys(dirs))
+
+
+def _config_file(path: str) -> dict[str, Any]:
+    """A config file's top-level table, by its extension (TOML, YAML or JSON); {} if unread."""
+    if path.endswith(".toml"):
+        return _toml(path)
+    if path.endswith((".yaml", ".yml")):
+        return _yaml(path)
+    if path.endswith(".json"):
+        import json
+
+        try:
+            data = json.loads(_read_text(path))
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    return {}
 
 
 def _is_zola(config: str) -> bool:

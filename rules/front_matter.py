@@ -78,8 +78,9 @@ class MissingFrontMatter(Rule):
 class FrontMatterNotAtStart(Rule):
     """Front matter does not start on the first line of the file.
 
-    Jekyll and Hugo only see front matter whose opening ``---`` is the file's first line;
-    blank lines before it turn the whole block into body text. The fix removes them.
+    Jekyll and Hexo only see front matter whose opening ``---`` is the file's first line;
+    blank lines before it turn the whole block into body text. The fix removes them. (Hugo and
+    Zola read the block after blank lines: the rule is off on their sites.)
 
     Fail::
 
@@ -113,7 +114,7 @@ class FrontMatterNotAtStart(Rule):
             0,
             fm.start,
             f"front matter starts on line {line}, after {blank}; "
-            "Jekyll and Hugo only read it on line 1",
+            "Jekyll and Hexo only read it on line 1",
             Fix((Edit(0, fm.start, ""),), "safe", "Remove the blank lines before the front matter"),
         )
 
@@ -474,6 +475,15 @@ class WrongType(_SchemaRule):
     name = "wrong-type"
     summary = "A front-matter value has the wrong type"
     kind = "type"
+
+    def check(self, doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+        fm = doc.front_matter
+        # A date key of another type (`date: 2023`) is invalid-date's finding, said in words
+        # about dates: one finding for one defect.
+        dates = {e.value_start for e in fm.entries if e.name in DATE_KEYS} if fm else set()
+        for kind, start, end, message in schema_findings(doc, ctx):
+            if kind == self.kind and start not in dates:
+                yield self.diagnostic(doc, start, end, message)
 
 
 class UnknownKey(_SchemaRule):
@@ -869,6 +879,13 @@ class InvalidUrl(Rule):
             value = fm.data.get(entry.name)
             values = value if isinstance(value, list) else [value]
             for item in values:
+                if isinstance(item, dict):
+                    # An image as a table of keys: `image: {path: …, alt: …}` (Chirpy,
+                    # jekyll-seo-tag), `cover: {image: …, caption: …}` (PaperMod). Its address
+                    # is checked; a table without one is the theme's own business.
+                    item = next((item[k] for k in _URL_INSIDE if k in item), _NO_URL)
+                    if item is _NO_URL:
+                        continue
                 if templated(item):
                     continue
                 problem = url_problem(item, relative_ok=relative_ok)
@@ -876,6 +893,11 @@ class InvalidUrl(Rule):
                     yield self.diagnostic(
                         doc, entry.value_start, entry.value_end, f"'{entry.name}' {problem}"
                     )
+
+
+# The keys that hold the address of an image given as a table of keys.
+_URL_INSIDE = ("path", "image", "src", "url")
+_NO_URL = object()
 
 
 def url_problem(value: Any, *, relative_ok: bool = False) -> str | None:

@@ -55,7 +55,7 @@ def test_workflow_annotations_step(tmp_path: Path) -> None:
     assert lines == [
         "::error file=source/_posts/shanghai.md,line=1,col=1,endLine=1,endColumn=1,"
         "title=FM002 front-matter-not-at-start::FM002 [front-matter-not-at-start] front "
-        "matter starts on line 2, after blank line; Jekyll and Hugo only read it on line 1",
+        "matter starts on line 2, after blank line; Jekyll and Hexo only read it on line 1",
         "::error file=source/_posts/shanghai.md,line=11,col=7,endLine=11,endColumn=36,"
         "title=FM011 non-iso-date::FM011 [non-iso-date] 'date' is not ISO 8601: "
         "'Tue, 20 Apr 2021 02:55:35 GMT' (ISO 8601: 2021-04-20T02:55:35Z)",

@@ -18,7 +18,7 @@ def test_seed_reports_date_and_leading_blank_line(run_cli) -> None:
     seed = str(ROOT / "seeds" / "shanghai-internet-map.md")
     assert (
         f"{seed}:1:1: FM002 [front-matter-not-at-start] [*] front matter starts on line 2, "
-        "after blank line; Jekyll and Hugo only read it on line 1"
+        "after blank line; Jekyll and Hexo only read it on line 1"
     ) in lines
     assert (
         f"{seed}:11:7: FM011 [non-iso-date] [*] 'date' is not ISO 8601: "

@@ -130,7 +130,7 @@ def test_hexo_stock_posts_are_fine_and_real_problems_still_found(run_cli, site) 
         (
             "source/_posts/旧文章.md",
             "FM002",
-            "front matter starts on line 2, after blank line; Jekyll and Hugo only read it on "
+            "front matter starts on line 2, after blank line; Jekyll and Hexo only read it on "
             "line 1",
         ),
         (
@@ -354,3 +354,90 @@ def test_templates_code_and_more_markers_give_no_body_findings(run_cli, site, na
     for path in (SITES / name).rglob("*"):
         if path.is_file() and "旧文章" not in path.name:  # the one post with a real fix
             assert (folder / path.relative_to(SITES / name)).read_bytes() == path.read_bytes()
+
+
+# ---- found by a first lint of unseen real sites (hugo-book, academicpages, PaperMod, Chirpy) --
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, "utf-8")
+    return root
+
+
+POST = "---\ntitle: Hi\n---\n\nSee <b>this.\n"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {
+            "hugo.toml": "baseURL = 'https://example.org/'\n"
+            "[languages.en]\ncontentDir = 'content.en'\n[languages.zh]\ncontentDir = 'content.zh'\n"
+        },
+        {
+            "config/_default/hugo.yaml": "baseURL: https://example.org/\n",
+            "config/_default/languages.yaml": "en:\n  contentDir: content.en\n"
+            "zh:\n  contentdir: content.zh\n",
+        },
+    ],
+)
+def test_a_multilingual_hugo_site_s_content_directories_are_linted(
+    run_cli, tmp_path: Path, config: dict[str, str]
+) -> None:
+    # Hugo's "translation by content directory": every page is under content.<lang>/, and
+    # the whole site was "All checks passed (0 files)".
+    posts = {"content.en/docs/a.md": POST, "content.zh/docs/a.md": POST}
+    root = _write(tmp_path, {**config, **posts, "layouts/_default/single.html": ""})
+    assert shown_files(run_cli, root, ".") == sorted(posts)
+    assert [f[:2] for f in findings(run_cli, root)] == [(p, "HT104") for p in sorted(posts)]
+
+
+def test_a_folder_jekyll_is_told_to_include_is_linted(run_cli, tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: Site\ninclude:\n  - _pages\n",
+            "_posts/2020-01-01-p.md": POST,
+            "_pages/about.md": POST,
+            "_drafts_old/x.md": POST,  # another "_" folder: still skipped
+            "Gemfile": "",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == ["_pages/about.md", "_posts/2020-01-01-p.md"]
+
+
+def test_hugo_reads_front_matter_after_blank_lines(run_cli, tmp_path: Path) -> None:
+    # Hugo's page lexer skips white space before the block (PaperMod's markdown-syntax.zh.md).
+    root = _write(
+        tmp_path,
+        {"hugo.toml": "baseURL = 'https://example.org/'\n", "content/posts/a.md": "\n" + POST},
+    )
+    assert [f[1] for f in findings(run_cli, root)] == ["HT104"]
+
+
+def test_an_image_given_as_a_table_of_keys_is_checked_by_its_address(
+    run_cli, tmp_path: Path
+) -> None:
+    # Chirpy documents `image: {path, alt}`, PaperMod `cover: {image, alt, caption}`.
+    ok = "---\ntitle: A\nimage:\n  path: /img/a.png\n  alt: A\ncover:\n  image: b.png\n---\n"
+    bad = "---\ntitle: B\nimage:\n  path: ftp://example.org/b.png\n---\n"
+    root = _write(
+        tmp_path,
+        {"_config.yml": "title: S\n", "Gemfile": "", "_posts/2020-01-01-a.md": ok,
+         "_posts/2020-01-02-b.md": bad},
+    )  # fmt: skip
+    assert fm_findings(run_cli, root) == [
+        (
+            "_posts/2020-01-02-b.md",
+            "FM012",
+            "'image' is not an absolute http(s) URL: 'ftp://example.org/b.png'",
+        )
+    ]
+
+
+def test_a_date_of_the_wrong_type_is_one_finding(run_cli, tmp_path: Path) -> None:
+    # `date: 2023` was both wrong-type (FM007) and invalid-date (FM010).
+    root = _write(tmp_path, {"a.md": "---\ntitle: A\ndate: 2023\n---\n"})
+    assert fm_findings(run_cli, root) == [("a.md", "FM010", "'date' must be a date, not integer")]
