@@ -315,6 +315,8 @@ def lint(
                     f"{hidden} finding{'s' if hidden != 1 else ''} in {baseline} hidden.",
                     err=to_stderr,
                 )
+    if not report.files and not errors and not quiet:
+        _warn_if_posts_were_skipped(targets)
     _echo_errors(errors)
     raise typer.Exit(2 if errors else 1 if report.findings and not exit_zero else 0)
 
@@ -328,6 +330,40 @@ def _unified_diff(result: LintResult) -> str:
     before = (result.original or "").splitlines(keepends=True)
     after = (result.fixed or "").splitlines(keepends=True)
     return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+
+
+_MARKDOWN = (".md", ".markdown", ".mdx")
+_LOOK_AT_MOST = 20_000  # folder entries looked at for the warning below
+
+
+def _warn_if_posts_were_skipped(targets: list[str]) -> None:
+    """Say so when a lint linted nothing though Markdown files are there: the generator's
+    config put them outside its content (a layout contentkit does not read yet), and "All
+    checks passed (0 files)" would read as a clean site."""
+    from contentkit.site import find_site
+
+    for target in targets:
+        if target == "-" or not os.path.isdir(target):
+            continue
+        found, seen = 0, 0
+        for _folder, dirs, files in os.walk(target):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+            found += sum(name.lower().endswith(_MARKDOWN) for name in files)
+            seen += len(files) + len(dirs)
+            if seen > _LOOK_AT_MOST:
+                break
+        if not found:
+            continue
+        site = find_site(target)
+        where = f"the {site.preset.label} site at {site.root}" if site else "contentkit"
+        content = ", ".join(f"{d}/" for d in site.content_dirs) if site else ""
+        reads = f" reads posts from {content} only" if content else " found no post there"
+        typer.echo(
+            f"contentkit: warning: no post was linted, but {target!r} holds {found} Markdown "
+            f"file{'s' if found != 1 else ''}: {where}{reads}. `contentkit lint --show-files` "
+            "lists what is linted; `force-include` in contentkit.toml adds files.",
+            err=True,
+        )
 
 
 def _print_statistics(report: StreamingReport, err: bool = False) -> None:

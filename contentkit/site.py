@@ -561,9 +561,9 @@ def _detect(folder: str) -> Site | None:
 def _hugo_content_dirs(folder: str, config: str) -> tuple[str, ...]:
     """Where a Hugo site keeps its content: ``content/``, or the config's ``contentDir``, and
     each language's own ``contentDir`` (a multilingual site's "translation by content
-    directory", https://gohugo.io/content-management/multilingual/). The config may be TOML,
-    YAML or JSON, or a ``config/_default/`` folder (``hugo.*``, ``languages.*``); Hugo's keys
-    are case-insensitive."""
+    directory", https://gohugo.io/content-management/multilingual/), and the folders a module
+    mount puts at ``content``. The config may be TOML, YAML or JSON, or a ``config/_default/``
+    folder (``hugo.*``, ``languages.*``, ``module.*``); Hugo's keys are case-insensitive."""
     tables: list[Mapping[str, Any]] = []
     path = os.path.join(folder, config)
     if os.path.isdir(path):
@@ -571,22 +571,34 @@ def _hugo_content_dirs(folder: str, config: str) -> tuple[str, ...]:
             stem = os.path.splitext(name)[0]
             if stem in ("hugo", "config"):
                 tables.append(_config_file(os.path.join(path, name)))
-            elif stem == "languages":
-                tables.append({"languages": _config_file(os.path.join(path, name))})
+            elif stem in ("languages", "module"):
+                tables.append({stem: _config_file(os.path.join(path, name))})
     elif config != "theme.toml":
         tables.append(_config_file(path))
+
+    def get(table: Mapping[str, Any], key: str) -> Any:
+        return next((v for k, v in table.items() if str(k).lower() == key), None)
 
     def content_dir(table: object) -> str | None:
         if not isinstance(table, Mapping):
             return None
-        given = next((v for k, v in table.items() if str(k).lower() == "contentdir"), None)
+        given = get(table, "contentdir")
         return given.strip("/") if isinstance(given, str) and given.strip("/") else None
 
     dirs = [next((d for d in map(content_dir, tables) if d), "content")]
     for table in tables:
-        languages = next((v for k, v in table.items() if str(k).lower() == "languages"), None)
+        languages = get(table, "languages")
         if isinstance(languages, Mapping):
             dirs.extend(d for d in map(content_dir, languages.values()) if d)
+        # A module mount can put any folder at content/ (gohugo.io/hugo-modules/configuration).
+        module = get(table, "module")
+        mounts = get(module, "mounts") if isinstance(module, Mapping) else None
+        for mount in mounts if isinstance(mounts, list) else []:
+            if isinstance(mount, Mapping):
+                source, target = get(mount, "source"), get(mount, "target")
+                if isinstance(source, str) and isinstance(target, str) and source.strip("/"):
+                    if target.strip("/").split("/")[0] == "content":
+                        dirs.append(source.strip("/"))
     return tuple(dict.fromkeys(dirs))
 
 

@@ -441,3 +441,27 @@ def test_a_date_of_the_wrong_type_is_one_finding(run_cli, tmp_path: Path) -> Non
     # `date: 2023` was both wrong-type (FM007) and invalid-date (FM010).
     root = _write(tmp_path, {"a.md": "---\ntitle: A\ndate: 2023\n---\n"})
     assert fm_findings(run_cli, root) == [("a.md", "FM010", "'date' must be a date, not integer")]
+
+
+def test_hugo_module_mounts_put_a_folder_at_content(run_cli, tmp_path: Path) -> None:
+    config = (
+        "baseURL = 'https://example.org/'\n[[module.mounts]]\nsource = 'docs'\ntarget = 'content'\n"
+    )
+    root = _write(tmp_path, {"hugo.toml": config, "docs/a.md": POST})
+    assert shown_files(run_cli, root, ".") == ["docs/a.md"]
+
+
+def test_a_lint_of_nothing_says_where_the_markdown_files_were(run_cli, tmp_path: Path) -> None:
+    # A layout contentkit does not read (here: content in a folder no config names) must not
+    # pass as a clean site.
+    root = _write(
+        tmp_path,
+        {"hugo.toml": "baseURL = 'https://example.org/'\n", "pages/a.md": POST, "pages/b.md": POST},
+    )
+    proc = run_cli("lint", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 0 and "All checks passed (0 files)." in proc.stdout
+    assert "warning: no post was linted, but '.' holds 2 Markdown files" in proc.stderr
+    assert "reads posts from content/ only" in proc.stderr
+    (root / "content").mkdir()
+    (root / "content" / "c.md").write_text("---\ntitle: C\n---\nFine.\n", "utf-8")
+    assert run_cli("lint", ".", "--no-cache", cwd=root).stderr == ""
