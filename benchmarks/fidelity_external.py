@@ -62,6 +62,7 @@ from contentkit.convert.html import (  # noqa: E402
     LAYOUT_CONTENT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
+    frames_an_article,
     is_layout_table,
 )
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
@@ -208,7 +209,8 @@ def _block(node: Any, tag: str) -> list[Any]:
     if tag == "table":
         cells = [c for c in node.iter("td", "th") if next(c.iterancestors("table")) is node]
         tags = {d.tag for c in cells for d in c.iterdescendants()}
-        if is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & HTML_BLOCK)):
+        layout = bool(tags & LAYOUT_CONTENT) or frames_an_article(cells)
+        if is_layout_table(len(cells), layout, bool(tags & HTML_BLOCK)):
             return canon_blocks(node)  # a page layout: Markdown shows its content in order
         rows = []
         for tr in node.iter("tr"):
@@ -475,7 +477,8 @@ def _layout(table: Any) -> bool:
     """A table that lays out a page (a browser shows no grid of data): not counted as cells."""
     cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
     tags = {d.tag for c in cells for d in c.iterdescendants()}
-    return is_layout_table(len(cells), bool(tags & LAYOUT_CONTENT), bool(tags & HTML_BLOCK))
+    layout = bool(tags & LAYOUT_CONTENT) or frames_an_article(cells)
+    return is_layout_table(len(cells), layout, bool(tags & HTML_BLOCK))
 
 
 def _pre_text(pre: Any) -> str:

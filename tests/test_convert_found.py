@@ -397,3 +397,26 @@ def test_table_part_tags_outside_any_table_are_ignored_as_a_browser_does(src: st
     # ("See [](/x)"); a browser ignores the tag and keeps the word inside the link. A <table>
     # in a comment or a script opens no table.
     browser_faithful(src)
+
+
+FRAME = (
+    '<table><tr><td><img src="/corner.png"></td><td></td></tr><tr><td></td><td>'
+    "<p>Our club met on Sunday for the summer trial, and forty dogs ran the course.<br>"
+    "The results are below, with thanks to every helper who came out in the rain.</p>"
+    "<p>Next month we meet again at the field by the river; new members are welcome and the "
+    "first lesson is free.</p></td></tr></table>"
+)
+
+
+def test_a_table_that_frames_an_article_is_a_layout() -> None:
+    # A club's page laid out in a grid (trafilatura's hundeverein-kreisunna.de): as a GFM
+    # table, the whole article was one line of one cell, its paragraphs and lines run together.
+    md = faithful(FRAME)
+    assert "|" not in md
+    assert len(paragraphs(md)) >= 2
+    # A data table with a short address over two lines stays a table.
+    data = (
+        "<table><tr><th>Name</th><th>Address</th></tr>"
+        "<tr><td>Ann</td><td>1 Road<br>Town</td></tr></table>"
+    )
+    assert tree(faithful(data)).xpath("//td/text()") == ["Ann", "1 Road Town"]

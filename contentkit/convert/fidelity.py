@@ -28,6 +28,7 @@ from contentkit.convert.html import (
     browser_end_tags,
     browser_tree,
     drop_stray_table_tags,
+    frames_an_article,
     holds_layout,
     image_source,
     is_hidden,
@@ -74,6 +75,7 @@ def _layout_tables(root: Any) -> set[Any]:
         cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
         tags = {d.tag for c in cells for d in c.iterdescendants()}
         layout_content = bool(tags & LAYOUT_CONTENT) and holds_layout(cells)
+        layout_content = layout_content or frames_an_article(cells)
         if is_layout_table(len(cells), layout_content, bool(tags & BLOCK)):
             layout.add(table)
     return layout

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from itertools import islice
 from typing import Any
 
 # Never shown, or never safe to pass on: dropped with their content.
@@ -823,6 +824,26 @@ def holds_layout(cells: list[Any]) -> bool:
             if not (header and d.tag in ("ul", "ol") and is_cell_list(d)):
                 return True
     return False
+
+
+# A table of at most this many cells, one of which holds most of its text, at least this many
+# characters of it in paragraphs or lines, frames an article (a club's page laid out in a 3 x 3
+# grid with corner images): as a GFM table, its text would be one line of one cell.
+FRAME_MAX_CELLS = 16
+FRAME_MIN_CHARS = 200
+
+
+def frames_an_article(cells: list[Any]) -> bool:
+    """Do a table's own ``cells`` frame an article (see FRAME_MAX_CELLS) rather than hold data?"""
+    if not cells or len(cells) > FRAME_MAX_CELLS:
+        return False
+    sizes = [len("".join(cell.itertext()).strip()) for cell in cells]
+    biggest = max(sizes)
+    if biggest < FRAME_MIN_CHARS or 2 * biggest < sum(sizes):
+        return False
+    cell = cells[sizes.index(biggest)]
+    # Two paragraphs or two line breaks: prose, which a cell's one line would run together.
+    return any(len(list(islice(cell.iter(tag), 2))) == 2 for tag in ("p", "br"))
 
 
 def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:

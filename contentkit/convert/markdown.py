@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -39,6 +40,7 @@ from lxml import etree
 from contentkit import commonmark as cm
 from contentkit.convert.html import (
     BLOCK,
+    FRAME_MAX_CELLS,
     HEADINGS,
     INVISIBLE,
     LAYOUT_CONTENT,
@@ -49,6 +51,7 @@ from contentkit.convert.html import (
     browser_end_tags,
     browser_tree,
     drop_stray_table_tags,
+    frames_an_article,
     image_source,
     is_cell_list,
     is_layout_table,
@@ -388,13 +391,16 @@ def _is_layout_table(table: Any) -> bool:
     """A table that lays out a page rather than holding data (html.is_layout_table)."""
     if next(table.iterdescendants(*_UNUSUAL_IN_TABLE), None) is None:
         # No nested table nor any cell content a GFM cell cannot hold: two cells that show
-        # make it a data table (found by lxml's own search: the walk below is much slower).
+        # make it a data table (found by lxml's own search: the walk below is much slower),
+        # unless it frames an article.
         shown = 0
         for cell in table.iterdescendants("td", "th"):
             if _shown_below(cell, table):
                 shown += 1
                 if shown == 2:
-                    return False
+                    return frames_an_article(
+                        list(islice(table.iter("td", "th"), FRAME_MAX_CELLS + 1))
+                    )
     cells = 0
     block = False
     lists = header = False
