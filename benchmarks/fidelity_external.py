@@ -62,6 +62,7 @@ from contentkit.convert.html import (  # noqa: E402
     LAYOUT_CONTENT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
+    TAB_OR_NEWLINE,
     frames_an_article,
     is_layout_table,
 )
@@ -79,8 +80,9 @@ def render(markdown: str) -> str:
 
 
 def href(url: str) -> str:
-    """A URL as markdown-it writes it, then decoded: equal when the reader gets the same URL."""
-    return unquote(_md.normalizeLink(url.strip()))
+    """A URL as markdown-it writes it, then decoded: equal when the reader gets the same URL.
+    (A browser's URL parser removes tabs and line breaks wherever they stand: so does this.)"""
+    return unquote(_md.normalizeLink(url.strip().translate(TAB_OR_NEWLINE)))
 
 
 # ---- canonical trees ---------------------------------------------------------------------------

@@ -420,3 +420,51 @@ def test_a_table_that_frames_an_article_is_a_layout() -> None:
         "<tr><td>Ann</td><td>1 Road<br>Town</td></tr></table>"
     )
     assert tree(faithful(data)).xpath("//td/text()") == ["Ann", "1 Road Town"]
+
+
+@pytest.mark.parametrize(
+    ("src", "want", "sub_items"),
+    [
+        (
+            "<ol><li>One</li><ol><li>One point one</li><li>One point two</li></ol></ol>",
+            "1. One\n   1. One point one\n   2. One point two\n",
+            ["One point one", "One point two"],
+        ),
+        (
+            "<ul><li>One</li><ul><li>Sub</li></ul><li>Two</li></ul>",
+            "- One\n  - Sub\n- Two\n",
+            ["Sub"],
+        ),
+    ],
+)
+def test_a_list_written_straight_in_a_list_is_the_item_s_sub_list(
+    src: str, want: str, sub_items: list[str]
+) -> None:
+    # It shows indented under the item before it; its items joined the outer list (1, 2, 3).
+    md = html_to_markdown(src)
+    assert md == want
+    assert tree(md).xpath("//li//li/text()") == sub_items
+
+
+def test_h7_is_no_heading() -> None:
+    # A browser knows h1 to h6; <h7> is an unknown inline element ("###### Seven" before).
+    assert browser_faithful("<p>before <h7>Seven</h7> after</p>") == "before Seven after\n"
+
+
+def test_tabs_and_line_breaks_in_a_url_are_removed_as_a_browser_does() -> None:
+    md = faithful('<p><a href="http://x.com/a\nb">t</a> <img src="/i\tmg.png" alt="i"></p>')
+    assert md == "[t](http://x.com/ab) ![i](/img.png)\n"
+
+
+def test_an_image_with_no_source_shows_its_alt_text() -> None:
+    # A browser shows the alt text of an image with no source; one whose source is unsafe
+    # (data:) shows a picture, which is dropped and reported.
+    assert html_to_markdown('<p>Quelle <img src="" alt="logo"> end</p>') == "Quelle logo end\n"
+    assert html_to_markdown('<p><a href="/">x<img alt="*Home*"></a></p>') == "[x\\*Home\\*](/)\n"
+
+
+def test_a_line_break_before_code_that_is_no_fence_is_kept() -> None:
+    # "``` y`` ```" is a code span (a fence's info string holds no backtick): the break before
+    # it was dropped as if a fence followed.
+    md = browser_faithful("<p>x<br><code>y``</code></p>")
+    assert md == "x\\\n``` y`` ```\n"

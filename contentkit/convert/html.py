@@ -883,11 +883,16 @@ def url_scheme(url: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+# A browser's URL parser removes every tab and line break from a URL, wherever it stands.
+TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
 def safe_url(url: str | None) -> str | None:
-    """``url`` trimmed, or None when missing or unsafe (javascript:, vbscript:, data:)."""
+    """``url`` as a browser reads it (trimmed, without tabs and line breaks), or None when
+    missing or unsafe (javascript:, vbscript:, data:)."""
     if url is None:
         return None
-    url = url.strip()
+    url = url.strip().translate(TAB_OR_NEWLINE)
     if url_scheme(url) in UNSAFE_SCHEMES:
         return None
     return url

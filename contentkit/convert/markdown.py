@@ -46,6 +46,7 @@ from contentkit.convert.html import (
     LAYOUT_CONTENT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
+    TAB_OR_NEWLINE,
     TABLE_PARTS,
     TEX_ENCODINGS,
     browser_end_tags,
@@ -57,6 +58,7 @@ from contentkit.convert.html import (
     is_layout_table,
     raised_text,
     safe_url,
+    set_text,
     style_emphasis,
     url_scheme,
 )
@@ -147,7 +149,8 @@ _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINES = re.compile(r"\n\n\n+")  # (not "\n{3,}": a literal start is searched for fast)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HEADING_TAG = re.compile(r"h(\d+)")  # markdownify's rule: any h<N> is a heading
+# h1 to h6 (markdownify's rule took any h<N>; a browser shows <h7> as an unknown inline element)
+_HEADING_TAG = re.compile(r"h([1-6])$")
 _FN_NAME = re.compile(r"[\[\]:-]")  # markdownify's rule: <ck-break> -> convert_ck_break
 
 
@@ -275,6 +278,8 @@ def _safe_url(url: str | None) -> str | None:
     if url is None:
         return None
     trimmed = url.strip()
+    if "\n" in trimmed or "\t" in trimmed or "\r" in trimmed:
+        trimmed = trimmed.translate(TAB_OR_NEWLINE)  # (as a browser reads a URL)
     first = trimmed[:1]
     if first and first not in "jJvVdD" and first > " " and first != "\x7f":
         return trimmed
@@ -478,6 +483,17 @@ def _prepare_img(img: Any) -> bool:
     return True
 
 
+_ALT_SHOWN = "ck-alt-shown"  # (set on an image a browser shows as its alt text)
+
+
+def _shows_its_alt(img: Any, src: str | None) -> bool:
+    """An image with no source at all (no src, no lazy loader's) shows its alt text instead,
+    in a browser: that text is written. (One whose source is unsafe shows a picture: dropped.)"""
+    if (src or "").strip() or not (img.get("alt") or "").strip():
+        return False
+    return _IMAGE_SOURCES.isdisjoint(img.keys())
+
+
 def _caption_as_alt(caption: Any, img: Any = None) -> None:
     """A caption names the image above it: use it as alt text when the image has none."""
     if img is None:
@@ -503,6 +519,21 @@ def _captions(root: Any) -> None:
         fig = next(el.iterancestors("figure"), None)
         if fig is not None:
             _caption_as_alt(el, next(fig.iter("img"), None))
+
+
+def _nest_lists_in_items(root: Any) -> None:
+    """A list written straight inside a list, after an item (``<ol><li>One</li><ol>…</ol>``,
+    as hand-written and CMS pages have it), shows as that item's sub-list, indented under it:
+    it is moved into the item. (Left where it is, its items joined the outer list, numbered on.)"""
+    for lst in list(root.iter("ul", "ol")):
+        parent, item = lst.getparent(), lst.getprevious()
+        if parent is None or parent.tag not in ("ul", "ol") or item is None or item.tag != "li":
+            continue
+        if item.tail and item.tail.strip():
+            continue  # words between them: not the item's
+        tail, lst.tail = lst.tail, None
+        item.append(lst)  # (lxml moves an element's tail with it: kept back above)
+        set_text(item, True, (item.tail or "") + (tail or ""))
 
 
 _MATH_TOKEN_EDGE = re.compile(r"\w")
@@ -615,6 +646,7 @@ class ArticleConverter:
             return ""
         browser_tree(root, html)
         _captions(root)
+        _nest_lists_in_items(root)
         self._css(root)
         try:
             text = self._walk(root, frozenset({"[document]"}), 1, 0)
@@ -625,6 +657,7 @@ class ArticleConverter:
             root = parse_html(html, deep=True)
             browser_tree(root, html)
             _captions(root)
+            _nest_lists_in_items(root)
             self._css(root)
             text = self._walk(root, frozenset({"[document]"}), 1, 0)
         if self._drops:
@@ -655,7 +688,10 @@ class ArticleConverter:
             elif name == "img":
                 src = node.get("src")
                 if not _prepare_img(node):
-                    self._drop(node, "image without a safe source", src)
+                    if _shows_its_alt(node, src):
+                        node.set(_ALT_SHOWN, "")
+                    else:
+                        self._drop(node, "image without a safe source", src)
             else:  # ul, ol: alternate bullets after a list of the same kind; number the items
                 before = _previous_block(node)
                 if before is not None and before.tag == name and before not in self._alt_list:
@@ -1197,6 +1233,8 @@ class ArticleConverter:
 
     def convert_img(self, el: Any, text: str, parent_tags: frozenset[str]) -> str:
         src = el.get("src")
+        if not src and el.get(_ALT_SHOWN) is not None:
+            return escape_text(_WS.sub(" ", el.get("alt") or "").strip())
         if not src or "_noformat" in parent_tags:  # a code span cannot hold an image
             return ""
         alt = escape_text(_WS.sub(" ", el.get("alt") or "").strip(), in_link=True)
@@ -1946,6 +1984,7 @@ def _resolve_breaks(text: str) -> str:
             or only_spaces
             or nxt.group(0).count(">") != (here.group(0).count(">") if here else 0)
             or _NEW_BLOCK.match(rest) is not None
+            or _BACKTICK_FENCE.match(text, nxt.end()) is not None
         )
         if ends:
             dropped_at.add(m.start())
@@ -1963,7 +2002,9 @@ def _resolve_breaks(text: str) -> str:
 
 
 _PREFIX = re.compile(r"[ \t>]*")
-_NEW_BLOCK = re.compile(r"[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|```|~~~|\|")
+_NEW_BLOCK = re.compile(r"[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|~~~|\|")
+# A backtick fence: its info string holds no backtick (```` ``` y`` ``` ```` is a code span).
+_BACKTICK_FENCE = re.compile(r"`{3,}[^`\n]*(?:\n|$)")
 
 
 _BANG_BEFORE_LINK = re.compile(f"!(?=[\ufdd0-\ufdd9]*{LINK_START})")
