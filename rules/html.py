@@ -46,13 +46,35 @@ class _TagFindings:
     urls: list[tuple[int, int, str, bool]]
 
 
+# The type strings of a script a browser runs (the HTML standard's JavaScript MIME types, and
+# "module"); any other type makes a data block, which is neither fetched nor run
+# (<script type="application/ld+json">, type="text/plain", a template's type="text/x-template").
+_SCRIPT_TYPES = frozenset(
+    {
+        *("", "module", "text/javascript", "application/javascript", "text/ecmascript"),
+        *("application/ecmascript", "application/x-ecmascript", "application/x-javascript"),
+        *("text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript"),
+        *(f"text/javascript1.{n}" for n in range(6)),
+    }
+)
+
+
+def _runs(script: Tag) -> bool:
+    """Whether a browser runs this ``<script>`` (or fetches its src)."""
+    kind = script.attrs.get("type")
+    if kind is None:
+        language = script.attrs.get("language", "").strip()
+        kind = f"text/{language}" if language else ""
+    return kind.split(";", 1)[0].strip().lower() in _SCRIPT_TYPES
+
+
 def _tag_findings(doc: Document, ctx: RuleContext) -> _TagFindings:
     def build() -> _TagFindings:
         found = _TagFindings([], [], [])
         for tag in markup_tags(doc, ctx):
             if tag.is_end:
                 continue
-            if tag.name == "script":
+            if tag.name == "script" and _runs(tag):
                 src = tag.attrs.get("src")
                 what = f"loads {src!r}" if src else "runs inline code"
                 found.scripts.append((tag.start, tag.end, f"<script> in a post {what}"))

@@ -136,3 +136,47 @@ def test_a_void_element_written_with_its_end_tag_is_harmless_a_stray_one_is_not(
         if d.code.startswith("HT")
     ]
     assert found == [(10, "HT105", "</img>: <img> is a void element and has no end tag")]
+
+
+def test_a_script_data_block_is_no_script() -> None:
+    # A <script> whose type is not JavaScript is a data block: neither fetched nor run
+    # (structured data, a theme's text/plain placeholder). Found on an unseen Hexo blog.
+    page = (
+        "---\ntitle: t\n---\n\n"
+        '<script type="text/plain" src="http://example.org/widget.js"></script>\n'
+        '<script type="application/ld+json">{"@context": "https://schema.org"}</script>\n'
+        '<script type="text/javascript">run()</script>\n'
+        '<script type="module" src="/m.js"></script>\n'
+        '<script language="JavaScript">old()</script>\n'
+    )
+    found = [(d.line, d.code) for d in lint_text(page, "posts/a.md").diagnostics]
+    assert found == [(7, "HT101"), (8, "HT101"), (9, "HT101")]
+
+
+ICON_LINKS = """---
+title: t
+---
+
+Cite this [<i class="fas fa-bookmark"></i>](https://doi.org/10.1186/x) and
+<a href="https://github.com/example"><i class="fab fa-github"></i></a>, or
+embed [](_media/example.html ':include :type=code') (docsify).
+
+But [](https://example.org/) and <a href="/x"></a> show nothing to click.
+"""
+
+
+def test_an_icon_is_something_to_click_and_an_empty_link_is_not() -> None:
+    found = [(d.line, d.column, d.code) for d in lint_text(ICON_LINKS, "a.md").diagnostics]
+    assert found == [(9, 5, "LK002"), (9, 34, "LK002")]
+
+
+def test_unwrapping_an_author_s_mistyped_link_is_no_safe_fix() -> None:
+    # A button whose href is still a placeholder (Docsy's example site) wants its href mended;
+    # a link that goes nowhere (javascript:) and an auto-linker's broken anchor are unwrapped.
+    page = (
+        "---\ntitle: t\n---\n\n"
+        '<a class="btn" href="<link to the group>">Join</a>\n'
+        '<a href="javascript:void(0)">Menu</a>\n'
+    )
+    fixes = [d.fix.applicability for d in lint_text(page, "a.md").diagnostics if d.fix]
+    assert fixes == ["unsafe", "safe"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from contentkit.document import Document
-from contentkit.html_scan import VOID_ELEMENTS
+from contentkit.html_scan import VOID_ELEMENTS, Tag
 
 # Tags after which text is a new block: a word never runs across them.
 _BLOCK_TAGS = frozenset(
@@ -21,6 +21,15 @@ _BLOCK_TAGS = frozenset(
 )
 # Inner content that makes a link visible although it has no text.
 _MEDIA_TAGS = frozenset({"img", "svg", "picture", "video", "audio", "iframe", "object", "embed"})
+
+
+def _draws(tag: Tag) -> bool:
+    """Does this start tag inside a link show something to click besides text: an image or
+    other media, or an element with a class, which a style sheet draws (an icon font's
+    ``<i class="fab fa-github">``, a caret)?"""
+    return tag.name in _MEDIA_TAGS or bool(tag.attrs.get("class", "").strip())
+
+
 # Project pages of auto-linkers: 36kr's own, and the 36dianping spaces it also links to.
 _PROJECT_HREF = re.compile(
     r"^(?:https?:)?//(?:www\.)?(?:36kr\.com/(?:projectDetails|project)/\d+"
@@ -92,7 +101,7 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
         if name != "a":
             if not stack:
                 continue  # outside any link, a tag is only markup
-            if name in _MEDIA_TAGS and not tag.is_end:
+            if not tag.is_end and _draws(tag):
                 stack[-1].has_media = True
             if name in _BLOCK_TAGS and name not in VOID_ELEMENTS:
                 inner = stack[-1].blocks_inside
@@ -147,6 +156,15 @@ def _find_links(doc: Document) -> tuple[list[_Link], list[tuple[int, int, bool]]
                 href = href[1:-1]
             close = m.start("text") + len(m.group("text"))
             link = _Link(m.start(), m.start() + 1, close, m.end(), href, {}, "markdown")
+            if ":include" in (m.group("title") or ""):
+                # docsify's embed (`[](page.md ':include')`): the file is shown in its place,
+                # the link text is only a fallback (docsify.js.org/#/embed-files).
+                link.has_media = True
+            elif "<" in m.group("text"):  # inline HTML in its text: `[<i class="fa-x"></i>](…)`
+                link.has_media = any(
+                    link.open_end <= t.start < close and not t.is_end and _draws(t)
+                    for t in doc.html_tags
+                )
             links.append(link)
             markup.append((m.start(), m.start() + 1, False))
             markup.append((close, m.end(), False))
@@ -192,7 +210,7 @@ def _links_and_plain_text(doc: Document) -> tuple[list[_Link], str]:
         name = tag.name
         if name != "a":
             if stack:
-                if name in _MEDIA_TAGS and not tag.is_end:
+                if not tag.is_end and _draws(tag):
                     stack[-1].has_media = True
                 if name in _BLOCK_TAGS and name not in VOID_ELEMENTS:
                     inner = stack[-1].blocks_inside

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -147,6 +148,14 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     return f"'{text}' is used in its ordinary sense here, not as the name it links to", "unsafe"
 
 
+_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data):", re.I)
+
+
+def _goes_nowhere(href: str | None) -> bool:
+    """No href, an empty one, or a script's: a link that takes a reader nowhere."""
+    return not (href or "").strip() or _SCRIPT_SCHEME.match(href or "") is not None
+
+
 def _name_matches(link: _Link, names: list[str]) -> bool:
     wanted = {n.casefold() for n in names}
     return link.text.casefold() in wanted or link.attrs.get("data-name", "").casefold() in wanted
@@ -283,7 +292,12 @@ def analyse(
         defect = broken[i]
         if defect:
             verdict, reason = "broken", defect
-            fix = "safe" if lk.text.strip() and lk.closed and not lk.nested else "unsafe"
+            # Unwrapping an auto-linker's broken anchor, or a link that goes nowhere, keeps what
+            # the author wrote; an author's own link with a mistyped target (a button whose
+            # href is still a placeholder) wants its href mended: unwrapping is no safe fix.
+            mended = lk.is_project or _goes_nowhere(lk.href)
+            safe = mended and lk.text.strip() and lk.closed and not lk.nested
+            fix = "safe" if safe else "unsafe"
             if lk.nested:
                 fix = None  # unwrapping one of two nested anchors is a choice for the author
         elif lk.is_project and deny and _name_matches(lk, deny):
