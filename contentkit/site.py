@@ -262,7 +262,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             # https://docsify.js.org/#/more-pages: every .md file is a page, fetched by
-            # index.html; _sidebar.md, _navbar.md, _coverpage.md are partials.
+            # index.html; other "_" files are partials, but _sidebar.md, _navbar.md and
+            # _coverpage.md are Markdown it renders on every page (docsify.js.org/#/cover).
             name="docsify",
             label="docsify",
             docs="https://docsify.js.org/#/more-pages",
@@ -544,7 +545,8 @@ def _detect(folder: str) -> Site | None:
         return Site(folder, PRESETS["mdbook"], (content,))
     if has("index.html") and "docsify" in _read_text(os.path.join(folder, "index.html"), 65536):
         # index.html is the app that fetches the pages, not a post.
-        return Site(folder, PRESETS["docsify"], (), ("*.html",))
+        shown = ("_sidebar.md", "_navbar.md", "_coverpage.md")
+        return Site(folder, PRESETS["docsify"], (), ("*.html",), included=shown)
     eleventy = (".eleventy.js", ".eleventy.cjs", "eleventy.config.js", "eleventy.config.mjs",
                 "eleventy.config.cjs", "eleventy.config.ts")  # fmt: skip
     if _any(folder, eleventy):
