@@ -148,12 +148,14 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     return f"'{text}' is used in its ordinary sense here, not as the name it links to", "unsafe"
 
 
-_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data):", re.I)
+_SCRIPT_SCHEME = re.compile(r"[\x00-\x20]*(?:javascript|vbscript|data):", re.I)
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")  # (a browser removes them from a URL)
 
 
 def _goes_nowhere(href: str | None) -> bool:
     """No href, an empty one, or a script's: a link that takes a reader nowhere."""
-    return not (href or "").strip() or _SCRIPT_SCHEME.match(href or "") is not None
+    value = _TAB_OR_NEWLINE.sub("", href or "")
+    return not value.strip() or _SCRIPT_SCHEME.match(value) is not None
 
 
 def _name_matches(link: _Link, names: list[str]) -> bool:
