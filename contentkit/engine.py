@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from contentkit import front_matter as fm_mod
 from contentkit import rule as rule_mod
 from contentkit.config import Settings
 from contentkit.diagnostics import Diagnostic, Edit, Fix
@@ -126,8 +127,25 @@ def _rule_plan(settings: Settings, path: str) -> _RulePlan:
     return plan
 
 
+def read_as_the_site_does(doc: Document, settings: Settings) -> None:
+    """Where the site's generator reads front matter that contentkit's own reading did not
+    find, take it: Hexo's block without its opening ``---`` (ppoffice's Icarus theme writes
+    its posts so), when it parses as a mapping of keys, as Hexo requires."""
+    site = settings.site
+    if doc.front_matter is not None or site is None or site.name != "hexo":
+        return
+    fm = fm_mod.split_hexo(doc.text)
+    if fm is None:
+        return
+    fm_mod.parse(doc.text, fm)
+    if fm.error is None and isinstance(fm.data, dict) and fm.data:
+        doc.front_matter = fm
+        doc.body_start = fm.end
+
+
 def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     """Every finding of the enabled rules on ``doc``, positioned and suppression-filtered."""
+    read_as_the_site_does(doc, settings)
     plan = _rule_plan(settings, doc.path)
     post_ignores = front_matter_ignores(doc)
     if post_ignores:
@@ -323,6 +341,7 @@ def fix_document(doc: Document, settings: Settings, unsafe: bool = False) -> Fix
             bom=current.bom,
             body_kind=current.body_kind,
         )
+        read_as_the_site_does(candidate, settings)
         if _parses_worse(current, candidate):
             break
         current = candidate

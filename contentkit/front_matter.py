@@ -255,6 +255,20 @@ def split(text: str) -> FrontMatter | None:
     return FrontMatter(fmt, first_start, len(text), content_start, len(text), terminated=False)
 
 
+def split_hexo(text: str) -> FrontMatter | None:
+    """Hexo's other way of writing the block: without its opening ``---``, up to the first line
+    of dashes (hexo-front-matter's ``rFrontMatterNew``: "prefixing separators are optional").
+    Hexo takes it only when it parses as a mapping: the caller checks that."""
+    if text.startswith(("---", ";;;")):
+        return None
+    for line_start, _line_end, line, line_next in _iter_lines(text, 0):
+        if line.startswith("---") and not line.rstrip().strip("-"):
+            if line_start == 0:
+                return None
+            return FrontMatter("yaml", 0, line_next, 0, line_start)
+    return None
+
+
 def parse(text: str, fm: FrontMatter) -> None:
     """Fill ``fm.data`` and ``fm.entries`` from ``text``, or set ``fm.error``; never raises."""
     if not fm.terminated:

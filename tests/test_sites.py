@@ -471,3 +471,30 @@ def test_a_lint_of_nothing_says_where_the_markdown_files_were(run_cli, tmp_path:
     (root / "content").mkdir()
     (root / "content" / "c.md").write_text("---\ntitle: C\n---\nFine.\n", "utf-8")
     assert run_cli("lint", ".", "--no-cache", cwd=root).stderr == ""
+
+
+def test_hexo_front_matter_without_its_opening_dashes_is_read(run_cli, tmp_path: Path) -> None:
+    # hexo-front-matter: "prefixing separators are optional" (the Icarus theme's own posts);
+    # only as a mapping of keys, as Hexo takes it, and only on a Hexo site.
+    post = "title: No leading dashes\ndate: Thu, 29 Apr 2021 04:02:14 +0800\n---\n\nBody.\n"
+    prose = "Hello there\n---\n\nA setext heading, no front matter.\n"
+    root = _write(
+        tmp_path,
+        {"_config.yml": "title: x\n", "source/_posts/a.md": post, "source/_posts/b.md": prose},
+    )
+    assert fm_findings(run_cli, root) == [
+        (
+            "source/_posts/a.md",
+            "FM011",
+            "'date' is not ISO 8601: 'Thu, 29 Apr 2021 04:02:14 +0800' "
+            "(ISO 8601: 2021-04-29T04:02:14+08:00)",
+        )
+    ]
+    proc = run_cli("lint", "--fix", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 0, proc.stdout
+    assert (root / "source/_posts/a.md").read_text("utf-8") == post.replace(
+        "Thu, 29 Apr 2021 04:02:14 +0800", "2021-04-29T04:02:14+08:00"
+    )
+    # Elsewhere those lines are a paragraph and a heading rule, as CommonMark reads them.
+    other = _write(tmp_path / "plain", {"a.md": post})
+    assert fm_findings(run_cli, other) == []
