@@ -82,6 +82,15 @@ _COMMON = {
     "draft": _FLAG,
 }
 
+_VUE_PAGE_TYPES = {
+    "title": _TEXT,
+    "description": _TEXT,
+    "tags": _NULLABLE_TERMS,
+    "categories": _NULLABLE_TERMS,
+    "date": _DATE,
+    "layout": {"type": ["string", "boolean", "null"]},
+}
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -219,14 +228,22 @@ PRESETS: dict[str, Preset] = {
             front_matter="optional",
             # https://vitepress.dev/guide/using-vue: <script setup> in Markdown is Vue.
             ignore=("HT101",),
-            types={
-                "title": _TEXT,
-                "description": _TEXT,
-                "tags": _NULLABLE_TERMS,
-                "categories": _NULLABLE_TERMS,
-                "date": _DATE,
-                "layout": {"type": ["string", "boolean", "null"]},
-            },
+            # Every .md file is a page, a README.md too (https://vitepress.dev/guide/routing).
+            readme_is_page=True,
+            types=_VUE_PAGE_TYPES,
+        ),
+        Preset(
+            # https://vuepress.vuejs.org/guide/page.html: every .md file under the folder
+            # holding .vuepress/ is a page (README.md is its folder's index); front matter
+            # is optional; <script setup> in Markdown is the page's Vue component.
+            name="vuepress",
+            label="VuePress",
+            docs="https://vuepress.vuejs.org/guide/page.html",
+            template_dirs=(".vuepress", "node_modules", "dist"),
+            front_matter="optional",
+            ignore=("HT101",),
+            readme_is_page=True,
+            types=_VUE_PAGE_TYPES,
         ),
         Preset(
             # https://docusaurus.io/docs/create-doc and /docs/blog: front matter optional;
@@ -534,6 +551,8 @@ def _detect(folder: str) -> Site | None:
         return Site(folder, PRESETS["mkdocs"], (str(docs_dir).strip("/"),))
     if isdir(".vitepress"):
         return Site(folder, PRESETS["vitepress"], ())
+    if isdir(".vuepress"):
+        return Site(folder, PRESETS["vuepress"], ())
     if _any(folder, [f"docusaurus.config.{e}" for e in ("js", "ts", "mjs", "cjs", "mts")]):
         return Site(folder, PRESETS["docusaurus"], PRESETS["docusaurus"].content_dirs)
     if _any(folder, [f"astro.config.{e}" for e in ("mjs", "js", "ts", "mts", "cjs")]):

@@ -498,3 +498,18 @@ def test_hexo_front_matter_without_its_opening_dashes_is_read(run_cli, tmp_path:
     # Elsewhere those lines are a paragraph and a heading rule, as CommonMark reads them.
     other = _write(tmp_path / "plain", {"a.md": post})
     assert fm_findings(run_cli, other) == []
+
+
+def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
+    # Its README.md is the home page, <script setup> is the page's Vue component, and front
+    # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
+    root = _write(
+        tmp_path,
+        {
+            "docs/.vuepress/config.js": "export default {}\n",
+            "docs/README.md": "---\nhome: true\n---\n\n<b>unclosed\n",
+            "docs/guide.md": "# Guide\n\n<script setup>\nconst n = 1\n</script>\n",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == ["docs/README.md", "docs/guide.md"]
+    assert [f[:2] for f in findings(run_cli, root)] == [("docs/README.md", "HT104")]
