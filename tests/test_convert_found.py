@@ -468,3 +468,23 @@ def test_a_line_break_before_code_that_is_no_fence_is_kept() -> None:
     # it was dropped as if a fence followed.
     md = browser_faithful("<p>x<br><code>y``</code></p>")
     assert md == "x\\\n``` y`` ```\n"
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("<p>\u3000\u3000<strong>标题</strong>正文</p>", "\u3000\u3000**标题**正文\n"),
+        ("<p>&nbsp;&nbsp;<b>Title</b> rest</p>", "\u00a0\u00a0**Title** rest\n"),
+        ("<ul>&nbsp;<li>a</li></ul>", "- a\n"),  # (before a block it shows nothing)
+    ],
+)
+def test_an_indent_of_no_break_spaces_before_a_bold_lead_in_is_kept(src: str, want: str) -> None:
+    # 首行缩进: two ideographic spaces open a Chinese paragraph; they were dropped where an
+    # inline element came next, and kept where text did.
+    assert browser_faithful(src) == want
+
+
+def test_white_space_between_comments_between_blocks_is_no_paragraph() -> None:
+    # An e-mail template's "</div> <!-- /body --> <!-- footer --> <div>" wrote a paragraph of
+    # one space between the blocks.
+    assert html_to_markdown("<div>A</div>\n<!-- a -->\n<!-- b -->\n<div>B</div>") == "A\n\nB\n"

@@ -423,6 +423,33 @@ def _is_layout_table(table: Any) -> bool:
     return (lists and not header) or is_layout_table(cells, False, block)
 
 
+def _is_comment(item: Item) -> bool:
+    return item is not None and item.__class__ is not str and type(item.tag) is not str
+
+
+def _between_blocks(items: list[Item], i: int, edges_are_blocks: bool) -> bool:
+    """Does white space ``items[i]`` stand between blocks once the comments beside it (which
+    show nothing) are passed over (``</div> <!-- a --> <!-- b --> <div>``)?"""
+    for step in (-1, 1):
+        k = i + step
+        while 0 <= k < len(items) and (
+            _is_comment(items[k]) or (items[k].__class__ is str and items[k].isspace())
+        ):
+            k += step
+        if 0 <= k < len(items):
+            if not _is_block(items[k]):
+                return False
+        elif not edges_are_blocks:
+            return False
+    return True
+
+
+def _indents(space: str, nxt: Item) -> bool:
+    """Is ``space``, first in a paragraph and before an inline element, an indent a browser
+    shows (no-break or ideographic spaces: 首行缩进 before a bold lead-in)?"""
+    return nxt is not None and not _is_block(nxt) and bool(space.strip(_SPACES))
+
+
 def _is_block(item: Item) -> bool:
     return item is not None and item.__class__ is not str and item.tag in _BLOCKISH
 
@@ -731,9 +758,13 @@ class ArticleConverter:
                         not in_pre
                         and item.isspace()
                         and (
-                            (remove_inside and (i == 0 or i == last))
+                            (remove_inside and (i == 0 or i == last) and not _indents(item, nxt))
                             or _is_block(prev)
                             or _is_block(nxt)
+                            or (
+                                (_is_comment(prev) or _is_comment(nxt))
+                                and _between_blocks(items, i, remove_inside)
+                            )
                         )
                     ):
                         prev = item
