@@ -949,6 +949,7 @@ def _tag_scan(names: str) -> re.Pattern[str]:
     )
 
 
+_RAW_TEXT_END = {name: re.compile("</" + name, re.I) for name in _TABLE_RAW_TEXT}
 _WHERE_PARTS_STAND = "table|template|" + "|".join(_TABLE_RAW_TEXT) + "|plaintext"
 # Outside any table every tag of a table part is looked at; inside one, only what ends it.
 _SCAN_OUTSIDE = _tag_scan("tbody|thead|tfoot|caption|colgroup|col|tr|td|th|" + _WHERE_PARTS_STAND)
@@ -970,7 +971,6 @@ def drop_stray_table_tags(html: str) -> str:
     cuts: list[tuple[int, int]] = []
     tables = 0
     pos = 0
-    low = ""
     while True:
         m = (_SCAN_INSIDE if tables else _SCAN_OUTSIDE).search(html, pos)
         if m is None:
@@ -985,9 +985,8 @@ def drop_stray_table_tags(html: str) -> str:
             break  # the rest of the page is its text
         if name in _TABLE_RAW_TEXT:
             if not closing:
-                low = low or html.lower()
-                end = low.find("</" + name, pos)
-                pos = len(html) if end < 0 else end
+                end = _RAW_TEXT_END[name].search(html, pos)
+                pos = len(html) if end is None else end.start()
         elif name in ("table", "template"):
             tables = max(0, tables - 1) if closing else tables + 1
         elif not tables:

@@ -447,7 +447,7 @@ def _between_blocks(items: list[Item], i: int, edges_are_blocks: bool) -> bool:
 def _indents(space: str, nxt: Item) -> bool:
     """Is ``space``, first in a paragraph and before an inline element, an indent a browser
     shows (no-break or ideographic spaces: 首行缩进 before a bold lead-in)?"""
-    return nxt is not None and not _is_block(nxt) and bool(space.strip(_SPACES))
+    return bool(space.strip(_SPACES)) and nxt is not None and not _is_block(nxt)
 
 
 def _is_block(item: Item) -> bool:
