@@ -837,6 +837,8 @@ def frames_an_article(cells: list[Any]) -> bool:
     """Do a table's own ``cells`` frame an article (see FRAME_MAX_CELLS) rather than hold data?"""
     if not cells or len(cells) > FRAME_MAX_CELLS:
         return False
+    if all(next(cell.iter("p", "br"), None) is None for cell in cells):
+        return False  # (no paragraph nor line break in any cell: most tables, at once)
     sizes = [len("".join(cell.itertext()).strip()) for cell in cells]
     biggest = max(sizes)
     if biggest < FRAME_MIN_CHARS or 2 * biggest < sum(sizes):

@@ -278,7 +278,7 @@ def _safe_url(url: str | None) -> str | None:
     if url is None:
         return None
     trimmed = url.strip()
-    if "\n" in trimmed or "\t" in trimmed or "\r" in trimmed:
+    if not trimmed.isprintable():  # (one look: a tab or line break is not printable)
         trimmed = trimmed.translate(TAB_OR_NEWLINE)  # (as a browser reads a URL)
     first = trimmed[:1]
     if first and first not in "jJvVdD" and first > " " and first != "\x7f":
@@ -444,10 +444,10 @@ def _between_blocks(items: list[Item], i: int, edges_are_blocks: bool) -> bool:
     return True
 
 
-def _indents(space: str, nxt: Item) -> bool:
-    """Is ``space``, first in a paragraph and before an inline element, an indent a browser
-    shows (no-break or ideographic spaces: 首行缩进 before a bold lead-in)?"""
-    return bool(space.strip(_SPACES)) and nxt is not None and not _is_block(nxt)
+def _indents(nxt: Item) -> bool:
+    """Is white space that a browser shows (no-break or ideographic spaces), first in a
+    paragraph, an indent: before an inline element (首行缩进 before a bold lead-in)?"""
+    return nxt is not None and not _is_block(nxt)
 
 
 def _is_block(item: Item) -> bool:
@@ -546,6 +546,22 @@ def _captions(root: Any) -> None:
         fig = next(el.iterancestors("figure"), None)
         if fig is not None:
             _caption_as_alt(el, next(fig.iter("img"), None))
+
+
+_IN_TABLE = TABLE_PARTS | {"table"}
+
+
+def _stray_table_part(root: Any) -> bool:
+    """Does the tree hold a table part outside any table (libxml2 keeps one where its tag
+    stood)? A part whose parent is a table or a table part is inside one (its parent, if
+    stray, is looked at itself); only the others' ancestors are walked."""
+    for el in root.iter(*TABLE_PARTS):
+        parent = el.getparent()
+        if parent is None or parent.tag in _IN_TABLE:
+            continue
+        if next(el.iterancestors("table"), None) is None:
+            return True
+    return False
 
 
 def _nest_lists_in_items(root: Any) -> None:
@@ -667,8 +683,12 @@ class ArticleConverter:
     def convert(self, html: str) -> str:
         """The Markdown of an HTML page or fragment."""
         self._reset()
-        html = drop_stray_table_tags(html)
         root = parse_html(html)
+        if root is not None and _stray_table_part(root):
+            # A table part outside any table: a browser ignores its tags (where libxml2
+            # closed the paragraph and link around it); read again without them.
+            html = drop_stray_table_tags(html)
+            root = parse_html(html)
         if root is None:
             return ""
         browser_tree(root, html)
@@ -758,7 +778,11 @@ class ArticleConverter:
                         not in_pre
                         and item.isspace()
                         and (
-                            (remove_inside and (i == 0 or i == last) and not _indents(item, nxt))
+                            (
+                                remove_inside
+                                and (i == 0 or i == last)
+                                and not (item.strip(_SPACES) and _indents(nxt))
+                            )
                             or _is_block(prev)
                             or _is_block(nxt)
                             or (
