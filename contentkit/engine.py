@@ -14,6 +14,7 @@ from contentkit.config import Settings
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
 from contentkit.limits import nesting_message, nesting_too_deep
+from contentkit.site import Site
 
 # ``<!-- contentkit-disable-next-line FM010, spurious-link -->`` in a body, or the same words
 # after ``#`` in YAML front matter. No selector means every rule.
@@ -127,11 +128,10 @@ def _rule_plan(settings: Settings, path: str) -> _RulePlan:
     return plan
 
 
-def read_as_the_site_does(doc: Document, settings: Settings) -> None:
+def read_as_the_site_does(doc: Document, site: Site | None) -> None:
     """Where the site's generator reads front matter that contentkit's own reading did not
     find, take it: Hexo's block without its opening ``---`` (ppoffice's Icarus theme writes
     its posts so), when it parses as a mapping of keys, as Hexo requires."""
-    site = settings.site
     if doc.front_matter is not None or site is None or site.name != "hexo":
         return
     fm = fm_mod.split_hexo(doc.text)
@@ -145,7 +145,7 @@ def read_as_the_site_does(doc: Document, settings: Settings) -> None:
 
 def lint_document(doc: Document, settings: Settings) -> LintOutcome:
     """Every finding of the enabled rules on ``doc``, positioned and suppression-filtered."""
-    read_as_the_site_does(doc, settings)
+    read_as_the_site_does(doc, settings.site)
     plan = _rule_plan(settings, doc.path)
     post_ignores = front_matter_ignores(doc)
     if post_ignores:
@@ -341,7 +341,7 @@ def fix_document(doc: Document, settings: Settings, unsafe: bool = False) -> Fix
             bom=current.bom,
             body_kind=current.body_kind,
         )
-        read_as_the_site_does(candidate, settings)
+        read_as_the_site_does(candidate, settings.site)
         if _parses_worse(current, candidate):
             break
         current = candidate

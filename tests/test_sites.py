@@ -495,6 +495,10 @@ def test_hexo_front_matter_without_its_opening_dashes_is_read(run_cli, tmp_path:
     assert (root / "source/_posts/a.md").read_text("utf-8") == post.replace(
         "Thu, 29 Apr 2021 04:02:14 +0800", "2021-04-29T04:02:14+08:00"
     )
+    converted = json.loads(
+        run_cli("convert", "source/_posts/a.md", "--to", "json", cwd=root).stdout
+    )
+    assert (converted["title"], converted["markdown"]) == ("No leading dashes", "Body.\n")
     # Elsewhere those lines are a paragraph and a heading rule, as CommonMark reads them.
     other = _write(tmp_path / "plain", {"a.md": post})
     assert fm_findings(run_cli, other) == []

@@ -252,6 +252,12 @@ def convert_document(
 
     if project_links not in PROJECT_LINK_MODES:
         raise ValueError(f"project_links must be one of {PROJECT_LINK_MODES}")
+    if doc.front_matter is None and os.path.isfile(doc.path):
+        # (as lint reads it: Hexo's block without its opening ---, on a Hexo site)
+        from contentkit.engine import read_as_the_site_does
+        from contentkit.site import find_site
+
+        read_as_the_site_does(doc, find_site(os.path.dirname(os.path.abspath(doc.path))))
     fm = doc.front_matter
     if fm is not None and not fm.terminated:
         # Everything after the opener would pass through as "front matter", unconverted.
