@@ -462,15 +462,7 @@ def _any(folder: str, names: Iterable[str]) -> str | None:
 
 
 def _package_uses(folder: str, package: str) -> bool:
-    text = _read_text(os.path.join(folder, "package.json"))
-    if not text:
-        return False
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return False
-    if not isinstance(data, dict):
-        return False
+    data = _config_file(os.path.join(folder, "package.json"))
     for key in ("dependencies", "devDependencies"):
         deps = data.get(key)
         if isinstance(deps, dict) and package in deps:
@@ -630,8 +622,6 @@ def _config_file(path: str) -> dict[str, Any]:
     if path.endswith((".yaml", ".yml")):
         return _yaml(path)
     if path.endswith(".json"):
-        import json
-
         try:
             data = json.loads(_read_text(path))
         except ValueError:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from contentkit.convert.html import UNSAFE_SCHEMES, url_scheme
 from contentkit.document import Document
 from contentkit.links.anchors import _is_project_link, _Link, _links_and_plain_text
 from contentkit.links.broken import _broken_reason
@@ -148,14 +148,10 @@ def _spurious_reason(link: _Link, ev: Evidence) -> tuple[str, Literal["safe", "u
     return f"'{text}' is used in its ordinary sense here, not as the name it links to", "unsafe"
 
 
-_SCRIPT_SCHEME = re.compile(r"[\x00-\x20]*(?:javascript|vbscript|data):", re.I)
-_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")  # (a browser removes them from a URL)
-
-
 def _goes_nowhere(href: str | None) -> bool:
-    """No href, an empty one, or a script's: a link that takes a reader nowhere."""
-    value = _TAB_OR_NEWLINE.sub("", href or "")
-    return not value.strip() or _SCRIPT_SCHEME.match(value) is not None
+    """No href, an empty one, or a script's (its scheme read as a browser reads it, tabs and
+    line breaks ignored): a link that takes a reader nowhere."""
+    return not (href or "").strip() or url_scheme(href or "") in UNSAFE_SCHEMES
 
 
 def _name_matches(link: _Link, names: list[str]) -> bool:
