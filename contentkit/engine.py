@@ -130,15 +130,18 @@ def _rule_plan(settings: Settings, path: str) -> _RulePlan:
 
 def read_as_the_site_does(doc: Document, site: Site | None) -> None:
     """Where the site's generator reads front matter that contentkit's own reading did not
-    find, take it: Hexo's block without its opening ``---`` (ppoffice's Icarus theme writes
-    its posts so), when it parses as a mapping of keys, as Hexo requires."""
+    find, take it: on a Hexo site, JSON between lines of ``;;;``, and a block without its
+    opening separator (ppoffice's Icarus theme writes its posts so) when it parses as a
+    mapping of keys, as Hexo requires. A ``;;;`` block is taken even when it does not parse:
+    its opener says it was meant as front matter, so FM004 says where it breaks."""
     if doc.front_matter is not None or site is None or site.name != "hexo":
         return
     fm = fm_mod.split_hexo(doc.text)
     if fm is None:
         return
     fm_mod.parse(doc.text, fm)
-    if fm.error is None and isinstance(fm.data, dict) and fm.data:
+    opened = fm.content_start > 0
+    if opened or (fm.error is None and isinstance(fm.data, dict) and fm.data):
         doc.front_matter = fm
         doc.body_start = fm.end
 

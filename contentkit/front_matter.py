@@ -255,17 +255,31 @@ def split(text: str) -> FrontMatter | None:
     return FrontMatter(fmt, first_start, len(text), content_start, len(text), terminated=False)
 
 
+_HEXO_SEPARATORS: tuple[tuple[str, FrontMatterFormat], ...] = (("---", "yaml"), (";;;", "json"))
+
+
 def split_hexo(text: str) -> FrontMatter | None:
-    """Hexo's other way of writing the block: without its opening ``---``, up to the first line
-    of dashes (hexo-front-matter's ``rFrontMatterNew``: "prefixing separators are optional").
-    Hexo takes it only when it parses as a mapping: the caller checks that."""
-    if text.startswith(("---", ";;;")):
+    """Hexo's other ways of writing the block (hexo-front-matter's ``split``): JSON members
+    between lines of ``;;;`` (read as ``{`` + members + ``}``), and either kind without its
+    opening separator, up to the first line of dashes or semicolons ("prefixing separators are
+    optional"). Hexo takes the block only when it parses as a mapping: the caller checks that."""
+    if text.startswith("---"):
         return None
-    for line_start, _line_end, line, line_next in _iter_lines(text, 0):
-        if line.startswith("---") and not line.rstrip().strip("-"):
-            if line_start == 0:
-                return None
-            return FrontMatter("yaml", 0, line_next, 0, line_start)
+    lines = _iter_lines(text, 0)
+    if text.startswith(";;;"):
+        first = next(lines)
+        if first[2].rstrip().strip(";"):
+            return None
+        for line_start, _line_end, line, line_next in lines:
+            if line.startswith(";;;") and not line.rstrip().strip(";"):
+                return FrontMatter("json", 0, line_next, first[3], line_start)
+        return None
+    for line_start, _line_end, line, line_next in lines:
+        for mark, fmt in _HEXO_SEPARATORS:
+            if line.startswith(mark) and not line.rstrip().strip(mark[0]):
+                if line_start == 0:
+                    return None
+                return FrontMatter(fmt, 0, line_next, 0, line_start)
     return None
 
 
@@ -547,10 +561,17 @@ def _parse_json(content: str, fm: FrontMatter) -> None:
         pairs_seen.append(pairs)
         return dict(pairs)
 
+    # Hexo's ;;; block holds an object's members without its braces; offsets found in the
+    # braced text are one past the file's.
+    base = fm.content_start
+    if not content.lstrip().startswith("{"):
+        content = "{" + content + "}"
+        base -= 1
     try:
         data = json.loads(content, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
-        fm.error = FrontMatterError(f"JSON syntax error: {exc.msg}", fm.content_start + exc.pos)
+        at = min(max(base + exc.pos, fm.content_start), fm.content_end)
+        fm.error = FrontMatterError(f"JSON syntax error: {exc.msg}", at)
         return
     if not isinstance(data, dict):
         fm.error = FrontMatterError("JSON front matter must be an object", fm.content_start)
@@ -584,10 +605,10 @@ def _parse_json(content: str, fm: FrontMatter) -> None:
                         fm.entries.append(
                             KeyEntry(
                                 name,
-                                fm.content_start + i,
-                                fm.content_start + j,
-                                fm.content_start + v,
-                                fm.content_start + v_end,
+                                base + i,
+                                base + j,
+                                base + v,
+                                base + v_end,
                                 value_source=content[v:v_end],
                             )
                         )

@@ -504,6 +504,39 @@ def test_hexo_front_matter_without_its_opening_dashes_is_read(run_cli, tmp_path:
     assert fm_findings(run_cli, other) == []
 
 
+def test_hexo_json_front_matter_between_semicolons_is_read(run_cli, tmp_path: Path) -> None:
+    # Hexo's docs: "You can also use JSON to write Front Matter. Just replace --- with ;;;"
+    # (members without braces; the opening ;;; is optional too). It had been read as body.
+    date = '"date": "Thu, 29 Apr 2021 04:02:14 +0800"'
+    opened = f';;;\n"title": "Opened",\n{date}\n;;;\nBody.\n'
+    bare = f'"title": "No opener",\n{date}\n;;;\nBody.\n'
+    broken = ';;;\n"title": "Broken",\n"date": 2021-04-29\n;;;\nBody.\n'
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: x\n",
+            "source/_posts/a.md": opened,
+            "source/_posts/b.md": bare,
+            "source/_posts/c.md": broken,
+        },
+    )
+    lines = run_cli("lint", ".", "--no-cache", cwd=root).stdout.splitlines()
+    assert [line.split(" [")[0] for line in lines if ": FM" in line] == [
+        "source/_posts/a.md:3:9: FM011",
+        "source/_posts/b.md:2:9: FM011",
+        # An opened block that is no JSON is reported where it breaks, not taken as body.
+        "source/_posts/c.md:3:13: FM004",
+    ]
+    assert run_cli("lint", "--fix", ".", "--no-cache", cwd=root).returncode == 1  # c.md stays
+    fixed = '"date": "2021-04-29T04:02:14+08:00"'
+    assert (root / "source/_posts/a.md").read_text("utf-8") == opened.replace(date, fixed)
+    assert (root / "source/_posts/b.md").read_text("utf-8") == bare.replace(date, fixed)
+    converted = json.loads(
+        run_cli("convert", "source/_posts/a.md", "--to", "json", cwd=root).stdout
+    )
+    assert (converted["title"], converted["markdown"]) == ("Opened", "Body.\n")
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
