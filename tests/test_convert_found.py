@@ -488,3 +488,18 @@ def test_white_space_between_comments_between_blocks_is_no_paragraph() -> None:
     # An e-mail template's "</div> <!-- /body --> <!-- footer --> <div>" wrote a paragraph of
     # one space between the blocks.
     assert html_to_markdown("<div>A</div>\n<!-- a -->\n<!-- b -->\n<div>B</div>") == "A\n\nB\n"
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
+        '<iframe src="https://player.vimeo.com/video/1"></iframe>',
+        "<script>a()</script> <script>b()</script>",
+    ],
+)
+def test_white_space_around_dropped_elements_between_blocks_is_no_paragraph(between: str) -> None:
+    # Two video players in a row (dropped: a browser shows no text of them) left a paragraph
+    # of one space; the white space around them is one run, as a browser sees it.
+    assert html_to_markdown(f"<p>At root</p>\n{between}\n<p>Next</p>") == "At root\n\nNext\n"
+    assert html_to_markdown("<p>a<script>x</script>b</p>") == "ab\n"

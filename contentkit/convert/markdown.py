@@ -886,10 +886,14 @@ class ArticleConverter:
                             continue
                     elif tag in _CODE_LIKE:
                         self._merge_code(node, child)
-            # The text before this child (a push-down above may have added to it).
+            # The text before this child (a push-down above may have added to it). After a
+            # dropped child it joins the text before that child, as the browser shows them.
             text = before.tail if before is not None else node.text
             if text:
-                items.append(text)
+                if items and items[-1].__class__ is str:
+                    items[-1] += text
+                else:
+                    items.append(text)
                 visible += (
                     len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
                 )
@@ -914,7 +918,10 @@ class ArticleConverter:
             child = child.getnext()
         text = before.tail if before is not None else node.text
         if text:
-            items.append(text)
+            if items and items[-1].__class__ is str:
+                items[-1] += text
+            else:
+                items.append(text)
             visible += len(text) if not text.isspace() or text.strip(_SPACES) else "\n" not in text
         self.visible_chars += visible
         return items
