@@ -503,3 +503,43 @@ def test_white_space_around_dropped_elements_between_blocks_is_no_paragraph(betw
     # of one space; the white space around them is one run, as a browser sees it.
     assert html_to_markdown(f"<p>At root</p>\n{between}\n<p>Next</p>") == "At root\n\nNext\n"
     assert html_to_markdown("<p>a<script>x</script>b</p>") == "ab\n"
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        (
+            '<div role="tablist"><button>All Methods</button><button>Instance Methods</button>'
+            "<button>Abstract Methods</button></div>",
+            "All Methods Instance Methods Abstract Methods\n",
+        ),
+        (
+            '<p><input type="button" value="Save"><input type="button" value="Cancel"></p>',
+            "Save Cancel\n",
+        ),
+        ("<p>Click <button>OK</button>. Then<button>Go</button>now</p>", "Click OK. Then Go now\n"),
+    ],
+)
+def test_a_button_is_a_space_apart_from_the_words_beside_it(src: str, want: str) -> None:
+    # A button is a box of its own: a Javadoc page's method tabs ran together. (The
+    # fidelity scorer's text of a page, which knows no boxes, runs them together still.)
+    assert html_to_markdown(src) == want
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("<p>明日は<ruby>東京<rt>とうきょう</rt></ruby>へ</p>", "明日は東京（とうきょう）へ\n"),
+        (
+            "<p><ruby><rb>10</rb><rb>31</rb><rb>2002</rb><rtc><rt>Month</rt><rt>Day</rt>"
+            "<rt>Year</rt></rtc></ruby></p>",
+            "10 31 2002 (Month Day Year)\n",
+        ),
+        ("<p><ruby>漢<rt>hàn</rt>字<rt>zì</rt></ruby></p>", "漢(hàn)字(zì)\n"),
+        # With its own <rp> fallback, a ruby is written as that fallback reads.
+        ("<p><ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby></p>", "漢(かん)\n"),
+    ],
+)
+def test_a_ruby_reading_follows_its_base_in_parentheses(src: str, want: str) -> None:
+    # It ran into the base text (東京とうきょう): a browser draws it above the base.
+    assert html_to_markdown(src) == want

@@ -174,10 +174,14 @@ def unnest_void_elements(root: Any) -> None:
         *HEADINGS,
         *_AMP_IMG,
         *_SHOWN_CONTROLS,
+        "ruby",
     ):
         tag = el.tag
         if tag in _SHOWN_CONTROLS:
             _shown_control(el)
+            continue
+        if tag == "ruby":
+            _reading_in_parentheses(el)
             continue
         if tag in _AMP_IMG:
             if el.get("src") or el.get("srcset"):
@@ -225,7 +229,7 @@ def unnest_void_elements(root: Any) -> None:
 
 _AMP_IMG = ("amp-img", "amp-anim")  # AMP pages' images
 # Elements the converter leaves out that a browser shows in some forms (reported otherwise).
-_SHOWN_CONTROLS = ("object", "dialog", "textarea", "input")
+_SHOWN_CONTROLS = ("object", "dialog", "textarea", "input", "button")
 _PLUGIN = re.compile(r"shockwave|flash|java|silverlight|\.(?:swf|class|jar|xap)(?:[?#]|$)", re.I)
 _IMAGE_DATA = re.compile(r"^image/|\.(?:png|jpe?g|gif|webp|avif|bmp|svg)(?:[?#]|$)", re.I)
 
@@ -233,9 +237,16 @@ _IMAGE_DATA = re.compile(r"^image/|\.(?:png|jpe?g|gif|webp|avif|bmp|svg)(?:[?#]|
 def _shown_control(el: Any) -> None:
     """What a browser shows of an ``<object>`` (its fallback content, where no browser has
     the plugin it asks for; its image), an open ``<dialog>``, a ``<textarea>`` (a box of its
-    text), a button ``<input>`` (its label) and a task list's checkbox (``[x]``)."""
+    text), a button ``<input>`` (its label) and a task list's checkbox (``[x]``); a
+    ``<button>`` is a box of its own, a space apart from the words and buttons beside it (a
+    Javadoc page's tabs ran together)."""
     tag = el.tag
-    if tag == "object":
+    if tag == "button":
+        if _shows_a_letter_before(el):
+            _space_before(el)
+        if el.tail and el.tail[0].isalnum():
+            set_text(el, True, " " + el.tail)
+    elif tag == "object":
         data, kind = el.get("data") or "", el.get("type") or ""
         if _IMAGE_DATA.search(kind) or (not kind and _IMAGE_DATA.search(data)):
             img = el.makeelement("img", {"src": data})
@@ -258,11 +269,69 @@ def _shown_control(el: Any) -> None:
             _text_after(el, "[x] " if el.get("checked") is not None else "[ ] ")
 
 
-def _text_after(el: Any, text: str) -> None:
-    """``text`` right after ``el``, in a ``<span>``, a space apart from words beside it."""
+def _shows_a_letter_before(el: Any) -> bool:
+    """Does a letter or digit show right before ``el`` (in the text before it, or at the end
+    of the element before it when no text comes between)?"""
     prev = el.getprevious()
     before = prev.tail if prev is not None else el.getparent().text
-    if before and before[-1].isalnum():
+    if not before and prev is not None and type(prev.tag) is str:
+        before = "".join(prev.itertext())
+    return bool(before) and before[-1].isalnum()
+
+
+def _space_before(el: Any) -> None:
+    prev = el.getprevious()
+    if prev is not None:
+        set_text(prev, True, (prev.tail or "") + " ")
+    else:
+        parent = el.getparent()
+        set_text(parent, False, (parent.text or "") + " ")
+
+
+def _reading_in_parentheses(ruby: Any) -> None:
+    """A browser draws a ruby's reading (``<rt>``) above its base; in a line of text it follows
+    the base in parentheses, as the ``<rp>`` fallback writes it (東京（とうきょう）). A ruby with
+    ``<rp>`` of its own has them; the bases of a legacy ``<rb>``/``<rtc>`` ruby, and the
+    readings of an ``<rtc>``, are a space apart (10 31 2002 (Month Day Year))."""
+    if next(ruby.iter("rp"), None) is not None:
+        return
+    bases = [child for child in ruby if child.tag == "rb"]
+    for base in bases[:-1]:
+        if not (base.tail or "")[:1].isspace():
+            set_text(base, True, " " + (base.tail or ""))
+    for group in ruby:
+        if group.tag == "rtc":
+            readings = [rt for rt in group if rt.tag == "rt"]
+            for rt in readings[:-1]:
+                if not (rt.tail or "")[:1].isspace():
+                    set_text(rt, True, " " + (rt.tail or ""))
+        elif group.tag != "rt":
+            continue
+        reading = "".join(group.itertext())
+        if not reading.strip():
+            continue
+        prev = group.getprevious()
+        base = "".join(prev.itertext()) + (prev.tail or "") if prev is not None else ruby.text
+        if any(_is_wide(ch) for ch in reading):
+            opening, closing = "（", "）"
+        else:  # (a space before it after a Latin base: "2002 (Year)", but "漢(kan)")
+            opening = "(" if not base or _is_wide(base[-1]) else " ("
+            closing = ")"
+        set_text(group, False, opening + (group.text or ""))
+        if len(group):
+            set_text(group[-1], True, (group[-1].tail or "") + closing)
+        else:
+            set_text(group, False, (group.text or "") + closing)
+
+
+def _is_wide(ch: str) -> bool:
+    """A CJK ideograph, kana or hangul: a reading written in them takes full-width brackets."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _text_after(el: Any, text: str) -> None:
+    """``text`` right after ``el``, in a ``<span>``, a space apart from words beside it."""
+    if _shows_a_letter_before(el):
         text = " " + text
     if el.tail and not el.tail[0].isspace() and not text.endswith(" "):
         text += " "
