@@ -400,8 +400,9 @@ _WORD = re.compile(r"\w+", re.U)
 
 _INLINE = {"a", "span", "b", "strong", "em", "i", "code", "sub", "sup", "small", "mark", "abbr"}
 _INLINE |= {"u", "s", "del", "ins", "q", "cite", "kbd", "samp", "var", "time", "font", "label"}
-# (a word broken across a <wbr>, or around a ruby annotation, is one word as shown)
-_INLINE |= {"wbr", "ruby", "rb", "rt", "rp", "rtc", "bdi", "bdo", "dfn", "big", "tt", "nobr"}
+# (a word broken across a <wbr>, or a ruby's bases, are one word as shown; its reading, drawn
+# above them, is words of its own)
+_INLINE |= {"wbr", "ruby", "rb", "bdi", "bdo", "dfn", "big", "tt", "nobr"}
 # not shown by a browser that runs them (canvas, video and audio show their fallback content
 # only where unsupported)
 _NEVER_SHOWN = INVISIBLE | {"svg", "iframe", "select", "object", "annotation", "annotation-xml"}
@@ -417,14 +418,20 @@ def _hidden_self(el: Any) -> bool:
     )
 
 
-def visible_text(root: Any) -> str:
-    """The page's text as a browser shows it (block boundaries as spaces)."""
+def visible_text(root: Any, formulas: list[str] | None = None) -> str:
+    """The page's text as a browser shows it (block boundaries as spaces); with ``formulas``,
+    the text of each shown ``<math>`` goes there instead."""
     parts: list[str] = []
     skip = 0
     hidden: list[bool] = []
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
             h = _hidden_self(el)
+            if formulas is not None and el.tag == "math" and not h and not skip:
+                tail, el.tail = el.tail, None  # (the formula's own text, not what follows it)
+                formulas.append(visible_text(el))
+                el.tail = tail
+                h = True
             hidden.append(h)
             skip += h
             if not skip:
@@ -586,8 +593,11 @@ def page_features(root: Any, found: Counter[Any] | None = None) -> dict[str, Cou
     code = Counter(
         _pre_text(p).strip("\n") for p in root.iter("pre") if shown(p) and p.text_content().strip()
     )
+    formulas: list[str] = []
+    text = visible_text(root, formulas)
     return {
-        "words": words(visible_text(root)),
+        "words": words(text),
+        "formula": Counter(ch for f in formulas for w in words(f).elements() for ch in w),
         "links": links,
         "images": images,
         "cells": cells,
@@ -649,6 +659,12 @@ def article_run(
         got_root = parse(render(md))
         got = page_features(got_root)
         want = page_features(parse(page.html), got["images"])
+        # A formula is drawn, not written in words (b² over a fraction bar): its letters and
+        # digits count, found in what the Markdown has besides the page's other words.
+        kept = want["words"] & got["words"]
+        written = Counter(ch for w in (got["words"] - kept).elements() for ch in w)
+        want["words"] += Counter({"\x00" + ch: n for ch, n in want["formula"].items()})
+        got["words"] = kept + Counter({"\x00" + ch: n for ch, n in written.items()})
         m = Measure()
         for kind in KINDS:
             m.add(kind, want[kind], got[kind])

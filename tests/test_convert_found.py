@@ -323,7 +323,23 @@ def test_the_scorer_reads_words_as_shown(external: Any) -> None:
         '<div style="visibility: hidden">Loading weather data</div><p>super<wbr>cali'
         "<ruby>漢<rt>kan</rt></ruby></p>"
     )
-    assert set(page(external, src)["words"]) == {"supercali漢kan"}
+    # (a ruby's reading is drawn above its base: words of its own)
+    assert set(page(external, src)["words"]) == {"supercali漢", "kan"}
+
+
+def test_the_scorer_counts_a_formula_by_its_letters_and_digits(external: Any) -> None:
+    # A browser draws b² under a root sign, not the words "b" and "2": the formula's letters
+    # and digits count, found in whatever the Markdown writes besides the page's words.
+    src = (
+        "<p>So <math><mi>a</mi><mo>=</mo><msqrt><msup><mi>b</mi><mn>2</mn></msup><mo>+</mo>"
+        "<msup><mi>c</mi><mn>2</mn></msup></msqrt></math> holds</p>"
+    )
+    md = html_to_markdown(src)
+    assert md == "So a=√(b²+c²) holds\n"
+    pages = [external.Page("p", src, False)]
+    assert external.article_run(pages, [md], 0.0)[0].share("words") == 1.0
+    lost = external.article_run(pages, ["So a=b+c holds\n"], 0.0)[0]
+    assert (lost.want["words"], lost.kept["words"]) == (7, 5)  # the two 2s are lost
 
 
 def test_the_scorer_counts_lazy_and_renamed_images(external: Any) -> None:
@@ -543,3 +559,36 @@ def test_a_button_is_a_space_apart_from_the_words_beside_it(src: str, want: str)
 def test_a_ruby_reading_follows_its_base_in_parentheses(src: str, want: str) -> None:
     # It ran into the base text (東京とうきょう): a browser draws it above the base.
     assert html_to_markdown(src) == want
+
+
+@pytest.mark.parametrize(
+    ("mathml", "want"),
+    [
+        (
+            "<mi>a</mi><mo>=</mo><msqrt><msup><mi>b</mi><mn>2</mn></msup><mo>+</mo>"
+            "<msup><mi>c</mi><mn>2</mn></msup></msqrt>",
+            "a=√(b²+c²)",
+        ),
+        ("<mfrac><mn>1</mn><mi>n</mi></mfrac>", "1/n"),
+        ("<msub><mi>x</mi><mn>1</mn></msub>", "x₁"),
+        ("<msup><mi>e</mi><mrow><mi>i</mi><mi>π</mi></mrow></msup>", "e^(iπ)"),
+        (
+            "<mfrac><mrow><mo>-</mo><mi>b</mi></mrow><mrow><mn>2</mn><mi>a</mi></mrow></mfrac>",
+            "(-b)/(2a)",
+        ),
+        ("<mi>sin</mi><mi>x</mi>", "sin x"),
+        (
+            "<munderover><mo>∑</mo><mrow><mi>j</mi><mo>=</mo><mn>0</mn></mrow><mi>n</mi>"
+            "</munderover><msup><mi>q</mi><mi>j</mi></msup>",
+            "∑ⱼ₌₀ⁿqʲ",
+        ),
+        ("<mover accent='true'><mi>E</mi><mo>→</mo></mover>", "E→"),
+        ("<mo>(</mo><mfrac linethickness='0'><mi>n</mi><mi>k</mi></mfrac><mo>)</mo>", "(n k)"),
+        ("<mroot><mi>x</mi><mn>3</mn></mroot>", "³√x"),
+    ],
+)
+def test_a_formula_without_tex_is_written_as_a_line_of_text_draws_it(
+    mathml: str, want: str
+) -> None:
+    # Its tokens had been joined with spaces: a=√(b²+c²) read "a=b 2+c 2", 1/n read "1 n".
+    assert html_to_markdown(f"<p><math>{mathml}</math></p>") == want + "\n"

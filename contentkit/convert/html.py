@@ -849,6 +849,8 @@ def _raised_forms() -> dict[str, dict[str, str]]:
 
 
 _RAISED = _raised_forms()
+# Every super- and subscript form: what follows a letter as its script (q² is one operand).
+SCRIPT_FORMS = frozenset(ch for table in _RAISED.values() for ch in table.values()) - {" "}
 
 
 def raised_text(text: str, tag: str) -> str | None:

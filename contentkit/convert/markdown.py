@@ -46,6 +46,7 @@ from contentkit.convert.html import (
     LAYOUT_CONTENT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
+    SCRIPT_FORMS,
     TAB_OR_NEWLINE,
     TABLE_PARTS,
     TEX_ENCODINGS,
@@ -596,20 +597,125 @@ def _math_as_text(math: Any) -> Item:
     if tex is not None:
         text = f"$${tex}$$" if block else f"${tex}$"
     else:
-        parts: list[str] = []
-        for node in _strings(math, skip=INVISIBLE | {"rt", "rp"}):
-            if not node.strip():
-                continue
-            piece = _WS.sub(" ", node).strip()
-            if parts and _MATH_TOKEN_EDGE.match(piece[0]) and _MATH_TOKEN_EDGE.match(parts[-1][-1]):
-                parts.append(" ")
-            parts.append(piece)
-        text = "".join(parts)
+        text = _formula_text(math, 0)
     if block:
         div = etree.Element("div")
         _set(div, "text", text)
         return div
     return text or None
+
+
+_FORMULA_DEPTH = 64  # deeper than any formula a page draws: below it, the tokens' text only
+
+
+def _formula_text(el: Any, depth: int) -> str:
+    """A MathML element as a line of text draws it: scripts raised or lowered (``b²``, ``x₁``,
+    else ``e^(iπ)``), fractions ``1/n``, roots ``√(b²+c²)``; tokens side by side as rendered."""
+    tag = el.tag if type(el.tag) is str else ""
+    if tag in INVISIBLE or tag in ("rt", "rp", "mphantom", "none", "mprescripts"):
+        return ""
+    kids = [k for k in el if type(k.tag) is str and k.tag not in INVISIBLE]
+    # A token (<mtext> may hold HTML), or words written straight in a layout element: the text
+    # as it stands.
+    own_text = (el.text or "").strip() or any((k.tail or "").strip() for k in el)
+    if tag in _MATH_TOKENS or own_text or depth >= _FORMULA_DEPTH or not kids:
+        if tag == "mfenced":
+            return el.get("open", "(") + el.get("close", ")")
+        return _joined([_WS.sub(" ", t).strip() for t in _strings(el, skip=INVISIBLE)])
+    parts = [_formula_text(k, depth + 1) for k in kids]
+    # An operand is written bare when it is one token (x, 12, sin), else in parentheses.
+    ops = [p if k.tag in _MATH_TOKENS else _grouped(p) for k, p in zip(kids, parts, strict=True)]
+    if tag in ("msup", "msub") and len(parts) == 2:
+        return ops[0] + _script(parts[1], ops[1], "sup" if tag == "msup" else "sub")
+    if tag == "msubsup" and len(parts) == 3:
+        return ops[0] + _script(parts[1], ops[1], "sub") + _script(parts[2], ops[2], "sup")
+    if tag == "mfrac" and len(parts) == 2:
+        if (el.get("linethickness") or "").strip().rstrip("pxemt") in ("0", "0."):
+            return f"{ops[0]} {ops[1]}"  # no bar: a binomial coefficient's (n k)
+        return f"{ops[0]}/{ops[1]}"
+    if tag in ("munder", "mover", "munderover") and len(parts) in (2, 3):
+        # Limits (∏ with j=0 under it) read as scripts; an accent over a letter (E with →
+        # over it) follows it.
+        if tag == "mover" and (el.get("accent") == "true" or len(parts[1]) == 1):
+            return ops[0] + parts[1]
+        if tag == "munderover" and len(parts) == 3:
+            return ops[0] + _script(parts[1], ops[1], "sub") + _script(parts[2], ops[2], "sup")
+        return ops[0] + _script(parts[1], ops[1], "sub" if tag == "munder" else "sup")
+    if tag == "msqrt":
+        return "√" + _grouped(_joined(parts))
+    if tag == "mroot" and len(parts) == 2:
+        index = raised_text(parts[1], "sup") or f"{ops[1]}-th "
+        return index + "√" + _grouped(parts[0])
+    if tag == "mfenced":
+        opening, closing = el.get("open", "("), el.get("close", ")")
+        separator = (el.get("separators", ",").strip() or ",")[:1]
+        return opening + (separator + " ").join(parts) + closing
+    if tag == "mtr" or tag == "mlabeledtr":
+        return "  ".join(parts)
+    if tag == "mtable":
+        return "; ".join(parts)
+    return _joined(parts)
+
+
+_MATH_TOKENS = frozenset({"mi", "mn", "mo", "mtext", "ms"})
+_SCRIPT_CHARS = "".join(sorted(SCRIPT_FORMS))
+
+
+def _joined(parts: list[str]) -> str:
+    """Tokens as a formula draws them: side by side (``4ac``, ``iπ``), but a space between a
+    word and what follows it (``sin x``) and between two numbers (``12 3``, not ``123``)."""
+    out: list[str] = []
+    for piece in parts:
+        if not piece:
+            continue
+        if out:
+            last = out[-1]
+            a, b = last[-1], piece[0]
+            if _MATH_TOKEN_EDGE.match(a) and _MATH_TOKEN_EDGE.match(b):
+                words = _MATH_WORD_END.search(last) or _MATH_WORD.match(piece)
+                if words or (a.isdigit() and b.isdigit()):
+                    out.append(" ")
+        out.append(piece)
+    return "".join(out)
+
+
+# A word of letters (sin, log, a mtext's words) at the end of what came before or at the start
+# of what follows: a space apart from its neighbour. (A script's letters are none: ∑ⱼ₌₀ⁿqʲ.)
+_LETTER = f"[^\\W\\d_{re.escape(_SCRIPT_CHARS)}]"
+_MATH_WORD_END = re.compile(f"{_LETTER}{{2,}}[{re.escape(_SCRIPT_CHARS)}]*$")
+_MATH_WORD = re.compile(f"{_LETTER}{{2,}}")
+
+
+def _script(text: str, operand: str, kind: str) -> str:
+    """A sub- or superscript in its Unicode form where every character has one, else after
+    ``^`` or ``_`` as an operand."""
+    if not text:
+        return ""
+    return raised_text(text, kind) or ("^" if kind == "sup" else "_") + operand
+
+
+def _grouped(text: str) -> str:
+    """``text`` as one operand: as it is when it is one character or already one bracketed
+    group (``(a+b)``), else in parentheses (``(n+1)``)."""
+    if len(text) <= 1 or _one_group(text) or len(text.rstrip(_SCRIPT_CHARS)) == 1:
+        return text  # (x, (a+b), q², xᵢ²)
+    return f"({text})"
+
+
+def _one_group(text: str) -> bool:
+    """Does ``text`` open with a bracket that closes at its very end (``(a+b)``, not
+    ``(a)+(b)``)?"""
+    if len(text) < 2 or text[0] not in "([{" or text[-1] not in ")]}":
+        return False
+    level = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            level += 1
+        elif ch in ")]}":
+            level -= 1
+            if level == 0:
+                return i == len(text) - 1
+    return False
 
 
 def _tag_set(parent_tags: frozenset[str], name: str) -> frozenset[str]:
