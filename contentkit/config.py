@@ -439,8 +439,15 @@ def with_site(base: Settings, folder: str) -> Settings:
         schema = base.schema if base.schema_given else SITE_SCHEMA_PREFIX + site.preset.name
         chosen = {*base.select, *base.extend_select}
         quiet = [c for c in site.preset.ignore if c not in chosen]
+        per_file = dict(base.per_file_ignores)
+        for name, codes in site.preset.file_ignores.items():
+            per_file[name] = [*per_file.get(name, []), *(c for c in codes if c not in chosen)]
         found = _SITE_SETTINGS[key] = replace(
-            base, site=site, schema=schema, ignore=[*base.ignore, *quiet]
+            base,
+            site=site,
+            schema=schema,
+            ignore=[*base.ignore, *quiet],
+            per_file_ignores=per_file,
         )
     return found
 

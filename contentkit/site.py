@@ -47,6 +47,8 @@ class Preset:
     # Rules that contradict the generator's documented syntax (VitePress runs a post's
     # <script setup> as Vue): off for its files unless the config selects them by name.
     ignore: tuple[str, ...] = ()
+    # The same for the files of one name: file name -> rules off there.
+    file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The site root's README is its home page (docsify), not the repository's document.
     readme_is_page: bool = False
     # How the generator's front matter block opens, for the missing-front-matter message.
@@ -299,6 +301,9 @@ PRESETS: dict[str, Preset] = {
             content_dirs=("src",),
             template_dirs=("theme", "book", "node_modules"),
             front_matter="optional",
+            # SUMMARY.md is the book's table of contents, where `[Title]()` is a draft chapter
+            # (mdBook's format docs); unwrapping it as a broken link breaks `mdbook build`.
+            file_ignores={"SUMMARY.md": ("LK002",)},
             types=_COMMON,
         ),
         Preset(

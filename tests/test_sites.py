@@ -537,6 +537,23 @@ def test_hexo_json_front_matter_between_semicolons_is_read(run_cli, tmp_path: Pa
     assert (converted["title"], converted["markdown"]) == ("Opened", "Body.\n")
 
 
+def test_an_mdbook_draft_chapter_is_no_broken_link(run_cli, tmp_path: Path) -> None:
+    # mdBook's SUMMARY.md lists a chapter with no file yet as `[Title]()`; --fix unwrapped it,
+    # and mdBook accepts only links as a summary's list items (`mdbook build` failed).
+    summary = "# Summary\n\n- [Intro](intro.md)\n- [Draft chapter]()\n"
+    root = _write(
+        tmp_path,
+        {
+            "book.toml": '[book]\ntitle = "x"\n',
+            "src/SUMMARY.md": summary,
+            "src/intro.md": "# Intro\n\nSee [the docs]().\n",
+        },
+    )
+    assert [f[:2] for f in findings(run_cli, root)] == [("src/intro.md", "LK002")]
+    run_cli("lint", "--fix", ".", "--no-cache", cwd=root)
+    assert (root / "src/SUMMARY.md").read_text("utf-8") == summary
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
