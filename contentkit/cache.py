@@ -196,7 +196,14 @@ def _site_state(settings: Settings) -> list[object] | None:
     from contentkit.site import habitually_front_matter
 
     habit = site.preset.front_matter == "inferred" and habitually_front_matter(site.root)
-    return [site.name, site.root, list(site.content_dirs), list(site.excluded), habit]
+    return [
+        site.name,
+        site.root,
+        list(site.content_dirs),
+        list(site.excluded),
+        list(site.ignored_files),
+        habit,
+    ]
 
 
 def entry_key(fingerprint: str, path: str, data: bytes) -> bytes:

@@ -14,8 +14,10 @@ own generator's contract.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import pathspec
 
@@ -136,6 +138,10 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
             return False
     if site.excluded and _site_spec(site.excluded).match_file(rel + "/" if is_dir else rel):
         return False
+    if site.ignored_files and not is_dir:
+        path = Path(site.root, rel).resolve().as_posix()
+        if any(re.search(pattern, path) for pattern in site.ignored_files):
+            return False
     if site.asset_folders and is_dir and len(parts) > 1:
         # https://hexo.io/docs/asset-folders: `_posts/a.md` keeps its images (and demo
         # pages) in `_posts/a/`; Hexo copies them, it renders none of them.

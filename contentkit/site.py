@@ -361,6 +361,9 @@ class Site:
     asset_folders: bool = False
     # "_" folders the config has rendered all the same (Jekyll's `include:`).
     included: tuple[str, ...] = ()
+    # Regular expressions of files the generator skips, searched in a file's absolute path
+    # (Hugo's `ignoreFiles`).
+    ignored_files: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -541,7 +544,13 @@ def _detect(folder: str) -> Site | None:
     if hugo_config is None and has("theme.toml") and (isdir("layouts") or isdir("archetypes")):
         hugo_config = "theme.toml"  # a Hugo theme repository: its content is exampleSite's
     if hugo_config is not None:
-        return Site(folder, PRESETS["hugo"], _hugo_content_dirs(folder, hugo_config))
+        tables = _hugo_config(folder, hugo_config)
+        return Site(
+            folder,
+            PRESETS["hugo"],
+            _hugo_content_dirs(tables),
+            ignored_files=_hugo_ignored_files(tables),
+        )
     mkdocs = _any(folder, ("mkdocs.yml", "mkdocs.yaml"))
     if mkdocs:
         docs_dir = _yaml(os.path.join(folder, mkdocs)).get("docs_dir") or "docs"
@@ -550,8 +559,11 @@ def _detect(folder: str) -> Site | None:
         return Site(folder, PRESETS["vitepress"], ())
     if isdir(".vuepress"):
         return Site(folder, PRESETS["vuepress"], ())
-    if _any(folder, [f"docusaurus.config.{e}" for e in ("js", "ts", "mjs", "cjs", "mts")]):
-        return Site(folder, PRESETS["docusaurus"], PRESETS["docusaurus"].content_dirs)
+    docusaurus = _any(folder, [f"docusaurus.config.{e}" for e in ("js", "ts", "mjs", "cjs", "mts")])
+    if docusaurus:
+        preset = PRESETS["docusaurus"]
+        unbuilt = _unbuilt_locales(folder, _read_text(os.path.join(folder, docusaurus)))
+        return Site(folder, preset, preset.content_dirs, unbuilt)
     if _any(folder, [f"astro.config.{e}" for e in ("mjs", "js", "ts", "mts", "cjs")]):
         return Site(folder, PRESETS["astro"], PRESETS["astro"].content_dirs)
     if has("book.toml"):
@@ -576,12 +588,31 @@ def _detect(folder: str) -> Site | None:
     return None
 
 
-def _hugo_content_dirs(folder: str, config: str) -> tuple[str, ...]:
-    """Where a Hugo site keeps its content: ``content/``, or the config's ``contentDir``, and
-    each language's own ``contentDir`` (a multilingual site's "translation by content
-    directory", https://gohugo.io/content-management/multilingual/), and the folders a module
-    mount puts at ``content``. The config may be TOML, YAML or JSON, or a ``config/_default/``
-    folder (``hugo.*``, ``languages.*``, ``module.*``); Hugo's keys are case-insensitive."""
+# `i18n: {..., locales: ["en", "fr"]}` in a Docusaurus config: the locales it builds.
+_DOCUSAURUS_LOCALES = re.compile(r"\blocales\s*:\s*\[([^\]]*)\]")
+_QUOTED = re.compile(r"""["'`]([^"'`]+)["'`]""")
+
+
+def _unbuilt_locales(folder: str, config: str) -> tuple[str, ...]:
+    """The folders of ``i18n/`` for locales the config does not list: Docusaurus builds only
+    ``i18n.locales`` (docusaurus.io/docs/i18n/introduction); none when it cannot tell."""
+    found = _DOCUSAURUS_LOCALES.search(config)
+    i18n = os.path.join(folder, "i18n")
+    if found is None or not os.path.isdir(i18n):
+        return ()
+    built = set(_QUOTED.findall(found.group(1)))
+    if not built:
+        return ()
+    return tuple(
+        f"i18n/{name}/"
+        for name in sorted(os.listdir(i18n))
+        if name not in built and os.path.isdir(os.path.join(i18n, name))
+    )
+
+
+def _hugo_config(folder: str, config: str) -> list[Mapping[str, Any]]:
+    """A Hugo site's config tables: its TOML, YAML or JSON file, or those of a
+    ``config/_default/`` folder (``hugo.*``, ``languages.*``, ``module.*``)."""
     tables: list[Mapping[str, Any]] = []
     path = os.path.join(folder, config)
     if os.path.isdir(path):
@@ -593,9 +624,36 @@ def _hugo_content_dirs(folder: str, config: str) -> tuple[str, ...]:
                 tables.append({stem: _config_file(os.path.join(path, name))})
     elif config != "theme.toml":
         tables.append(_config_file(path))
+    return tables
 
-    def get(table: Mapping[str, Any], key: str) -> Any:
-        return next((v for k, v in table.items() if str(k).lower() == key), None)
+
+def _hugo_get(table: Mapping[str, Any], key: str) -> Any:
+    """``table[key]``, as Hugo reads keys: whatever their case."""
+    return next((v for k, v in table.items() if str(k).lower() == key), None)
+
+
+def _hugo_ignored_files(tables: list[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The config's ``ignoreFiles``: regular expressions of the files Hugo skips
+    (gohugo.io/configuration/all/#ignorefiles); one Python cannot compile is left out."""
+    out: list[str] = []
+    for table in tables:
+        given = _hugo_get(table, "ignorefiles")
+        for pattern in [given] if isinstance(given, str) else given or []:
+            if isinstance(pattern, str) and pattern:
+                try:
+                    re.compile(pattern)
+                except re.error:
+                    continue
+                out.append(pattern)
+    return tuple(out)
+
+
+def _hugo_content_dirs(tables: list[Mapping[str, Any]]) -> tuple[str, ...]:
+    """Where a Hugo site keeps its content: ``content/``, or the config's ``contentDir``, and
+    each language's own ``contentDir`` (a multilingual site's "translation by content
+    directory", https://gohugo.io/content-management/multilingual/), and the folders a module
+    mount puts at ``content``."""
+    get = _hugo_get
 
     def content_dir(table: object) -> str | None:
         if not isinstance(table, Mapping):

@@ -554,6 +554,37 @@ def test_an_mdbook_draft_chapter_is_no_broken_link(run_cli, tmp_path: Path) -> N
     assert (root / "src/SUMMARY.md").read_text("utf-8") == summary
 
 
+def test_hugo_s_ignore_files_are_not_linted(run_cli, tmp_path: Path) -> None:
+    # kubernetes/website's ignoreFiles: regular expressions searched in a file's path.
+    root = _write(
+        tmp_path,
+        {
+            "hugo.toml": 'ignoreFiles = ["content/docs/tools", "\\\\.draft\\\\.md$", "("]\n',
+            "content/docs/tools/README.md": "# Tools\n\nSee [x]().\n",
+            "content/docs/a.draft.md": "# Draft\n",
+            "content/docs/a.md": "# A\n",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == ["content/docs/a.md"]
+
+
+def test_docusaurus_locales_it_does_not_build_are_not_linted(run_cli, tmp_path: Path) -> None:
+    # Docusaurus builds only the locales of i18n.locales; a translation folder of another
+    # (kept for later, or left behind) is never a page.
+    config = 'module.exports = { i18n: { defaultLocale: "en", locales: ["en", "fr"] } };\n'
+    page = "docusaurus-plugin-content-docs/current/intro.md"
+    root = _write(
+        tmp_path,
+        {
+            "docusaurus.config.js": config,
+            "docs/intro.md": "# Intro\n",
+            f"i18n/fr/{page}": "# Intro\n",
+            f"i18n/zh-Hans/{page}": "# Intro\n",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == ["docs/intro.md", f"i18n/fr/{page}"]
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
