@@ -507,11 +507,16 @@ def _detect(folder: str) -> Site | None:
             asset_folders=cfg.get("post_asset_folder") is True,
         )
     jekyll_config = _any(folder, ("_config.yml", "_config.yaml", "_config.toml"))
-    if jekyll_config and (
-        isdir("_posts") or isdir("_layouts") or isdir("_includes") or has("Gemfile")
-    ):
+    if jekyll_config:
         path = os.path.join(folder, jekyll_config)
         cfg = _toml(path) if jekyll_config.endswith(".toml") else _yaml(path)
+    if jekyll_config and (
+        isdir("_posts")
+        or isdir("_layouts")
+        or isdir("_includes")
+        or has("Gemfile")
+        or _jekyll_keys(cfg)
+    ):
         collections = cfg.get("collections") or {}
         names = list(collections) if isinstance(collections, dict | list) else []
         posts = ("_posts", "_drafts", *(f"_{n}" for n in names if isinstance(n, str)))
@@ -586,6 +591,17 @@ def _detect(folder: str) -> Site | None:
         )
         return Site(folder, PRESETS["eleventy"], (), patterns)
     return None
+
+
+def _jekyll_keys(cfg: Mapping[str, Any]) -> bool:
+    """Does a ``_config.yml`` say Jekyll of itself: a key only Jekyll reads (collections,
+    remote_theme, kramdown, defaults), or a Jekyll theme or plugin named? (A GitHub Pages
+    site with a theme gem has no _layouts, _includes or Gemfile of its own.)"""
+    if any(key in cfg for key in ("collections", "remote_theme", "kramdown", "defaults")):
+        return True
+    named = [cfg.get(key) for key in ("theme", "plugins", "gems")]
+    words = [w for v in named for w in (v if isinstance(v, list) else [v]) if isinstance(w, str)]
+    return any("jekyll" in w.lower() or w == "minima" for w in words)
 
 
 # `i18n: {..., locales: ["en", "fr"]}` in a Docusaurus config: the locales it builds.

@@ -585,6 +585,30 @@ def test_docusaurus_locales_it_does_not_build_are_not_linted(run_cli, tmp_path: 
     assert shown_files(run_cli, root, ".") == ["docs/intro.md", f"i18n/fr/{page}"]
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        "theme: minima\ncollections:\n  articles:\n    output: true\n",
+        "remote_theme: pages-themes/cayman@v0.2.0\n",
+        "plugins:\n  - jekyll-feed\n",
+    ],
+)
+def test_a_jekyll_site_with_only_a_theme_gem_is_known(run_cli, tmp_path: Path, config) -> None:
+    # A GitHub Pages site has no _layouts, _includes or Gemfile of its own: its _config.yml
+    # says Jekyll (it had been plain Markdown, and `image: /assets/a.png` an FM012).
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: x\n" + config,
+            "_articles/a.md": "---\ntitle: A\nimage: /assets/a.png\n---\nText.\n",
+            "index.md": "---\nlayout: home\n---\n",
+        },
+    )
+    files = shown_files(run_cli, root, ".")
+    assert files == (["_articles/a.md", "index.md"] if "collections" in config else ["index.md"])
+    assert findings(run_cli, root) == []
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
