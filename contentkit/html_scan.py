@@ -34,6 +34,23 @@ VOID_ELEMENTS = frozenset(
     }
 )
 
+# The elements of the HTML standard (html.spec.whatwg.org/multipage/indices.html#elements-3),
+# with the obsolete ones browsers still draw, and SVG's and MathML's roots: a lower-case name
+# outside them, with no hyphen (a custom element has one), is text that reads as a tag
+# (``hs_err_pid<pid>.log``).
+HTML_ELEMENTS = frozenset(
+    """a abbr address area article aside audio b base bdi bdo blockquote body br button canvas
+    caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe
+    img input ins kbd label legend li link main map mark menu meta meter nav noscript object ol
+    optgroup option output p param picture pre progress q rp rt ruby s samp script search
+    section select slot small source span strong style sub summary sup table tbody td template
+    textarea tfoot th thead time title tr track u ul var video wbr
+    acronym applet basefont bgsound big blink center dir font frame frameset image isindex
+    keygen listing marquee menuitem multicol nextid nobr noembed noframes plaintext rb rtc
+    spacer strike tt xmp svg math""".split()
+)
+
 # One pattern for every token that starts with '<', searched for once per token: the
 # branches are tried in this order (a comment before a declaration, as ``<!--`` is both).
 # The attributes are matched possessively (``*+``): a greedy loop kept a backtracking frame

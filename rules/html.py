@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from contentkit.diagnostics import Diagnostic, Edit, Fix
 from contentkit.document import Document
-from contentkit.html_scan import VOID_ELEMENTS, Tag
+from contentkit.html_scan import HTML_ELEMENTS, VOID_ELEMENTS, Tag
 from contentkit.rule import Rule, RuleContext
 
 # ---- shared analyses --------------------------------------------------------------------------
@@ -461,7 +461,14 @@ def structure_problems(
                 crossed[t.name] = crossed.get(t.name, 0) + 1
     for tag in stack:
         if tag.name not in OPTIONAL_END:
-            yield StructureProblem("unclosed", tag, f"<{tag.name}> is never closed")
+            message = f"<{tag.name}> is never closed"
+            if tag.name not in HTML_ELEMENTS and "-" not in tag.name and tag.name.islower():
+                # A placeholder (hs_err_pid<pid>.log): the browser hides it as an unknown tag.
+                message += (
+                    f"; <{tag.name}> is no HTML element: if it is meant as text, write "
+                    f"\\<{tag.name}> or put it in code"
+                )
+            yield StructureProblem("unclosed", tag, message)
 
 
 def _xml_style_pair(start: Tag, end: Tag, text: str) -> bool:

@@ -180,3 +180,18 @@ def test_unwrapping_an_author_s_mistyped_link_is_no_safe_fix() -> None:
     )
     fixes = [d.fix.applicability for d in lint_text(page, "a.md").diagnostics if d.fix]
     assert fixes == ["unsafe", "safe"]
+
+
+def test_an_unclosed_placeholder_says_how_to_write_it_as_text(tmp_path) -> None:
+    # A Hexo post's "hs_err_pid<pid>.log": the browser hides <pid> as an unknown tag.
+    from contentkit.api import lint_text
+
+    text = "---\ntitle: x\n---\nJVM wrote hs_err_pid<pid>.log\n\n<div>open\n\n<my-box>x\n"
+    found = lint_text(text, "post.md").diagnostics
+    messages = [d.message for d in found if d.code == "HT104"]
+    assert messages == [
+        "<pid> is never closed; <pid> is no HTML element: if it is meant as text, write "
+        "\\<pid> or put it in code",
+        "<div> is never closed",
+        "<my-box> is never closed",  # (a custom element: a hyphen in its name)
+    ]
