@@ -22,6 +22,7 @@ from contentkit import rule as rule_mod
 from contentkit.errors import ConfigError
 from contentkit.site import (
     GENERATORS,
+    OWN_CODE_IGNORES,
     PRESETS,
     SITE_SCHEMA_PREFIX,
     Site,
@@ -440,7 +441,10 @@ def with_site(base: Settings, folder: str) -> Settings:
         chosen = {*base.select, *base.extend_select}
         quiet = [c for c in site.preset.ignore if c not in chosen]
         per_file = dict(base.per_file_ignores)
-        for name, codes in site.preset.file_ignores.items():
+        ignores = dict(site.preset.file_ignores)
+        if site.name != "markdown":
+            ignores.update(OWN_CODE_IGNORES)
+        for name, codes in ignores.items():
             per_file[name] = [*per_file.get(name, []), *(c for c in codes if c not in chosen)]
         found = _SITE_SETTINGS[key] = replace(
             base,

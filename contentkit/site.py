@@ -321,6 +321,14 @@ PRESETS: dict[str, Preset] = {
 }
 
 GENERATORS = tuple(PRESETS)
+# On a generator's site, a page written in HTML (Hugo's content/_index.html, Jekyll's 404.html)
+# is the author's own page, and an MDX page's attributes are JSX code: their scripts and
+# event handlers are meant, not a scraped page's leftovers. Rules off there, as file_ignores.
+OWN_CODE_IGNORES: Mapping[str, tuple[str, ...]] = {
+    "*.html": ("HT101", "HT102"),
+    "*.htm": ("HT101", "HT102"),
+    "*.mdx": ("HT102",),
+}
 # The schema of a generator's preset, as Settings.schema names it.
 SITE_SCHEMA_PREFIX = "site:"
 

@@ -609,6 +609,32 @@ def test_a_jekyll_site_with_only_a_theme_gem_is_known(run_cli, tmp_path: Path, c
     assert findings(run_cli, root) == []
 
 
+def test_a_site_s_own_html_pages_and_mdx_keep_their_scripts(run_cli, tmp_path: Path) -> None:
+    # kubernetes/website's content/_index.html calls its own JavaScript (onclick), a Jekyll
+    # theme's 404.html runs its own script, an MDX page's onClick is JSX: all meant. A
+    # Markdown post's script (a scraped page's leftover, or a real risk) is still reported.
+    handler = '<button onclick="site.showVideo()">Watch</button>\n'
+    script = "<script>window.go()</script>\n"
+    hugo = _write(
+        tmp_path / "hugo",
+        {
+            "hugo.toml": 'baseURL = "https://example.org"\n',
+            "content/_index.html": "---\ntitle: Home\n---\n" + handler,
+            "content/post.md": "---\ntitle: Post\n---\n\n" + script + "\n" + handler,
+            "content/page.mdx": "---\ntitle: P\n---\n\n<Tabs onclick={go}>x</Tabs>\n",
+        },
+    )
+    assert [f[:2] for f in findings(run_cli, hugo)] == [
+        ("content/post.md", "HT101"),
+        ("content/post.md", "HT102"),
+    ]
+    jekyll = _write(
+        tmp_path / "jekyll",
+        {"_config.yml": "title: x\n", "_layouts/default.html": "", "404.html": script},
+    )
+    assert findings(run_cli, jekyll) == []
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
