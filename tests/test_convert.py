@@ -353,3 +353,11 @@ def test_a_judged_link_s_text_is_as_shown(run_cli, tmp_path: Path) -> None:
     page.write_text('<p>See <a href="/x">\n  the\n  story</a>.</p>', "utf-8")
     obj = json.loads(run_cli("convert", str(page), "--to", "json").stdout)
     assert [link["text"] for link in obj["judged_links"]] == ["the story"]
+
+
+def test_json_counts_the_words_of_every_spaced_script(run_cli) -> None:
+    # latin_words counts ASCII words only: a Hebrew, Russian or Hindi page counted 0.
+    page = "<p>שלום עולם, привет мир! नमस्ते दुनिया. 中文text 中文 Hello world 안녕 세상</p>"
+    proc = run_cli("convert", "-", "--to", "json", input=page.encode())
+    counts = json.loads(proc.stdout)["counts"]
+    assert (counts["words"], counts["latin_words"], counts["cjk_characters"]) == (11, 3, 8)
