@@ -592,3 +592,18 @@ def test_a_formula_without_tex_is_written_as_a_line_of_text_draws_it(
 ) -> None:
     # Its tokens had been joined with spaces: a=√(b²+c²) read "a=b 2+c 2", 1/n read "1 n".
     assert html_to_markdown(f"<p><math>{mathml}</math></p>") == want + "\n"
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("<p>Left bracket: [</p>", "Left bracket: [\n"),
+        ("<p>[a] [b](c) [</p>", "[a] \\[b](c) [\n"),
+        # Not at the end of the block: a later text could close it.
+        ("<p>a [ b <b>c</b></p>", "a \\[ b **c**\n"),
+    ],
+)
+def test_a_bracket_nothing_can_close_is_not_escaped(src: str, want: str) -> None:
+    # "[" is escaped only where it could start a link: after the last "]" at the end of a
+    # block nothing can close it.
+    assert browser_faithful(src) == want

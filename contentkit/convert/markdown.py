@@ -2057,9 +2057,16 @@ def _literal_brackets(text: str, at_end: bool) -> bytearray | None:
     text could close it). Found from the right in one pass: ``spare`` counts the "]" not yet
     paired since the last risky one, and a "[" pairs with one of them if there is any.
     """
+    # At the end of a block nothing follows to close a "[" after the text's last "]".
+    tail = text.rfind("]") + 1 if at_end and "[" in text[text.rfind("]") + 1 :] else len(text)
     if _PLAIN_CLOSER.search(text) is None and not (at_end and text.endswith("]")):
-        return None  # every "]" is risky (or there is none): no "[" pairs as plain text
+        if tail == len(text):
+            return None  # every "]" is risky (or there is none): no "[" pairs as plain text
+        literal = bytearray(len(text))
+        _never_closed(text, tail, literal)
+        return literal
     literal = bytearray(len(text))
+    _never_closed(text, tail, literal)
     spare = 0
     opener = text.rfind("[")
     closer = text.rfind("]")
@@ -2078,6 +2085,14 @@ def _literal_brackets(text: str, at_end: bool) -> bytearray | None:
         else:  # nothing to pair with: every "[" back to the next "]" stays escaped
             opener = text.rfind("[", 0, closer) if closer >= 0 else -1
     return literal
+
+
+def _never_closed(text: str, tail: int, literal: bytearray) -> None:
+    """Mark every "[" of ``text[tail:]`` literal: nothing after it can close it."""
+    i = text.find("[", tail)
+    while i >= 0:
+        literal[i] = 1
+        i = text.find("[", i + 1)
 
 
 _PLAIN_CLOSER = re.compile(r"\](?=[^(\[:])")  # a "]" that is not risky (but at the end)
