@@ -607,3 +607,29 @@ def test_a_bracket_nothing_can_close_is_not_escaped(src: str, want: str) -> None
     # "[" is escaped only where it could start a link: after the last "]" at the end of a
     # block nothing can close it.
     assert browser_faithful(src) == want
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        (  # KaTeX: MathML for screen readers, and the drawing (aria-hidden) beside it
+            '<p>a <span class="katex"><span class="katex-mathml"><math><semantics><mrow>'
+            '<mi>k</mi><mo>+</mo><mn>1</mn></mrow><annotation encoding="application/x-tex">k+1'
+            '</annotation></semantics></math></span><span class="katex-html" aria-hidden="true">'
+            '<span class="mord">k</span><span class="mbin">+</span><span class="mord">1</span>'
+            "</span></span> b</p>",
+            "a $k+1$ b\n",
+        ),
+        (  # MathJax 3
+            '<p>x <mjx-container><mjx-math aria-hidden="true">y</mjx-math><mjx-assistive-mml>'
+            "<math><mi>y</mi></math></mjx-assistive-mml></mjx-container> z</p>",
+            "x y z\n",
+        ),
+        # An icon beside a formula is no copy of it.
+        ('<p><span><math><mi>q</mi></math></span><span aria-hidden="true">★</span></p>', "q★\n"),
+    ],
+)
+def test_a_formula_written_twice_for_screen_readers_is_written_once(src: str, want: str) -> None:
+    # "2 by n squares" came out "22 by nn squares".
+    md = html_to_markdown(src)
+    assert md == want

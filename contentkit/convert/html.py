@@ -201,6 +201,8 @@ def unnest_void_elements(root: Any) -> None:
                 foreign.append(el)
                 if tag == "svg":
                     svgs.append(el)
+                else:
+                    _hide_drawn_copy(el)
             continue
         if tag == "listing" or tag == "xmp" or tag == "plaintext":
             _as_pre(el)
@@ -286,6 +288,54 @@ def _space_before(el: Any) -> None:
     else:
         parent = el.getparent()
         set_text(parent, False, (parent.text or "") + " ")
+
+
+# The value of ``hidden`` on a formula's drawn copy: dropped, and reported as that.
+DRAWN_COPY = "drawn copy of the formula beside it"
+
+
+def _hide_drawn_copy(math: Any) -> None:
+    """KaTeX and MathJax write a formula twice: as MathML for screen readers (which CSS keeps
+    off the screen) and as a drawing for the eye, marked ``aria-hidden``, beside it. One copy
+    is the formula: a drawing beside the element that wraps only the MathML (KaTeX's
+    ``katex-mathml``, MathJax's ``mjx-assistive-mml``; two levels at most) is hidden."""
+    inner = math
+    formula = "".join(math.itertext()).strip()
+    for _ in range(2):
+        parent = inner.getparent()
+        if parent is None or "".join(parent.itertext()).strip() != formula:
+            return  # (words beside the formula: an aria-hidden icon there is no copy of it)
+        inner = parent
+        parent = inner.getparent()
+        if parent is None:
+            return
+        for sibling in parent:
+            if (
+                sibling is not inner
+                and type(sibling.tag) is str
+                and sibling.get("aria-hidden") == "true"
+                and next(sibling.iter("math"), None) is None
+                and 0 < len(drawn := _symbols(sibling.itertext()))
+                and drawn <= _symbols(_drawn_text(math))
+            ):
+                sibling.set("hidden", DRAWN_COPY)
+                return
+
+
+def _drawn_text(math: Any) -> list[str]:
+    """The text a formula draws: its tokens', not its TeX annotation's."""
+    texts = []
+    for node in math.iter():
+        if type(node.tag) is str and node.tag not in ("annotation", "annotation-xml"):
+            texts.append(node.text or "")
+        if node is not math:
+            texts.append(node.tail or "")
+    return texts
+
+
+def _symbols(texts: Any) -> set[str]:
+    """The letters and digits of ``texts`` (what a drawn copy shares with its formula)."""
+    return {ch for t in texts for ch in t if ch.isalnum()}
 
 
 def _reading_in_parentheses(ruby: Any) -> None:

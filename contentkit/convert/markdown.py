@@ -40,6 +40,7 @@ from lxml import etree
 from contentkit import commonmark as cm
 from contentkit.convert.html import (
     BLOCK,
+    DRAWN_COPY,
     FRAME_MAX_CELLS,
     HEADINGS,
     INVISIBLE,
@@ -1251,7 +1252,7 @@ class ArticleConverter:
             if tag in INVISIBLE:
                 reason = "not shown" if tag in _NOT_SHOWN else "not convertible"
             else:
-                reason = "hidden"
+                reason = DRAWN_COPY if el.get("hidden") == DRAWN_COPY else "hidden"
         text = ""
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
