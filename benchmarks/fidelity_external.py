@@ -65,6 +65,7 @@ from contentkit.convert.html import (  # noqa: E402
     TAB_OR_NEWLINE,
     frames_an_article,
     is_layout_table,
+    is_line_numbers,
 )
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
 
@@ -413,6 +414,8 @@ def _hidden_self(el: Any) -> bool:
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     if not tag or tag in _NEVER_SHOWN:
         return True
+    if tag == "pre" and is_line_numbers(el):
+        return True  # a highlighter's gutter: numbers beside the code, not words or code
     return el.get("hidden") is not None or bool(
         re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or "")
     )

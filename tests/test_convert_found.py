@@ -633,3 +633,56 @@ def test_a_formula_written_twice_for_screen_readers_is_written_once(src: str, wa
     # "2 by n squares" came out "22 by nn squares".
     md = html_to_markdown(src)
     assert md == want
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        '<table class="highlighttable"><tr><td class="linenos"><div class="linenodiv"><pre>1\n2'
+        '</pre></div></td><td class="code"><div class="highlight"><pre><span class="k">def</span>'
+        ' f():\n    <span class="k">return</span> 1</pre></div></td></tr></table>',
+        '<figure class="highlight py"><table><tr><td class="gutter"><pre><span class="line">1'
+        '</span><br><span class="line">2</span><br></pre></td><td class="code"><pre>'
+        '<span class="line">def f():</span><br><span class="line">    return 1</span><br></pre>'
+        "</td></tr></table></figure>",
+    ],
+)
+def test_a_highlighter_s_line_numbers_are_left_out_of_the_code(src: str) -> None:
+    # Pygments' linenos table and Hexo's gutter: the numbers came first, a block of their own.
+    conv = converter()
+    md = conv.convert(src)
+    assert code_blocks(md) == ["def f():\n    return 1\n"]
+    assert [(d.element, d.reason) for d in conv.dropped] == [
+        ("pre", "line numbers beside the code")
+    ]
+
+
+def test_numbers_in_a_pre_are_code_where_no_code_is_beside_them() -> None:
+    # Not consecutive, or no code in the row: a table of numbers, kept.
+    md = html_to_markdown("<table><tr><td><pre>1\n2</pre></td><td>two lines</td></tr></table>")
+    assert code_blocks(md) == ["1\n2\n"]
+    md = html_to_markdown("<table><tr><td><pre>3\n7</pre></td><td><pre>x</pre></td></tr></table>")
+    assert code_blocks(md) == ["3\n7\n", "x\n"]
+
+
+def test_a_layout_table_s_row_of_short_cells_is_one_line() -> None:
+    # Doxygen's member table (a heading in a cell makes it a layout table): its type, name
+    # and description cells were a paragraph each, the rows torn apart.
+    src = (
+        '<table class="memberdecls"><tr class="heading"><td colspan="2"><h2>Data Fields</h2>'
+        '</td></tr><tr><td align="right">uint64_t&#160;</td><td><a href="#h">h</a></td></tr>'
+        "<tr><td>size_t</td><td><a href='#b'>buflen</a> bytes</td></tr></table>"
+    )
+    md = html_to_markdown(src)
+    assert md == "## Data Fields\n\nuint64_t\u00a0 [h](#h)\n\nsize_t [buflen](#b) bytes\n"
+    # Columns of prose stay a paragraph each.
+    long = "word " * 30
+    src = f"<table><tr><td><h3>A</h3></td></tr><tr><td>{long}</td><td>{long}</td></tr></table>"
+    assert html_to_markdown(src).count("\n\n") == 2
+
+
+def test_an_icon_only_button_between_blocks_leaves_no_space_paragraph() -> None:
+    src = (
+        '<div><div>161</div><button> <svg><path d="M2"></path></svg> </button><div>Next</div></div>'
+    )
+    assert html_to_markdown(src) == "161\n\nNext\n"

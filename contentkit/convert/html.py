@@ -175,6 +175,7 @@ def unnest_void_elements(root: Any) -> None:
         *_AMP_IMG,
         *_SHOWN_CONTROLS,
         "ruby",
+        "pre",
     ):
         tag = el.tag
         if tag in _SHOWN_CONTROLS:
@@ -182,6 +183,10 @@ def unnest_void_elements(root: Any) -> None:
             continue
         if tag == "ruby":
             _reading_in_parentheses(el)
+            continue
+        if tag == "pre":
+            if is_line_numbers(el):
+                el.set("hidden", LINE_NUMBERS)
             continue
         if tag in _AMP_IMG:
             if el.get("src") or el.get("srcset"):
@@ -290,8 +295,32 @@ def _space_before(el: Any) -> None:
         set_text(parent, False, (parent.text or "") + " ")
 
 
-# The value of ``hidden`` on a formula's drawn copy: dropped, and reported as that.
+# The value of ``hidden`` on a formula's drawn copy, and on a highlighter's gutter of line
+# numbers: dropped, and reported as that.
 DRAWN_COPY = "drawn copy of the formula beside it"
+LINE_NUMBERS = "line numbers beside the code"
+
+
+def is_line_numbers(pre: Any) -> bool:
+    """A ``<pre>`` of consecutive line numbers only, in a table cell beside a cell of code: a
+    highlighter's gutter (Pygments' ``linenos``, Hexo's ``gutter``, Rouge's). Written as a
+    block of its own, it came before the code as a column of bare numbers."""
+    numbers = "".join(pre.itertext()).split()
+    if not numbers or not all(n.isdigit() and len(n) < 8 for n in numbers):
+        return False
+    first = int(numbers[0])
+    if any(int(n) != first + i for i, n in enumerate(numbers)):
+        return False
+    cell = next(pre.iterancestors("td", "th"), None)
+    row = cell.getparent() if cell is not None else None
+    if row is None:
+        return False
+    return any(
+        other is not cell
+        and type(other.tag) is str
+        and next(other.iter("pre", "code"), None) is not None
+        for other in row
+    )
 
 
 def _hide_drawn_copy(math: Any) -> None:

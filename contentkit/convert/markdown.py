@@ -40,6 +40,7 @@ from lxml import etree
 from contentkit import commonmark as cm
 from contentkit.convert.html import (
     BLOCK,
+    CELL_LIST_ITEM_CHARS,
     DRAWN_COPY,
     FRAME_MAX_CELLS,
     HEADINGS,
@@ -47,6 +48,7 @@ from contentkit.convert.html import (
     LAYOUT_CONTENT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
+    LINE_NUMBERS,
     SCRIPT_FORMS,
     TAB_OR_NEWLINE,
     TABLE_PARTS,
@@ -823,6 +825,27 @@ class ArticleConverter:
         convert an element of its own)."""
         return self._walk(node, frozenset(parent_tags), 1, 0)
 
+    def _row_as_a_line(self, row: Any) -> None:
+        """A layout table's row of short cells holding only words, links and images is shown
+        on one line, the cells side by side: it is written so, a space between cells
+        (Doxygen's member tables: a type, then its name and what it is), not a paragraph per
+        cell. (Columns of prose stay a paragraph each.)"""
+        cells = [c for c in row if type(c.tag) is str and self._renamed.get(c) in ("td", "th")]
+        if len(cells) < 2 or any(
+            len(_text(c)) > CELL_LIST_ITEM_CHARS
+            or any(
+                type(d.tag) is str and (d.tag in BLOCK or d.tag in _BLOCKISH)
+                for d in c.iterdescendants()
+            )
+            for c in cells
+        ):
+            return
+        for cell in cells:
+            cell.tag = "span"
+        for cell in cells[:-1]:
+            if not (cell.tail or "").strip(_SPACES):
+                set_text(cell, True, " ")
+
     # ---- the walk ---------------------------------------------------------------------------
     def _walk(self, node: Any, parent_tags: frozenset[str], depth: int, nesting: int) -> str:
         name = node.tag
@@ -831,10 +854,14 @@ class ArticleConverter:
             if name == "table":
                 is_table = True
                 if _is_layout_table(node):
-                    for part in [node, *_own_parts(node)]:
+                    own = [node, *_own_parts(node)]
+                    for part in own:
                         if part is node or part.tag in _TABLE_LAYOUT_PARTS:
                             self._renamed.setdefault(part, part.tag)
                             part.tag = "div"
+                    for row in own:
+                        if self._renamed.get(row) == "tr":
+                            self._row_as_a_line(row)
                     name = "div"
                 else:
                     self._rows.append([])
@@ -907,6 +934,14 @@ class ArticleConverter:
                         prev = item
                         continue  # a comment: never shown
                     out = walk(item, tags, depth + 1, nesting + (tag in _NESTING))
+                    if (
+                        out
+                        and not in_pre
+                        and not out.strip(_SPACES)
+                        and not _is_block(item)
+                        and _between_blocks(items, i, remove_inside)
+                    ):
+                        out = ""  # (an icon-only button between blocks: a paragraph of a space)
                 prev = item
                 if out:
                     strings.append(out)
@@ -1252,7 +1287,8 @@ class ArticleConverter:
             if tag in INVISIBLE:
                 reason = "not shown" if tag in _NOT_SHOWN else "not convertible"
             else:
-                reason = DRAWN_COPY if el.get("hidden") == DRAWN_COPY else "hidden"
+                mark = el.get("hidden")
+                reason = mark if mark in (DRAWN_COPY, LINE_NUMBERS) else "hidden"
         text = ""
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
