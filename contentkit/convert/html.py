@@ -312,36 +312,38 @@ def is_line_numbers(pre: Any) -> bool:
     if any(int(n) != first + i for i, n in enumerate(numbers)):
         return False
     cell = next(pre.iterancestors("td", "th"), None)
-    row = cell.getparent() if cell is not None else None
-    if row is None:
+    if cell is None:
         return False
+    # (the code is in the cell beside it, in every highlighter: no walk over a long row)
     return any(
-        other is not cell
-        and type(other.tag) is str
-        and next(other.iter("pre", "code"), None) is not None
-        for other in row
+        other is not None and next(other.iter("pre", "code"), None) is not None
+        for other in (cell.getnext(), cell.getprevious())
     )
 
 
 def _hide_drawn_copy(math: Any) -> None:
     """KaTeX and MathJax write a formula twice: as MathML for screen readers (which CSS keeps
-    off the screen) and as a drawing for the eye, marked ``aria-hidden``, beside it. One copy
-    is the formula: a drawing beside the element that wraps only the MathML (KaTeX's
-    ``katex-mathml``, MathJax's ``mjx-assistive-mml``; two levels at most) is hidden."""
+    off the screen) and as a drawing for the eye, marked ``aria-hidden``, right beside the
+    element that wraps only the MathML (KaTeX's ``katex-mathml``, MathJax's
+    ``mjx-assistive-mml``; two levels up at most). One copy is the formula: the drawing, if
+    it shows the formula's letters, is hidden."""
     inner = math
-    formula = "".join(math.itertext()).strip()
     for _ in range(2):
         parent = inner.getparent()
-        if parent is None or "".join(parent.itertext()).strip() != formula:
-            return  # (words beside the formula: an aria-hidden icon there is no copy of it)
-        inner = parent
-        parent = inner.getparent()
-        if parent is None:
+        # A wrapper of the formula alone: its one child, no words beside it (an aria-hidden
+        # icon beside a formula in a sentence is no copy of it).
+        if (
+            parent is None
+            or parent[0] is not inner
+            or inner.getnext() is not None
+            or (parent.text or "").strip()
+            or (inner.tail or "").strip()
+        ):
             return
-        for sibling in parent:
+        inner = parent
+        for sibling in (inner.getprevious(), inner.getnext()):  # (neighbours only: no walk)
             if (
-                sibling is not inner
-                and type(sibling.tag) is str
+                sibling is not None
                 and sibling.get("aria-hidden") == "true"
                 and next(sibling.iter("math"), None) is None
                 and 0 < len(drawn := _symbols(sibling.itertext()))

@@ -675,18 +675,18 @@ def _joined(parts: list[str]) -> str:
             last = out[-1]
             a, b = last[-1], piece[0]
             if _MATH_TOKEN_EDGE.match(a) and _MATH_TOKEN_EDGE.match(b):
-                words = _MATH_WORD_END.search(last) or _MATH_WORD.match(piece)
+                base = last.rstrip(_SCRIPT_CHARS)  # (a script's letters are no word: ∑ⱼ₌₀ⁿqʲ)
+                words = _word_edge(base[-2:]) or _word_edge(piece[:2])
                 if words or (a.isdigit() and b.isdigit()):
                     out.append(" ")
         out.append(piece)
     return "".join(out)
 
 
-# A word of letters (sin, log, a mtext's words) at the end of what came before or at the start
-# of what follows: a space apart from its neighbour. (A script's letters are none: ∑ⱼ₌₀ⁿqʲ.)
-_LETTER = f"[^\\W\\d_{re.escape(_SCRIPT_CHARS)}]"
-_MATH_WORD_END = re.compile(f"{_LETTER}{{2,}}[{re.escape(_SCRIPT_CHARS)}]*$")
-_MATH_WORD = re.compile(f"{_LETTER}{{2,}}")
+def _word_edge(pair: str) -> bool:
+    """Are these two characters (at the end of what came before, or the start of what follows)
+    letters of a word (sin, log, a <mtext>'s words), which stands a space apart?"""
+    return len(pair) == 2 and all(ch.isalpha() and ch not in SCRIPT_FORMS for ch in pair)
 
 
 def _script(text: str, operand: str, kind: str) -> str:
