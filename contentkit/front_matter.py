@@ -233,7 +233,9 @@ def split(text: str) -> FrontMatter | None:
     elif opener == "+++":
         fmt = "toml"
         closers = ("+++",)
-    elif opener.startswith("{") and not opener.startswith("{{"):
+    elif opener == "{" or (opener.startswith("{") and opener[1:].lstrip()[:1] in ('"', "}")):
+        # Hugo's JSON object: "{" alone, or a key in quotes after it. "{% include %}" and
+        # "{{ x }}" open a template tag, not front matter.
         fmt = "json"
         closers = ("}",)
     else:

@@ -228,3 +228,21 @@ def test_every_rule_documents_itself_and_its_examples_hold() -> None:
                 assert code not in codes, f"{code} Pass example failed:\n{example}"
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        '{% include-markdown "../README.md" %}',  # MkDocs' include-markdown plugin
+        "{% note info %}",  # a Hexo tag plugin
+        "{% set x = 1 %}",  # Nunjucks (Eleventy)
+        "{{< figure src=x >}}",  # a Hugo shortcode
+    ],
+)
+def test_a_template_tag_on_the_first_line_is_no_json_front_matter(first_line: str) -> None:
+    # Any first line starting with "{" had been read as JSON front matter: an FM004 on
+    # every page that opens with a template tag.
+    codes = [f[0] for f in findings(first_line + "\nHello\n{% endnote %}\n")]
+    assert codes == ["FM001"]  # (no front matter: the default schema wants one)
+    assert [f[0] for f in findings('{"title": "one line", "date": "2021-04-20"}\nBody\n')] == []
+    assert [f[0] for f in findings('{ "title": 1, }\nBody\n')] == ["FM004"]
