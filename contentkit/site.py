@@ -566,8 +566,17 @@ def _detect(folder: str) -> Site | None:
         )
     mkdocs = _any(folder, ("mkdocs.yml", "mkdocs.yaml"))
     if mkdocs:
-        docs_dir = _yaml(os.path.join(folder, mkdocs)).get("docs_dir") or "docs"
-        return Site(folder, PRESETS["mkdocs"], (str(docs_dir).strip("/"),))
+        # MkDocs renders the Markdown files of docs_dir; it copies the rest (an .html file, a
+        # theme's custom_dir of templates kept in docs/) as they are (mkdocs.org/user-guide/
+        # writing-your-docs/).
+        cfg = _yaml(os.path.join(folder, mkdocs))
+        docs_dir = str(cfg.get("docs_dir") or "docs").strip("/")
+        theme = cfg.get("theme")
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        skipped = ["*.html", "*.htm"]
+        if isinstance(custom, str) and custom.strip("/"):
+            skipped.append(custom.strip("/").removeprefix("./") + "/")
+        return Site(folder, PRESETS["mkdocs"], (docs_dir,), tuple(skipped))
     if isdir(".vitepress"):
         return Site(folder, PRESETS["vitepress"], ())
     if isdir(".vuepress"):

@@ -635,6 +635,22 @@ def test_a_site_s_own_html_pages_and_mdx_keep_their_scripts(run_cli, tmp_path: P
     assert findings(run_cli, jekyll) == []
 
 
+def test_mkdocs_lints_only_the_markdown_it_renders(run_cli, tmp_path: Path) -> None:
+    # MkDocs copies other files as they are: typer's theme overrides (custom_dir in docs/)
+    # were linted as posts (FM004 on `{% extends "base.html" %}`).
+    root = _write(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: X\ntheme:\n  name: material\n  custom_dir: docs/overrides\n",
+            "docs/index.md": "# Home\n",
+            "docs/overrides/main.html": '{% extends "base.html" %}\n<div>\n',
+            "docs/overrides/partials/note.md": "<div>\n",
+            "docs/page.html": "<div>x\n",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == ["docs/index.md"]
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
