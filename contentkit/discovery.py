@@ -138,6 +138,9 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
             return False
     if site.excluded and _site_spec(site.excluded).match_file(rel + "/" if is_dir else rel):
         return False
+    if preset.dated_post_dirs and not is_dir and not _DATED_NAME.match(parts[-1]):
+        if any(part in preset.dated_post_dirs for part in parts[:-1]):
+            return False
     if site.ignored_files and not is_dir:
         path = Path(site.root, rel).resolve().as_posix()
         if any(re.search(pattern, path) for pattern in site.ignored_files):
@@ -157,6 +160,9 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
             return preset.readme_is_page and parts[-1].lower().startswith("readme")
         return preset.name != "markdown" or parts[-1].lower().startswith("readme")
     return True
+
+
+_DATED_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-")  # a Jekyll post's name: 2024-01-31-title.md
 
 
 def site_for_walk(folder: str, settings: Settings) -> Site:

@@ -38,6 +38,8 @@ class Preset:
     post_dirs: tuple[str, ...] = ()
     # Files and folders whose name starts with "_" are partials the generator does not render.
     underscore_private: bool = False
+    # Folders whose files the generator reads only when their name starts with a date.
+    dated_post_dirs: tuple[str, ...] = ()
     # Non-ISO date layouts (strptime) the generator documents itself: not worth a finding.
     date_layouts: tuple[str, ...] = ()
     # Keys whose value the generator reads as an image or URL path: relative paths are fine.
@@ -136,6 +138,9 @@ PRESETS: dict[str, Preset] = {
             ),
             front_matter="posts",
             post_dirs=("_posts", "_drafts"),
+            # Jekyll's PostReader takes a _posts file only named YYYY-MM-DD-title.ext
+            # (Document::DATE_FILENAME_MATCHER); it skips the others, neither rendered nor copied.
+            dated_post_dirs=("_posts",),
             opener="a '---' block on line 1 (without one it is copied as a static file)",
             underscore_private=True,
             types={**_COMMON, "published": _FLAG, "permalink": _TEXT, "layout": _TEXT},

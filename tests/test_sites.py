@@ -651,6 +651,27 @@ def test_mkdocs_lints_only_the_markdown_it_renders(run_cli, tmp_path: Path) -> N
     assert shown_files(run_cli, root, ".") == ["docs/index.md"]
 
 
+def test_a_jekyll_post_without_a_date_in_its_name_is_not_read(run_cli, tmp_path: Path) -> None:
+    # Jekyll's post reader skips a _posts file not named YYYY-MM-DD-title: a notes file
+    # there drew "Jekyll reads this file as a page only with a '---' block" (it reads none).
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: x\n",
+            "_layouts/default.html": "",
+            "_posts/2020-01-01-ok.md": "---\ntitle: ok\n---\nok\n",
+            "_posts/notes/todo.md": "draft notes, no front matter\n",
+            "_posts/notes/2021-2-3-in-a-category.md": "---\ntitle: c\n---\nok\n",
+            "_drafts/undated.md": "---\ntitle: d\n---\nok\n",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == [
+        "_drafts/undated.md",
+        "_posts/2020-01-01-ok.md",
+        "_posts/notes/2021-2-3-in-a-category.md",
+    ]
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
