@@ -13,6 +13,7 @@ own generator's contract.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Iterator
@@ -135,7 +136,8 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
         keep.update(site.included)
         within = parts[len(inside.split("/")) :] if inside else parts
         if any(p.startswith("_") and p not in keep for p in within):
-            return False
+            if not _included("/".join(within), is_dir, site.included_globs):
+                return False
     if site.excluded and _site_spec(site.excluded).match_file(rel + "/" if is_dir else rel):
         return False
     if preset.dated_post_dirs and not is_dir and not _DATED_NAME.match(parts[-1]):
@@ -160,6 +162,19 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
             return preset.readme_is_page and parts[-1].lower().startswith("readme")
         return preset.name != "markdown" or parts[-1].lower().startswith("readme")
     return True
+
+
+def _included(rel: str, is_dir: bool, globs: tuple[str, ...]) -> bool:
+    """Does one of the config's include globs (Hexo's, relative to source/) name ``rel``, or,
+    for a folder, something inside it?"""
+    for glob in globs:
+        if fnmatch.fnmatch(rel, glob.replace("**", "*")):
+            return True
+        if is_dir:
+            fixed = re.split(r"[*?\[]", glob, maxsplit=1)[0]  # the glob's literal start
+            if not fixed or fixed.startswith(rel + "/") or rel.startswith(fixed.rstrip("/")):
+                return True
+    return False
 
 
 _DATED_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-")  # a Jekyll post's name: 2024-01-31-title.md

@@ -107,6 +107,10 @@ PRESETS: dict[str, Preset] = {
             content_dirs=("source",),
             template_dirs=("themes", "scaffolds", "_data", "node_modules", "public"),
             front_matter="optional",
+            # hexo.io/docs/configuration#Directory: in source/, files and folders whose name
+            # starts with "_" are ignored, but _posts (and _drafts); `include:` may name others.
+            underscore_private=True,
+            post_dirs=("_posts", "_drafts"),
             date_layouts=("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"),
             types={
                 **_COMMON,
@@ -374,6 +378,9 @@ class Site:
     asset_folders: bool = False
     # "_" folders the config has rendered all the same (Jekyll's `include:`).
     included: tuple[str, ...] = ()
+    # Globs (relative to the content folder) of "_" files and folders the config has rendered
+    # all the same (Hexo's `include:`).
+    included_globs: tuple[str, ...] = ()
     # Regular expressions of files the generator skips, searched in a file's absolute path
     # (Hugo's `ignoreFiles`).
     ignored_files: tuple[str, ...] = ()
@@ -512,12 +519,15 @@ def _detect(folder: str) -> Site | None:
         source = str(cfg.get("source_dir") or "source").strip("/")
         skip = cfg.get("skip_render") or []
         skip = [skip] if isinstance(skip, str) else [s for s in skip if isinstance(s, str)]
+        include = cfg.get("include") or []
+        include = [include] if isinstance(include, str) else include
         return Site(
             folder,
             PRESETS["hexo"],
             (source,),
             tuple(f"{source}/{s.lstrip('/')}" for s in skip),
             asset_folders=cfg.get("post_asset_folder") is True,
+            included_globs=tuple(i.lstrip("/") for i in include if isinstance(i, str) and i),
         )
     jekyll_config = _any(folder, ("_config.yml", "_config.yaml", "_config.toml"))
     if jekyll_config:

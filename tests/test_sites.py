@@ -672,6 +672,29 @@ def test_a_jekyll_post_without_a_date_in_its_name_is_not_read(run_cli, tmp_path:
     ]
 
 
+def test_hexo_skips_underscore_files_but_posts_drafts_and_include(run_cli, tmp_path) -> None:
+    # Hexo ignores "_" files and folders in source/ but _posts and _drafts; `include:` globs
+    # render others (cypress-documentation's api/utilities/_.md). A partial was linted.
+    post = "---\ntitle: t\n---\nx\n"
+    names = [
+        "source/docs/_partial.md",
+        "source/docs/page.md",
+        "source/api/utilities/_.md",
+        "source/_posts/a.md",
+        "source/_drafts/b.md",
+        "source/_partials/c.md",
+    ]
+    config = "title: x\ninclude:\n  - api/utilities/**\n"
+    root = _write(tmp_path, {"_config.yml": config, **dict.fromkeys(names, post)})
+    (root / "scaffolds").mkdir()
+    assert shown_files(run_cli, root, ".") == [
+        "source/_drafts/b.md",
+        "source/_posts/a.md",
+        "source/api/utilities/_.md",
+        "source/docs/page.md",
+    ]
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
