@@ -596,11 +596,16 @@ def _detect(folder: str) -> Site | None:
         return Site(folder, PRESETS["vitepress"], ())
     if isdir(".vuepress"):
         return Site(folder, PRESETS["vuepress"], ())
-    docusaurus = _any(folder, [f"docusaurus.config.{e}" for e in ("js", "ts", "mjs", "cjs", "mts")])
+    docusaurus = _any(folder, _DOCUSAURUS_CONFIGS)
     if docusaurus:
         preset = PRESETS["docusaurus"]
         unbuilt = _unbuilt_locales(folder, _read_text(os.path.join(folder, docusaurus)))
         return Site(folder, preset, preset.content_dirs, unbuilt)
+    website = _any(os.path.join(folder, "website"), _DOCUSAURUS_CONFIGS)
+    if website:
+        found = _docusaurus_in_website(folder, website)
+        if found is not None:
+            return found
     if _any(folder, [f"astro.config.{e}" for e in ("mjs", "js", "ts", "mts", "cjs")]):
         return Site(folder, PRESETS["astro"], PRESETS["astro"].content_dirs)
     if has("book.toml"):
@@ -634,6 +639,29 @@ def _jekyll_keys(cfg: Mapping[str, Any]) -> bool:
     named = [cfg.get(key) for key in ("theme", "plugins", "gems")]
     words = [w for v in named for w in (v if isinstance(v, list) else [v]) if isinstance(w, str)]
     return any("jekyll" in w.lower() or w == "minima" for w in words)
+
+
+_DOCUSAURUS_CONFIGS = tuple(f"docusaurus.config.{e}" for e in ("js", "ts", "mjs", "cjs", "mts"))
+# The docs plugin's folder in a Docusaurus config: `docs: {..., path: '../docs'}`.
+_DOCS_PATH = re.compile(r"""\bdocs\s*:\s*\{[^{}]*?\bpath\s*:\s*["'`]([^"'`]+)["'`]""")
+
+
+def _docusaurus_in_website(folder: str, config: str) -> Site | None:
+    """A repository whose Docusaurus site lives in ``website/`` and reads its docs from
+    ``docs.path`` (Jest's: ``path: '../docs'``, docs beside website/): a Docusaurus site at
+    the repository's root, so a lint there reads the docs as the site does (they were plain
+    Markdown, and an MDX partial drew an FM001)."""
+    text = _read_text(os.path.join(folder, "website", config))
+    given = _DOCS_PATH.search(text)
+    docs = os.path.normpath(os.path.join("website", given.group(1) if given else "docs"))
+    if docs.startswith("..") or os.path.isabs(docs):
+        return None
+    preset = PRESETS["docusaurus"]
+    content = (docs.replace(os.sep, "/"), *(f"website/{d}" for d in preset.content_dirs))
+    unbuilt = _unbuilt_locales(os.path.join(folder, "website"), text)
+    return Site(
+        folder, preset, tuple(dict.fromkeys(content)), tuple(f"website/{u}" for u in unbuilt)
+    )
 
 
 # `i18n: {..., locales: ["en", "fr"]}` in a Docusaurus config: the locales it builds.

@@ -695,6 +695,32 @@ def test_hexo_skips_underscore_files_but_posts_drafts_and_include(run_cli, tmp_p
     ]
 
 
+def test_a_docusaurus_site_in_website_reads_the_docs_beside_it(run_cli, tmp_path) -> None:
+    # Jest's repository: website/docusaurus.config.js reads docs from '../docs'. At the
+    # repository's root the docs were plain Markdown, and an MDX partial drew an FM001.
+    config = (
+        "module.exports = { presets: [['@docusaurus/preset-classic', "
+        "{docs: {path: '../docs', sidebarPath: require.resolve('./sidebars.json')}}]] };\n"
+    )
+    root = _write(
+        tmp_path,
+        {
+            "website/docusaurus.config.js": config,
+            "docs/a.md": "---\nid: a\n---\n\nA\n",
+            "docs/b.md": "---\nid: b\n---\n\nB\n",
+            "docs/_note.md": ":::info\n\nShared note.\n\n:::\n",
+            "website/blog/2020-01-01-p.md": "---\ntitle: p\n---\nx\n",
+            "README.md": "# The project\n",
+        },
+    )
+    assert shown_files(run_cli, root, ".") == [
+        "docs/a.md",
+        "docs/b.md",
+        "website/blog/2020-01-01-p.md",
+    ]
+    assert findings(run_cli, root) == []
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).

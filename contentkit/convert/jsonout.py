@@ -36,6 +36,8 @@ def _spaced_words(text: str) -> int:
     # every start in a long run of punctuation)
     search = _SPACED_LETTER.search
     return sum(1 for run in text.split() if search(run))
+
+
 _DATE_KEYS = ("date", "updated", "lastmod", "publishDate", "expiryDate")
 
 
