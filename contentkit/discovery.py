@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 
 import pathspec
 
@@ -144,7 +143,7 @@ def site_allows(site: Site, rel: str, is_dir: bool) -> bool:
         if any(part in preset.dated_post_dirs for part in parts[:-1]):
             return False
     if site.ignored_files and not is_dir:
-        path = Path(site.root, rel).resolve().as_posix()
+        path = os.path.abspath(os.path.join(site.root, rel)).replace(os.sep, "/")
         if any(re.search(pattern, path) for pattern in site.ignored_files):
             return False
     if site.asset_folders and is_dir and len(parts) > 1:

@@ -186,7 +186,9 @@ def test_an_unclosed_placeholder_says_how_to_write_it_as_text(tmp_path) -> None:
     # A Hexo post's "hs_err_pid<pid>.log": the browser hides <pid> as an unknown tag.
     from contentkit.api import lint_text
 
-    text = "---\ntitle: x\n---\nJVM wrote hs_err_pid<pid>.log\n\n<div>open\n\n<my-box>x\n"
+    text = (
+        "---\ntitle: x\n---\nJVM wrote hs_err_pid<pid>.log\n\n<div>open\n\n<my-box>x\n\n<Tabs>y\n"
+    )
     found = lint_text(text, "post.md").diagnostics
     messages = [d.message for d in found if d.code == "HT104"]
     assert messages == [
@@ -194,4 +196,5 @@ def test_an_unclosed_placeholder_says_how_to_write_it_as_text(tmp_path) -> None:
         "\\<pid> or put it in code",
         "<div> is never closed",
         "<my-box> is never closed",  # (a custom element: a hyphen in its name)
+        "<tabs> is never closed",  # (a JSX component: a capital in its name)
     ]
