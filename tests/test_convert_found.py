@@ -686,3 +686,13 @@ def test_an_icon_only_button_between_blocks_leaves_no_space_paragraph() -> None:
         '<div><div>161</div><button> <svg><path d="M2"></path></svg> </button><div>Next</div></div>'
     )
     assert html_to_markdown(src) == "161\n\nNext\n"
+
+
+def test_lines_of_code_written_with_br_in_code_stay_lines() -> None:
+    # A feed post's 20-line bash script in one <code> with <br>s came out as one code span,
+    # its comments swallowing the commands. A code span holds no line break: one per line.
+    src = "<p>Script:<br /><code>#!/bin/bash<br /># comment<br />echo hi<br /></code></p>"
+    md = browser_faithful(src)
+    assert md == "Script:\\\n`#!/bin/bash`\\\n`# comment`\\\n`echo hi`\n"
+    # In a heading or a cell (one line) the break stays a space.
+    assert html_to_markdown("<h2><code>a<br>b</code></h2>") == "## `a b`\n"

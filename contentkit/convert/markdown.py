@@ -1830,7 +1830,13 @@ def _code_segments(code: Any, parent_tags: frozenset[str]) -> str:
                 inner = _code_span(_collapse_spaces(_clean(_text(node, True))))
                 out.append(f"[{inner}]({link_destination(href)}{_title(node)})")
             elif name == "br":
-                buf.append(" ")
+                if "_inline" in inside:
+                    buf.append(" ")  # (a heading or a cell holds one line)
+                else:
+                    # A code span holds no line break: a script's lines written in <code>
+                    # with <br>s are a code span each, on lines of their own.
+                    flush()
+                    out.append(BREAK + "\n")
             elif name in _SPAN_MARKERS and not inside & set(_SPAN_MARKERS[name][1]):
                 flush()
                 opener = _SPAN_MARKERS[name][0]
@@ -1939,7 +1945,7 @@ _SPAN_MARKERS = {
     "del": (cm.DEL_OPEN, ("del", "s", "strike")),
     "s": (cm.DEL_OPEN, ("del", "s", "strike")),
 }
-_CODE_SPLITTERS = frozenset(["a", "img", *_SPAN_MARKERS])
+_CODE_SPLITTERS = frozenset(["a", "img", "br", *_SPAN_MARKERS])
 _TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 
 
