@@ -5,6 +5,7 @@ test_convert_losses)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -696,3 +697,13 @@ def test_lines_of_code_written_with_br_in_code_stay_lines() -> None:
     assert md == "Script:\\\n`#!/bin/bash`\\\n`# comment`\\\n`echo hi`\n"
     # In a heading or a cell (one line) the break stays a space.
     assert html_to_markdown("<h2><code>a<br>b</code></h2>") == "## `a b`\n"
+
+
+def test_a_page_that_opens_with_a_rule_does_not_open_front_matter(run_cli, tmp_path) -> None:
+    # A javadoc page starts with <hr>: "---" on the first line made the words up to the next
+    # rule front matter (read back: metadata {"Note": "read this first"}, the body "More").
+    md = html_to_markdown("<hr><p>Note: read this first</p><hr><p>More</p>")
+    assert md == "***\n\nNote: read this first\n\n---\n\nMore\n"
+    (tmp_path / "page.md").write_text(md, "utf-8")
+    out = json.loads(run_cli("convert", "page.md", "--to", "json", cwd=tmp_path).stdout)
+    assert out["metadata"] == {} and out["text"].startswith("Note: read this first")

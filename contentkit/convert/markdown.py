@@ -2252,6 +2252,10 @@ def finish(text: str) -> str:
         text = _BANG_BEFORE_LINK.sub("\\\\!", text).replace(LINK_START, "")
     text = cm.resolve_emphasis(text, merged=True)  # (merged above; nothing since makes spans touch)
     text = text.strip(" \n")  # (a line of spaces at either end is a blank line)
+    if text.startswith("---") and text[3:4] in ("\n", ""):
+        # A first line of "---" opens front matter to Jekyll, Hugo, Hexo and lint: a page
+        # that starts with <hr> would lose the words up to its next one into metadata.
+        text = "***" + text[3:]
     if "\n\n\n" in text:  # (a substring search is much faster than the regex on CJK text)
         text = _BLANK_LINES.sub("\n\n", text)
     if BLANK_LINE in text:
