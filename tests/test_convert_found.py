@@ -707,3 +707,16 @@ def test_a_page_that_opens_with_a_rule_does_not_open_front_matter(run_cli, tmp_p
     (tmp_path / "page.md").write_text(md, "utf-8")
     out = json.loads(run_cli("convert", "page.md", "--to", "json", cwd=tmp_path).stdout)
     assert out["metadata"] == {} and out["text"].startswith("Note: read this first")
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ('<p><span style="FONT-WEIGHT: BOLD">Caps</span> x</p>', "**Caps** x\n"),
+        ('<p><span style="Font-Style: Italic">t</span> x</p>', "*t* x\n"),
+        ('<p><span style="FONT-WEIGHT: 700">n</span> x</p>', "**n** x\n"),
+    ],
+)
+def test_css_names_in_capitals_still_make_bold_and_italic(src: str, want: str) -> None:
+    # CSS names know no case; Word and old Google Docs exports write them in capitals.
+    assert browser_faithful(src) == want

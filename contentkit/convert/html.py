@@ -1026,7 +1026,8 @@ _ITALIC = re.compile(r"font-style\s*:\s*(italic|oblique)\b", re.I)
 def style_emphasis(attrs: Mapping[str, object]) -> tuple[bool, bool]:
     """(bold, italic) that an inline ``style`` gives an element, as a browser would show it."""
     style = attrs.get("style")
-    if not isinstance(style, str) or "font-" not in style:
+    # (CSS names know no case: Word and old Google Docs exports write FONT-WEIGHT: BOLD)
+    if not isinstance(style, str) or ("font-" not in style and "font-" not in style.lower()):
         return False, False
     return bool(_WEIGHT.search(style)), bool(_ITALIC.search(style))
 

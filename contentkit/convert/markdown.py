@@ -1141,7 +1141,11 @@ class ArticleConverter:
         style = el.get("style")
         if style is None:
             return
-        if "white-space" in style and el.tag in _PRE_STYLED and _WHITE_SPACE_PRE.search(style):
+        if (
+            el.tag in _PRE_STYLED
+            and ("white-space" in style or "white-space" in style.lower())
+            and _WHITE_SPACE_PRE.search(style)
+        ):
             self._renamed.setdefault(el, el.tag)
             el.tag = "pre"
         bold, italic = style_emphasis(el.attrib)
