@@ -720,3 +720,18 @@ def test_a_page_that_opens_with_a_rule_does_not_open_front_matter(run_cli, tmp_p
 def test_css_names_in_capitals_still_make_bold_and_italic(src: str, want: str) -> None:
     # CSS names know no case; Word and old Google Docs exports write them in capitals.
     assert browser_faithful(src) == want
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("<p>area is x<sup><span>2</span></sup> metres</p>", "area is x² metres\n"),
+        ('<p>Value 10<sup><a href="#fn3">3</a></sup> here</p>', "Value 10[³](#fn3) here\n"),
+        ("<p>the 5<sup><b>th</b></sup> stream</p>", "the 5**ᵗʰ** stream\n"),
+    ],
+)
+def test_a_script_around_another_element_is_still_raised(src: str, want: str) -> None:
+    # A Word page's 5<sup><span>th</span></sup> read "5th", a footnote 10<sup><a>3</a></sup>
+    # "103": only a plain <sup> was given its raised form. (The browser judge compares a
+    # link's text without NFKC, so ³ is not its 3: the Markdown is checked as written.)
+    assert html_to_markdown(src) == want

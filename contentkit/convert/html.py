@@ -176,6 +176,8 @@ def unnest_void_elements(root: Any) -> None:
         *_SHOWN_CONTROLS,
         "ruby",
         "pre",
+        "sup",
+        "sub",
     ):
         tag = el.tag
         if tag in _SHOWN_CONTROLS:
@@ -187,6 +189,10 @@ def unnest_void_elements(root: Any) -> None:
         if tag == "pre":
             if is_line_numbers(el):
                 el.set("hidden", LINE_NUMBERS)
+            continue
+        if tag == "sup" or tag == "sub":
+            if len(el):
+                _raise_inside(el, tag)
             continue
         if tag in _AMP_IMG:
             if el.get("src") or el.get("srcset"):
@@ -367,6 +373,27 @@ def _drawn_text(math: Any) -> list[str]:
 def _symbols(texts: Any) -> set[str]:
     """The letters and digits of ``texts`` (what a drawn copy shares with its formula)."""
     return {ch for t in texts for ch in t if ch.isalnum()}
+
+
+def _raise_inside(el: Any, tag: str) -> None:
+    """``5<sup><span>th</span></sup>``, ``10<sup><a href="#fn3">3</a></sup>``: the text inside
+    the elements of a super- or subscript raised or lowered as a plain one is (``5ᵗʰ``,
+    ``[³](#fn3)``), where Unicode has a form of every character of it; it read 5th and 103."""
+    nodes = [d for d in el.iterdescendants() if type(d.tag) is str]
+    if any(d.tag in BLOCK or d.tag in ("img", "br", "sup", "sub", "math", "svg") for d in nodes):
+        return
+    pieces = [el.text or "", *(t for d in nodes for t in (d.text or "", d.tail or ""))]
+    if raised_text("".join(pieces), tag) is None:
+        return
+    forms = _RAISED[tag]
+
+    def raised(text: str | None) -> str | None:
+        return "".join(forms.get(ch, ch) for ch in text) if text else text
+
+    set_text(el, False, raised(el.text))
+    for d in nodes:
+        set_text(d, False, raised(d.text))
+        set_text(d, True, raised(d.tail))
 
 
 def _reading_in_parentheses(ruby: Any) -> None:
