@@ -64,6 +64,7 @@ from contentkit.convert.html import (  # noqa: E402
     LAZY_SRCSET_ATTRS,
     TAB_OR_NEWLINE,
     frames_an_article,
+    is_heading_permalink,
     is_layout_table,
     is_line_numbers,
 )
@@ -573,8 +574,12 @@ def page_features(root: Any, found: Counter[Any] | None = None) -> dict[str, Cou
         if a.get("href") is not None
         and not _unsafe_url(a.get("href", ""))
         and shown(a)
-        # (what it shows: text, or an image or a drawing; not an <svg>'s <style> or <title>)
-        and (visible_text(a).strip() or any(_drawn(x) for x in a.iter("img", "svg")))
+        # (what it shows: text, or an image or a drawing; not an <svg>'s <style> or <title>;
+        # nor a heading's permalink icon, shown on hover only)
+        and (
+            visible_text(a).strip()
+            or (any(_drawn(x) for x in a.iter("img", "svg")) and not is_heading_permalink(a))
+        )
     )
     images: Counter[str] = Counter()
     left = Counter(found or ())

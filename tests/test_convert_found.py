@@ -735,3 +735,23 @@ def test_a_script_around_another_element_is_still_raised(src: str, want: str) ->
     # "103": only a plain <sup> was given its raised form. (The browser judge compares a
     # link's text without NFKC, so ³ is not its 3: the Markdown is checked as written.)
     assert html_to_markdown(src) == want
+
+
+def test_a_heading_s_permalink_icon_is_left_out() -> None:
+    # GitHub's README headings: an icon link shown on hover, named "Permalink: Install"; it
+    # was a visible link line under every heading. A named icon link elsewhere is kept.
+    conv = converter()
+    md = conv.convert(
+        '<h2>Install</h2><a class="anchor" aria-label="Permalink: Install" href="#install">'
+        '<svg aria-hidden="true" width="16" height="16"><path d="M0 0h16v16z"></path></svg></a>'
+        "<p>Text.</p>"
+    )
+    assert md == "## Install\n\nText.\n"
+    assert ("a", "icon link to the heading beside it") in [
+        (d.element, d.reason) for d in conv.dropped
+    ]
+    home = (
+        '<p>Home <a href="/" aria-label="Home"><svg width="9" height="9"><path d="M0"/></svg>'
+        "</a></p>"
+    )
+    assert html_to_markdown(home) == "Home [Home](/)\n"

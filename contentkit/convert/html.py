@@ -765,6 +765,22 @@ def _svg_text(el: Any, out: list[Any]) -> None:
         stack.extend(reversed(child))
 
 
+HEADING_PERMALINK = "icon link to the heading beside it"
+
+
+def is_heading_permalink(link: Any) -> bool:
+    """An icon link to a fragment, in a heading or right after one: the permalink icon that
+    GitHub and docs themes show on hover (``<a class="anchor" aria-label="Permalink: Install"
+    href="#install">``). Named by its label, it was a line "Permalink: Install" under every
+    heading."""
+    if not (link.get("href") or "").startswith("#"):
+        return False
+    before = link.getprevious()
+    return (before is not None and before.tag in HEADINGS) or next(
+        link.iterancestors(*HEADINGS), None
+    ) is not None
+
+
 def _icon_link_name(svg: Any) -> str | None:
     """The name of a link whose only content is this drawing (a logo, an icon): the link's
     or the drawing's ``aria-label``, the drawing's ``<title>``, or the link's ``title``, as a
@@ -776,6 +792,9 @@ def _icon_link_name(svg: Any) -> str | None:
         "".join(link.xpath(".//text()[not(ancestor::svg)]")).strip()
         or next(link.iter("img"), None) is not None
     ):
+        return None
+    if is_heading_permalink(link):
+        link.set("hidden", HEADING_PERMALINK)
         return None
     title = next((c for c in svg if c.tag == "title"), None)
     for name in (

@@ -43,6 +43,7 @@ from contentkit.convert.html import (
     CELL_LIST_ITEM_CHARS,
     DRAWN_COPY,
     FRAME_MAX_CELLS,
+    HEADING_PERMALINK,
     HEADINGS,
     INVISIBLE,
     LAYOUT_CONTENT,
@@ -1292,7 +1293,7 @@ class ArticleConverter:
                 reason = "not shown" if tag in _NOT_SHOWN else "not convertible"
             else:
                 mark = el.get("hidden")
-                reason = mark if mark in (DRAWN_COPY, LINE_NUMBERS) else "hidden"
+                reason = mark if mark in (DRAWN_COPY, LINE_NUMBERS, HEADING_PERMALINK) else "hidden"
         text = ""
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
