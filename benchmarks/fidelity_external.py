@@ -67,6 +67,7 @@ from contentkit.convert.html import (  # noqa: E402
     is_heading_permalink,
     is_layout_table,
     is_line_numbers,
+    one_headerless_column,
 )
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
 
@@ -214,7 +215,8 @@ def _block(node: Any, tag: str) -> list[Any]:
         cells = [c for c in node.iter("td", "th") if next(c.iterancestors("table")) is node]
         tags = {d.tag for c in cells for d in c.iterdescendants()}
         layout = bool(tags & LAYOUT_CONTENT) or frames_an_article(cells)
-        if is_layout_table(len(cells), layout, bool(tags & HTML_BLOCK)):
+        one = one_headerless_column(cells)
+        if is_layout_table(len(cells), layout, bool(tags & HTML_BLOCK), one):
             return canon_blocks(node)  # a page layout: Markdown shows its content in order
         rows = []
         for tr in node.iter("tr"):
@@ -491,7 +493,9 @@ def _layout(table: Any) -> bool:
     cells = [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
     tags = {d.tag for c in cells for d in c.iterdescendants()}
     layout = bool(tags & LAYOUT_CONTENT) or frames_an_article(cells)
-    return is_layout_table(len(cells), layout, bool(tags & HTML_BLOCK))
+    return is_layout_table(
+        len(cells), layout, bool(tags & HTML_BLOCK), one_headerless_column(cells)
+    )
 
 
 def _pre_text(pre: Any) -> str:

@@ -755,3 +755,24 @@ def test_a_heading_s_permalink_icon_is_left_out() -> None:
         "</a></p>"
     )
     assert html_to_markdown(home) == "Home [Home](/)\n"
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        (  # an e-mail template: a box in a box, and an empty spacer table
+            '<table><tr><td><table><tr><td><a href="https://x.test/">View in browser</a></td>'
+            "</tr></table></td></tr></table><table><tr><td></td></tr></table><p>after</p>",
+            "[View in browser](https://x.test/)\n\nafter\n",
+        ),
+        (  # Blogger's image over its caption
+            '<table class="tr-caption-container"><tr><td><a href="http://x/big.jpg">'
+            '<img src="http://x/s.jpg"></a></td></tr><tr><td class="tr-caption">Caption</td>'
+            "</tr></table>",
+            "[![](http://x/s.jpg)](http://x/big.jpg)\n\nCaption\n",
+        ),
+    ],
+)
+def test_a_table_of_one_column_and_no_header_is_its_boxes(src: str, want: str) -> None:
+    # As a GFM table it had an empty header row above it (and an empty table a 1 x 1 grid).
+    assert html_to_markdown(src) == want

@@ -143,10 +143,16 @@ def test_stray_cells_before_a_row_are_the_first_row() -> None:
 
 def test_stray_cells_between_rows_keep_their_place() -> None:
     md = browser_faithful(
+        "<table><tr><th>n</th><th>x</th></tr><tr><td>one</td><td>1</td></tr><td>two</td>"
+        "<tr><td>three</td><td>3</td></tr><tbody><td>four</td></tbody></table>"
+    )
+    assert [r[0] for r in _rows(md)[1:]] == ["one", "two", "three", "four"]
+    # One column with no header cell stacks boxes: its cells are blocks, in the same order.
+    md = html_to_markdown(
         "<table><tr><td>one</td></tr><td>two</td><tr><td>three</td></tr>"
         "<tbody><td>four</td></tbody></table>"
     )
-    assert [r[0] for r in _rows(md)[1:]] == ["one", "two", "three", "four"]
+    assert md == "one\n\ntwo\n\nthree\n\nfour\n"
 
 
 def test_a_link_around_a_table_links_its_cells() -> None:

@@ -33,6 +33,7 @@ from contentkit.convert.html import (
     image_source,
     is_hidden,
     is_layout_table,
+    one_headerless_column,
     raised_text,
     safe_url,
     style_emphasis,
@@ -76,7 +77,8 @@ def _layout_tables(root: Any) -> set[Any]:
         tags = {d.tag for c in cells for d in c.iterdescendants()}
         layout_content = bool(tags & LAYOUT_CONTENT) and holds_layout(cells)
         layout_content = layout_content or frames_an_article(cells)
-        if is_layout_table(len(cells), layout_content, bool(tags & BLOCK)):
+        one = one_headerless_column(cells)
+        if is_layout_table(len(cells), layout_content, bool(tags & BLOCK), one):
             layout.add(table)
     return layout
 

@@ -1046,15 +1046,27 @@ def frames_an_article(cells: list[Any]) -> bool:
     return any(len(list(islice(cell.iter(tag), 2))) == 2 for tag in ("p", "br"))
 
 
-def is_layout_table(cells: int, layout_content: bool, any_block: bool) -> bool:
+def is_layout_table(
+    cells: int, layout_content: bool, any_block: bool, one_column: bool = False
+) -> bool:
     """Does a table with this many cells of its own lay out a page rather than hold data?
 
-    A cell holding a heading, a list, a quote or another table cannot be a GFM cell; a single
-    cell is data (a one-cell table shows a box) unless it wraps blocks, as a page frame does.
+    A cell holding a heading, a list, a quote or another table cannot be a GFM cell; a table
+    of one column and no header cell (``one_column``: an e-mail's boxes, Blogger's image over
+    its caption) stacks boxes, which a GFM table would write under an empty header row.
     """
-    if cells == 0 or layout_content:
-        return True
-    return cells == 1 and any_block
+    return cells == 0 or layout_content or one_column
+
+
+def one_headerless_column(cells: list[Any]) -> bool:
+    """Are these cells (a table's own) one column with no header cell: one cell a row?"""
+    rows: set[Any] = set()
+    for cell in cells:
+        row = cell.getparent()
+        if cell.tag == "th" or row in rows:
+            return False
+        rows.add(row)
+    return True
 
 
 def is_hidden(attrs: Mapping[str, object]) -> bool:

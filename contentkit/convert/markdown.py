@@ -61,6 +61,7 @@ from contentkit.convert.html import (
     image_source,
     is_cell_list,
     is_layout_table,
+    one_headerless_column,
     raised_text,
     safe_url,
     set_text,
@@ -408,15 +409,18 @@ def _is_layout_table(table: Any) -> bool:
             if _shown_below(cell, table):
                 shown += 1
                 if shown == 2:
-                    return frames_an_article(
-                        list(islice(table.iter("td", "th"), FRAME_MAX_CELLS + 1))
-                    )
+                    first = list(islice(table.iter("td", "th"), FRAME_MAX_CELLS + 1))
+                    if frames_an_article(first):
+                        return True
+                    return one_headerless_column(list(table.iter("td", "th")))
     cells = 0
     block = False
     lists = header = False
+    own: list[Any] = []
     for part in _own_parts(table):
         if part.tag in ("td", "th"):
             cells += 1
+            own.append(part)
             header = header or part.tag == "th"
             for t in _tags_below(part):
                 if t.tag in LAYOUT_CONTENT:
@@ -425,7 +429,9 @@ def _is_layout_table(table: Any) -> bool:
                         continue
                     return True
                 block = block or t.tag in BLOCK
-    return (lists and not header) or is_layout_table(cells, False, block)
+    return (lists and not header) or is_layout_table(
+        cells, False, block, one_headerless_column(own)
+    )
 
 
 def _is_comment(item: Item) -> bool:
