@@ -593,7 +593,7 @@ def _detect(folder: str) -> Site | None:
             skipped.append(custom.strip("/").removeprefix("./") + "/")
         return Site(folder, PRESETS["mkdocs"], (docs_dir,), tuple(skipped))
     if isdir(".vitepress"):
-        return Site(folder, PRESETS["vitepress"], ())
+        return Site(folder, PRESETS["vitepress"], (), _vitepress_excluded(folder))
     if isdir(".vuepress"):
         return Site(folder, PRESETS["vuepress"], ())
     docusaurus = _any(folder, _DOCUSAURUS_CONFIGS)
@@ -639,6 +639,30 @@ def _jekyll_keys(cfg: Mapping[str, Any]) -> bool:
     named = [cfg.get(key) for key in ("theme", "plugins", "gems")]
     words = [w for v in named for w in (v if isinstance(v, list) else [v]) if isinstance(w, str)]
     return any("jekyll" in w.lower() or w == "minima" for w in words)
+
+
+_SRC_EXCLUDE = re.compile(r"\bsrcExclude\s*:\s*\[([^\]]*)\]")
+_SRC_DIR = re.compile(r"""\bsrcDir\s*:\s*["'`]([^"'`]+)["'`]""")
+
+
+def _vitepress_excluded(folder: str) -> tuple[str, ...]:
+    """The config's ``srcExclude`` globs (vitepress.dev/reference/site-config#srcexclude):
+    Markdown kept beside the pages (snippets an ``<!--@include-->`` pulls in), never a page.
+    Read from the config's text: it is JavaScript, and its literal globs are what matter."""
+    config = _any(
+        os.path.join(folder, ".vitepress"),
+        [f"config.{e}" for e in ("ts", "mts", "js", "mjs", "cjs", "cts")],
+    )
+    if config is None:
+        return ()
+    text = _read_text(os.path.join(folder, ".vitepress", config))
+    found = _SRC_EXCLUDE.search(text)
+    if found is None:
+        return ()
+    src = _SRC_DIR.search(text)
+    base = src.group(1).removeprefix("./").strip("/") if src else ""
+    globs = _QUOTED.findall(found.group(1))
+    return tuple(f"{base}/{g.lstrip('/')}" if base else g for g in globs)
 
 
 _DOCUSAURUS_CONFIGS = tuple(f"docusaurus.config.{e}" for e in ("js", "ts", "mjs", "cjs", "mts"))
@@ -737,11 +761,20 @@ def _hugo_content_dirs(tables: list[Mapping[str, Any]]) -> tuple[str, ...]:
         given = get(table, "contentdir")
         return given.strip("/") if isinstance(given, str) and given.strip("/") else None
 
-    dirs = [next((d for d in map(content_dir, tables) if d), "content")]
+    languages = [
+        lang
+        for table in tables
+        if isinstance(found := get(table, "languages"), Mapping)
+        for lang in found.values()
+        if isinstance(lang, Mapping)
+    ]
+    own = [content_dir(lang) for lang in languages]
+    # The site's folder is read for the languages without a folder of their own: where each
+    # has one, Hugo reads only theirs (modules/config.go, ApplyProjectConfigDefaults).
+    default = next((d for d in map(content_dir, tables) if d), "content")
+    dirs = [] if languages and all(own) else [default]
+    dirs.extend(d for d in own if d)
     for table in tables:
-        languages = get(table, "languages")
-        if isinstance(languages, Mapping):
-            dirs.extend(d for d in map(content_dir, languages.values()) if d)
         # A module mount can put any folder at content/ (gohugo.io/hugo-modules/configuration).
         module = get(table, "module")
         mounts = get(module, "mounts") if isinstance(module, Mapping) else None

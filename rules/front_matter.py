@@ -903,11 +903,12 @@ _NO_URL = object()
 def url_problem(value: Any, *, relative_ok: bool = False) -> str | None:
     """What is wrong with a URL-valued key, or None. With ``relative_ok`` (a site whose
     generator resolves paths: Hugo page bundles, Jekyll, Hexo) a relative or site-absolute
-    path is fine, and so is a key left empty (`cover:`, as scaffolds write it) or turned off
-    (`cover: false`, as themes document it: Butterfly's cover and top_img)."""
+    path is fine, and so is a key left empty (`cover:`, as scaffolds write it; `image = ""`,
+    as TOML, which has no null, and Hugo's archetypes write it) or turned off (`cover: false`,
+    as themes document it: Butterfly's cover and top_img)."""
     if value is None:
         return None if relative_ok else "is empty"
-    if value is False and relative_ok:
+    if relative_ok and (value is False or (isinstance(value, str) and not value.strip())):
         return None
     if relative_ok and isinstance(value, str) and value.strip():
         parts = urlsplit(value.strip())

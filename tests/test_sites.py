@@ -721,6 +721,45 @@ def test_a_docusaurus_site_in_website_reads_the_docs_beside_it(run_cli, tmp_path
     assert findings(run_cli, root) == []
 
 
+def test_hugo_reads_only_the_languages_folders_when_each_has_one(run_cli, tmp_path) -> None:
+    # mosuke5's blog: every language has its contentDir, so Hugo reads content/ no more;
+    # an old post left there was linted. A language without one reads the site's folder.
+    config = (
+        'baseURL: "https://example.org/"\nlanguages:\n  ja:\n    contentDir: content/ja/\n'
+        "  en:\n    contentDir: content/en/\n"
+    )
+    post = "---\ntitle: ok\n---\n\nok\n"
+    files = {"content/ja/a.md": post, "content/en/b.md": post, "content/old/stray.md": post}
+    root = _write(tmp_path / "each", {"config.yaml": config, **files})
+    assert shown_files(run_cli, root, ".") == ["content/en/b.md", "content/ja/a.md"]
+    partly = config.replace("    contentDir: content/en/\n", "    weight: 2\n")
+    root = _write(tmp_path / "partly", {"config.yaml": partly, **files})
+    assert "content/old/stray.md" in shown_files(run_cli, root, ".")
+
+
+def test_an_empty_image_is_unset_on_a_generator_s_site(run_cli, tmp_path) -> None:
+    # TOML has no null: Hugo's archetypes write `image = ""`, which its templates read as
+    # unset. It drew "'image' is empty".
+    post = '+++\ntitle = "Hello"\nimage = ""\n+++\n\nBody.\n'
+    root = _write(tmp_path, {"hugo.toml": 'title = "x"\n', "content/posts/a.md": post})
+    assert fm_findings(run_cli, root) == []
+
+
+def test_vitepress_src_exclude_is_not_linted(run_cli, tmp_path) -> None:
+    # vitest's docs keep snippets that <!--@include--> pulls in under srcExclude.
+    config = "export default defineConfig({\n  srcExclude: ['**/guide/examples/*'],\n})\n"
+    page = "---\ntitle: ok\n---\n\n# ok\n"
+    root = _write(
+        tmp_path,
+        {
+            "docs/.vitepress/config.ts": config,
+            "docs/guide/index.md": page,
+            "docs/guide/examples/snippet.md": page,
+        },
+    )
+    assert shown_files(run_cli, root, ".") == ["docs/guide/index.md"]
+
+
 def test_a_vuepress_site_is_known(run_cli, tmp_path: Path) -> None:
     # Its README.md is the home page, <script setup> is the page's Vue component, and front
     # matter is optional (it was plain Markdown: the home page skipped, HT101 on the script).
