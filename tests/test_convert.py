@@ -361,3 +361,11 @@ def test_json_counts_the_words_of_every_spaced_script(run_cli) -> None:
     proc = run_cli("convert", "-", "--to", "json", input=page.encode())
     counts = json.loads(proc.stdout)["counts"]
     assert (counts["words"], counts["latin_words"], counts["cjk_characters"]) == (11, 3, 8)
+
+
+def test_json_text_shows_a_run_of_spaces_as_one(run_cli) -> None:
+    # Nested closing tags leave "ab   c" in the Markdown (rendered "ab c"); the JSON text, for
+    # search indexes, is the text as shown. Code keeps its spaces.
+    page = "<p><span>a<span>b\n   </span>\n   </span> c</p><pre>x   y</pre>"
+    obj = json.loads(run_cli("convert", "-", "--to", "json", input=page.encode()).stdout)
+    assert [b["text"] for b in obj["blocks"]] == ["ab c", "x   y"]

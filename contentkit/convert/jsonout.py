@@ -77,7 +77,13 @@ def _inline_text(tok: Token) -> str:
             parts.append("\n" if child.type == "hardbreak" else " ")
         elif child.type == "image":
             parts.append("")
-    return "".join(parts)
+    text = "".join(parts)
+    # A run of spaces shows as one, as a browser collapses it (the Markdown keeps the run the
+    # page's nested tags left: "ab   c" shows "ab c"); a no-break space is kept.
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
 
 
 def _collect(tokens: list[Token], i: int, close: str) -> tuple[list[Token], int]:
