@@ -776,3 +776,24 @@ def test_a_heading_s_permalink_icon_is_left_out() -> None:
 def test_a_table_of_one_column_and_no_header_is_its_boxes(src: str, want: str) -> None:
     # As a GFM table it had an empty header row above it (and an empty table a 1 x 1 grid).
     assert html_to_markdown(src) == want
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        (
+            '<p><a href="https://github.com/w/w" title="GitHub"><i class="fab fa-github" '
+            'aria-hidden="true"></i></a> <a href="https://x.com/w" aria-label="X">'
+            '<i class="fab fa-twitter"></i></a></p>',
+            '[GitHub](https://github.com/w/w "GitHub") [X](https://x.com/w)\n',
+        ),
+        ('<p><a href="/rss"><span class="iconfont icon-rss"></span></a></p>', "[/rss](/rss)\n"),
+        # No icon class: an empty span shows nothing, and the link stays empty.
+        ('<p>x <a href="#x"><span class="anchor"></span></a></p>', "x [](#x)\n"),
+        # The hover icon beside a heading is its permalink: left out.
+        ('<h2>T</h2><a href="#t"><i class="fa fa-link"></i></a><p>x</p>', "## T\n\nx\n"),
+    ],
+)
+def test_an_icon_font_link_is_named(src: str, want: str) -> None:
+    # Docusaurus' footer of social icons: <i class="fab fa-github"> links were empty links.
+    assert html_to_markdown(src) == want

@@ -60,6 +60,7 @@ from contentkit.convert.html import (
     frames_an_article,
     image_source,
     is_cell_list,
+    is_heading_permalink,
     is_layout_table,
     one_headerless_column,
     raised_text,
@@ -1434,10 +1435,15 @@ class ArticleConverter:
         prefix, body, suffix = _chomp(text)
         if href is None:
             return text
-        if not body and href and "_inline" not in parent_tags and _unnamed_drawing(el):
-            # A logo with no name (html names the others): its target, as a screen reader
-            # reads such a link, rather than an empty link that shows nothing.
-            body = escape_text(_clean(href), in_link=True)
+        if not body and href and "_inline" not in parent_tags:
+            icon = _icon_font_name(el)
+            if icon is not None and is_heading_permalink(el):
+                self._drop(el, HEADING_PERMALINK)  # (the hover icon beside a heading)
+                return prefix + suffix
+            if icon is not None or _unnamed_drawing(el):
+                # A logo or an icon font's glyph with no text: its name, or its target, as a
+                # screen reader reads such a link, rather than an empty link that shows nothing.
+                body = escape_text(icon or _clean(href), in_link=True)
         if not body and (prefix or suffix or "_inline" in parent_tags):
             return prefix + suffix  # a link of nothing but spaces: the spaces
         # (an empty link is kept: it shows nothing, but its target is the author's)
@@ -1958,6 +1964,35 @@ _SPAN_MARKERS = {
 }
 _CODE_SPLITTERS = frozenset(["a", "img", "br", *_SPAN_MARKERS])
 _TABLE_LAYOUT_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
+
+
+# Class names of icon fonts (Font Awesome, Bootstrap Icons, Material, Octicons, Remix,
+# IcoMoon, iconfont.cn...): an element so classed draws a glyph through CSS.
+_ICON_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:fa[bsrl]?|fa-[\w-]+|icon[\w-]*|[\w-]*-icon|bi|bi-[\w-]+|glyphicon[\w-]*|"
+    r"material-(?:icons|symbols)[\w-]*|octicon[\w-]*|ri-[\w-]+|mdi[\w-]*|iconfont)(?:$|\s)",
+    re.I,
+)
+
+
+def _icon_font_name(a: Any) -> str | None:
+    """The name of a link that shows only an icon font's glyph (``<i class="fab fa-github">``):
+    its ``aria-label`` or ``title``, or the icon's, "" for none (then its target names it);
+    None when the link shows no such icon."""
+    icon = next(
+        (
+            d
+            for d in a.iterdescendants("i", "span", "em")
+            if _ICON_CLASS.search(d.get("class") or "") and not _hidden(d)
+        ),
+        None,
+    )
+    if icon is None or next(a.iter("img", "svg"), None) is not None:
+        return None
+    for name in (a.get("aria-label"), a.get("title"), icon.get("aria-label"), icon.get("title")):
+        if name and name.strip():
+            return " ".join(name.split())
+    return ""
 
 
 def _unnamed_drawing(a: Any) -> bool:
