@@ -369,3 +369,14 @@ def test_json_text_shows_a_run_of_spaces_as_one(run_cli) -> None:
     page = "<p><span>a<span>b\n   </span>\n   </span> c</p><pre>x   y</pre>"
     obj = json.loads(run_cli("convert", "-", "--to", "json", input=page.encode()).stdout)
     assert [b["text"] for b in obj["blocks"]] == ["ab c", "x   y"]
+
+
+def test_json_a_linked_image_is_an_image_block_with_its_link(run_cli) -> None:
+    # Wikipedia's images link to their file page: the block was an empty paragraph.
+    page = '<p><a href="/wiki/File:A.jpg"><img src="a.jpg" alt="A"></a></p><p><img src="b.jpg"></p>'
+    obj = json.loads(run_cli("convert", "-", "--to", "json", input=page.encode()).stdout)
+    assert obj["blocks"] == [
+        {"type": "image", "src": "a.jpg", "alt": "A", "href": "/wiki/File:A.jpg"},
+        {"type": "image", "src": "b.jpg", "alt": ""},
+    ]
+    jsonschema.validate(obj, json.loads(run_cli("schema").stdout))

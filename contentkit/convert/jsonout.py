@@ -86,6 +86,28 @@ def _inline_text(tok: Token) -> str:
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
 
 
+def _images_alone(kids: list[Token]) -> list[dict[str, Any]] | None:
+    """The image blocks of a paragraph that holds only images, each maybe inside a link of its
+    own (``[![A](a.jpg)](/wiki/File:A.jpg)``: its ``href`` kept); None for any other."""
+    out: list[dict[str, Any]] = []
+    i = 0
+    while i < len(kids):
+        href = None
+        if kids[i].type == "link_open" and i + 2 < len(kids) and kids[i + 2].type == "link_close":
+            href = str(kids[i].attrs.get("href", ""))
+            i += 1
+        image = kids[i]
+        if image.type != "image":
+            return None
+        block: dict[str, Any] = {"type": "image", "src": str(image.attrs.get("src", ""))}
+        block["alt"] = image.content
+        if href is not None:
+            block["href"] = href
+        out.append(block)
+        i += 2 if href is not None else 1
+    return out or None
+
+
 def _collect(tokens: list[Token], i: int, close: str) -> tuple[list[Token], int]:
     """Tokens up to the matching ``close`` token (exclusive), and the index after it."""
     depth = 0
@@ -141,11 +163,9 @@ def blocks(tokens: list[Token]) -> list[dict[str, Any]]:
                 c for c in inline.children or () if not (c.type == "text" and not c.content.strip())
             ]
             kids = [c for c in kids if c.type not in ("softbreak", "hardbreak")]
-            if kids and all(c.type == "image" for c in kids):
-                for c in kids:
-                    out.append(
-                        {"type": "image", "src": str(c.attrs.get("src", "")), "alt": c.content}
-                    )
+            images = _images_alone(kids)
+            if images is not None:
+                out.extend(images)
             else:
                 out.append({"type": "paragraph", "text": _inline_text(inline)})
             i += 3
