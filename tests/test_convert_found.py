@@ -797,3 +797,25 @@ def test_a_table_of_one_column_and_no_header_is_its_boxes(src: str, want: str) -
 def test_an_icon_font_link_is_named(src: str, want: str) -> None:
     # Docusaurus' footer of social icons: <i class="fab fa-github"> links were empty links.
     assert html_to_markdown(src) == want
+
+
+@pytest.mark.parametrize(
+    ("src", "items"),
+    [
+        (
+            "<p>Recently featured:</p><div><ul><li>A</li><li>B</li></ul></div>"
+            '<div class="footer"><ul><li><b>Archive</b></li><li>About</li></ul></div>',
+            [["A", "B"], ["Archive", "About"]],
+        ),
+        ('<ol start="3"><li>c</li></ol><div><ol start="7"><li>g</li></ol></div>', [["c"], ["g"]]),
+    ],
+)
+def test_lists_each_in_a_wrapper_stay_two_lists(src: str, items: list[list[str]]) -> None:
+    # Wikipedia's and Docusaurus' lists, each in a <div>, met in the Markdown and were read as
+    # one loose list (the second ordered one renumbered); a list right after a list of the
+    # same kind takes the other marker.
+    md = browser_faithful(src)
+    lists = tree(md).xpath("//ul|//ol")
+    assert [[li.text_content() for li in lst.xpath("li")] for lst in lists] == items
+    if "ol" in src:
+        assert tree(md).xpath("//ol/@start") == ["3", "7"]

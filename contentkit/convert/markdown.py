@@ -503,6 +503,45 @@ def _previous_block(el: Any, skip_dropped: bool = True) -> Any:
     return None
 
 
+# Blocks that write no line of their own: a list in one, right after a list in another, meets
+# it in the Markdown (Wikipedia's and Docusaurus' lists each in a <div>).
+_WRAPPERS = frozenset(
+    "div section article main aside header footer nav figure center hgroup details".split()
+)
+
+
+def _block_before(el: Any) -> Any:
+    """The block whose Markdown ends right before ``el``'s: the element before it with nothing
+    but blank text between, or, where there is none, the one before the wrapper ``el`` starts;
+    inside a wrapper before it, that wrapper's last block. None where words come between."""
+    node = el
+    for _ in range(_WRAPPER_DEPTH):
+        before = node.getprevious()
+        while before is not None and not (type(before.tag) is str and _shown(before)):
+            if before.tail and before.tail.strip():
+                return None
+            before = before.getprevious()
+        if before is not None:
+            if before.tail and before.tail.strip():
+                return None
+            for _ in range(_WRAPPER_DEPTH):
+                if before.tag not in _WRAPPERS:
+                    break
+                last = next((c for c in reversed(before) if type(c.tag) is str and _shown(c)), None)
+                if last is None or (last.tail and last.tail.strip()):
+                    break
+                before = last
+            return before
+        parent = node.getparent()
+        if parent is None or parent.tag not in _WRAPPERS or (parent.text and parent.text.strip()):
+            return None
+        node = parent
+    return None
+
+
+_WRAPPER_DEPTH = 8  # wrappers looked through, up or down (a page nests a few)
+
+
 _IMAGE_SOURCES = frozenset((*LAZY_SRC_ATTRS, *LAZY_SRCSET_ATTRS, "srcset"))
 
 
@@ -882,7 +921,7 @@ class ArticleConverter:
                     else:
                         self._drop(node, "image without a safe source", src)
             else:  # ul, ol: alternate bullets after a list of the same kind; number the items
-                before = _previous_block(node)
+                before = _block_before(node)
                 if before is not None and before.tag == name and before not in self._alt_list:
                     self._alt_list.add(node)
                 if name == "ol":  # (a bullet list needs no numbers)
