@@ -490,8 +490,10 @@ def test_a_line_break_before_code_that_is_no_fence_is_kept() -> None:
 @pytest.mark.parametrize(
     ("src", "want"),
     [
-        ("<p>\u3000\u3000<strong>标题</strong>正文</p>", "\u3000\u3000**标题**正文\n"),
-        ("<p>&nbsp;&nbsp;<b>Title</b> rest</p>", "\u00a0\u00a0**Title** rest\n"),
+        # (written as references: markdown-it trims a paragraph's opening white space)
+        ("<p>\u3000\u3000<strong>标题</strong>正文</p>", "&#12288;&#12288;**标题**正文\n"),
+        ("<p>&nbsp;&nbsp;<b>Title</b> rest</p>", "&nbsp;&nbsp;**Title** rest\n"),
+        ("<p>\u3000一方で、</p>", "&#12288;一方で、\n"),
         ("<ul>&nbsp;<li>a</li></ul>", "- a\n"),  # (before a block it shows nothing)
     ],
 )

@@ -166,6 +166,17 @@ def _strip_block(text: str) -> str:
 
 
 _BLOCK_EDGE = " \t\r\n" + BREAK
+# The indent a paragraph opens with (首行缩进, a Word spacer of no-break spaces): written as
+# references, since markdown-it, Hexo's renderer, trims every white space at a paragraph's
+# start, and a browser shows them.
+_INDENTS = {"\u3000": "&#12288;", "\u00a0": "&nbsp;"}
+
+
+def _kept_indent(text: str) -> str:
+    end = 0
+    while end < len(text) and text[end] in _INDENTS:
+        end += 1
+    return "".join(_INDENTS[ch] for ch in text[:end]) + text[end:]
 
 
 def _is_ws(ch: str) -> bool:
@@ -1529,6 +1540,8 @@ class ArticleConverter:
         if "_inline" in parent_tags:
             return " " + _strip_block(text) + " "
         text = _strip_block(text)
+        if text[:1] in _INDENTS:
+            text = _kept_indent(text)
         # (an empty block still ends the line before it: "a<p></p>b" shows two lines)
         return f"\n\n{text}\n\n" if text else "\n\n"
 
