@@ -821,3 +821,11 @@ def test_lists_each_in_a_wrapper_stay_two_lists(src: str, items: list[list[str]]
     assert [[li.text_content() for li in lst.xpath("li")] for lst in lists] == items
     if "ol" in src:
         assert tree(md).xpath("//ol/@start") == ["3", "7"]
+
+
+def test_a_drop_after_an_element_the_browser_renames_is_located() -> None:
+    # A <textarea> is shown as a block (renamed <div> in the tree): the hidden <div> after it
+    # was counted one <div> too far and reported at 0:0.
+    conv = converter()
+    conv.convert('<p>x</p>\n<div><textarea>t</textarea><div style="display:none">h</div></div>\n')
+    assert [(d.element, d.reason, d.ordinal) for d in conv.dropped] == [("div", "hidden", 2)]

@@ -147,6 +147,18 @@ def xml_safe(text: str) -> str:
     return _XML_UNSAFE.sub(" ", text)
 
 
+# The attribute that keeps the name an element had in the source when the browser's reading
+# renames it (a <textarea> shown as a block): a dropped element is located by the n-th
+# element of its name in the source, and a renamed one still counts under its own.
+ORIGINAL_TAG = "data-contentkit-tag"
+
+
+def rename(el: Any, tag: str) -> None:
+    if ORIGINAL_TAG not in el.attrib:
+        el.set(ORIGINAL_TAG, el.tag)
+    el.tag = tag
+
+
 def set_text(el: Any, tail: bool, text: str | None) -> None:
     try:
         setattr(el, "tail" if tail else "text", text)
@@ -196,7 +208,7 @@ def unnest_void_elements(root: Any) -> None:
             continue
         if tag in _AMP_IMG:
             if el.get("src") or el.get("srcset"):
-                el.tag = "img"  # (the AMP runtime draws one; its <noscript> copy is not shown)
+                rename(el, "img")  # (the AMP runtime draws one; its <noscript> copy is not shown)
             continue
         if tag in HEADINGS:
             parent = el.getparent()
@@ -206,7 +218,7 @@ def unnest_void_elements(root: Any) -> None:
         if tag == "image":
             if next(el.iterancestors("svg", "math"), None) is not None:
                 continue  # (SVG's own <image>)
-            el.tag = "img"  # HTML5's parser reads <image> as <img>; libxml2 nests in it too
+            rename(el, "img")  # HTML5's parser reads <image> as <img>; libxml2 nests in it too
         if tag == "svg" or tag == "math":
             if next(el.iterancestors("svg", "math"), None) is None:  # (an inner one: in it)
                 foreign.append(el)
@@ -265,12 +277,12 @@ def _shown_control(el: Any) -> None:
             img = el.makeelement("img", {"src": data})
             _after(el, img)  # (the fallback inside is not shown when the image is)
         elif _PLUGIN.search(kind) or _PLUGIN.search(data) or not (data or kind):
-            el.tag = "span"
+            rename(el, "span")
     elif tag == "dialog":
         if el.get("open") is not None:
-            el.tag = "div"
+            rename(el, "div")
     elif tag == "textarea":
-        el.tag = "div"  # (a box: its text is a block of its own, not glued to the label)
+        rename(el, "div")  # (a box: its text is a block of its own, not glued to the label)
     else:
         kind = (el.get("type") or "").lower()
         if kind in ("submit", "button", "reset") and (el.get("value") or "").strip():
@@ -846,7 +858,7 @@ def _as_pre(el: Any) -> None:
     converter's reading of ``<pre>``, which drops it; for the others it is shown.)"""
     if el.tag != "listing" and el.text and el.text.startswith("\n"):
         set_text(el, False, "\n" + el.text)
-    el.tag = "pre"
+    rename(el, "pre")
 
 
 # What a browser's parser lets stay inside each part of a table; anything else there is

@@ -50,6 +50,7 @@ from contentkit.convert.html import (
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
     LINE_NUMBERS,
+    ORIGINAL_TAG,
     SCRIPT_FORMS,
     TAB_OR_NEWLINE,
     TABLE_PARTS,
@@ -1385,7 +1386,7 @@ class ArticleConverter:
                 el = stand_in.get(el)
                 if el is None:
                     continue
-            tag = renamed.get(el) or el.tag
+            tag = renamed.get(el) or el.get(ORIGINAL_TAG) or el.tag
             n = seen[tag] = seen.get(tag, 0) + 1
             i = wanted.get(el)
             if i is not None:
@@ -1393,7 +1394,7 @@ class ArticleConverter:
         order = sorted(range(len(self._drops)), key=lambda i: found.get(i, (1 << 62,))[0])
         for i in order:
             el, reason, text, target = self._drops[i]
-            _, tag, n = found.get(i, (0, renamed.get(el) or el.tag, 0))
+            _, tag, n = found.get(i, (0, renamed.get(el) or el.get(ORIGINAL_TAG) or el.tag, 0))
             self.dropped.append(Dropped(tag, reason, n, text, target))
 
     # ---- text -------------------------------------------------------------------------------
