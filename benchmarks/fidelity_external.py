@@ -70,6 +70,7 @@ from contentkit.convert.html import (  # noqa: E402
     one_headerless_column,
 )
 from contentkit.convert.markdown import html_to_markdown  # noqa: E402
+from contentkit.convert.stylesheet import hide_by_stylesheet  # noqa: E402
 
 SPEC = Path(os.environ.get("COMMONMARK_SPEC", ROOT.parent / "shared/commonmark/spec.json"))
 ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -115,6 +116,12 @@ def parse(source: str) -> Any:
         )
     except (etree.ParserError, ValueError):
         return lxml_html.fragment_fromstring("<p></p>", create_parent="div")
+    if "<style" in source.lower():  # (what the page's own <style> hides, a browser does not show)
+        try:
+            page = lxml_html.document_fromstring(source, parser=parser)
+        except (etree.ParserError, ValueError):
+            page = None
+        hide_by_stylesheet(root, page)
     for el in list(root.iter(*_UNKNOWN_VOID, "image", "amp-img", "amp-anim")):
         if el.tag in _AS_IMG:
             # A browser's parser reads <image> as <img> (not inside an <svg>, where it is an SVG

@@ -829,3 +829,28 @@ def test_a_drop_after_an_element_the_browser_renames_is_located() -> None:
     conv = converter()
     conv.convert('<p>x</p>\n<div><textarea>t</textarea><div style="display:none">h</div></div>\n')
     assert [(d.element, d.reason, d.ordinal) for d in conv.dropped] == [("div", "hidden", 2)]
+
+
+def test_what_the_page_s_own_stylesheet_hides_is_left_out() -> None:
+    # A Medium export hides its header and subtitle with a <style> rule: the title came twice.
+    # Only rules for every screen count (not @media), a :hover state is no rule, and a page
+    # that hides its whole body until a script shows it is still converted.
+    page = (
+        "<html><head><style>header, section[data-field=subtitle] {display: none;} "
+        ".x{display:none} a:hover{display:none} @media (max-width:600px){.y{display:none}} "
+        ".z{display:none} .z{display:block}</style></head><body><header><h1>Lab</h1></header>"
+        '<section data-field="subtitle">Academy &gt;&gt; Lab</section><p class="x">hidden</p>'
+        '<p class="y">small screens</p><p class="z">shown again</p><h3>Lab</h3><p>Body</p>'
+        "</body></html>"
+    )
+    conv = converter()
+    md = conv.convert(page)
+    assert md == "small screens\n\nshown again\n\n### Lab\n\nBody\n"
+    reasons = [(d.element, d.reason) for d in conv.dropped if d.element != "head"]
+    assert reasons == [
+        ("header", "hidden by the page's stylesheet"),
+        ("section", "hidden by the page's stylesheet"),
+        ("p", "hidden by the page's stylesheet"),
+    ]
+    anti_flicker = "<style>body{display:none} .main{display:none}</style><div class='main'>"
+    assert html_to_markdown(anti_flicker + "<p>All the text.</p></div>") == "All the text.\n"

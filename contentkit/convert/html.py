@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from itertools import islice
 from typing import Any
 
+from contentkit.convert.stylesheet import hide_by_stylesheet
+
 # Never shown, or never safe to pass on: dropped with their content.
 INVISIBLE = frozenset(
     {
@@ -547,9 +549,11 @@ def browser_tree(root: Any, html: str | None = None) -> None:
     where the two differ in what a reader sees: inline elements libxml2 closed before a block
     (``<b><p>``), HTML5 void elements it nests content in, text an ``<svg>`` draws, the old
     preformatted ``<listing>``/``<xmp>``/``<plaintext>``, and content in a table outside any
-    cell. (``html``: the source, which says where libxml2 closed an element early.)"""
+    cell, and what the page's own ``<style>`` hides. (``html``: the source, which says where
+    libxml2 closed an element early.)"""
     if html is not None:
         renest_closed_early(root, html)
+    hide_by_stylesheet(root)
     unnest_void_elements(root)
     foster_parent(root)
 

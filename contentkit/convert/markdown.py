@@ -70,6 +70,7 @@ from contentkit.convert.html import (
     style_emphasis,
     url_scheme,
 )
+from contentkit.convert.stylesheet import HIDDEN_BY_STYLESHEET
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
@@ -1351,7 +1352,8 @@ class ArticleConverter:
                 reason = "not shown" if tag in _NOT_SHOWN else "not convertible"
             else:
                 mark = el.get("hidden")
-                reason = mark if mark in (DRAWN_COPY, LINE_NUMBERS, HEADING_PERMALINK) else "hidden"
+                marks = (DRAWN_COPY, LINE_NUMBERS, HEADING_PERMALINK, HIDDEN_BY_STYLESHEET)
+                reason = mark if mark in marks else "hidden"
         text = ""
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
