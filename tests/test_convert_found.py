@@ -854,3 +854,26 @@ def test_what_the_page_s_own_stylesheet_hides_is_left_out() -> None:
     ]
     anti_flicker = "<style>body{display:none} .main{display:none}</style><div class='main'>"
     assert html_to_markdown(anti_flicker + "<p>All the text.</p></div>") == "All the text.\n"
+
+
+@pytest.mark.parametrize(
+    ("src", "rows"),
+    [
+        (
+            '<table><tr><td>A</td><td>B</td><form action=""><td>C</td></form></tr>'
+            "<tr><td>1</td><td>2</td><td>3</td></tr></table>",
+            [["A", "B", "C"], ["1", "2", "3"]],
+        ),
+        (
+            "<table><tr><div><td>A</td></div><td>B</td></tr><tr><td>1</td><td>2</td></tr></table>",
+            [["A", "B"], ["1", "2"]],
+        ),
+    ],
+)
+def test_cells_wrapped_inside_a_row_stay_in_the_row(src: str, rows: list[list[str]]) -> None:
+    # people.com.cn's toolbar: a <form> around one cell of a row; libxml2 kept the cell in it,
+    # and it came out in a row of its own after the table's others.
+    md = browser_faithful(src)
+    assert [
+        [td.text_content() for td in tr.xpath("td")] for tr in tree(md).xpath("//tbody/tr")
+    ] == rows

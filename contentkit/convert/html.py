@@ -887,6 +887,8 @@ def foster_parent(root: Any) -> None:
         table = part if part.tag == "table" else next(part.iterancestors("table"), None)
         if table is None:
             continue
+        if part.tag == "tr":
+            _cells_out_of_wrappers(part)
         strays = _take_strays(part)
         if strays:
             table.addprevious(_div_of(table, strays))
@@ -932,6 +934,38 @@ def _row_for_cells(part: Any) -> None:
             row.append(child)  # a comment or a script between cells stays between them
         else:
             row = None
+
+
+def _cells_out_of_wrappers(row: Any) -> None:
+    """Cells that an element wraps inside a row (``<tr><td>A</td><form><td>C</td></form>``)
+    are the row's own where they stand, as a browser's parser puts them (the wrapper is left
+    empty); libxml2 kept them in it, and they came out in a row of their own after the table's
+    others. A wrapper left with words of its own is then moved out as a stray."""
+    for child in list(row):
+        if type(child.tag) is not str or child.tag in ("td", "th"):
+            continue
+        if next(child.iter("td", "th"), None) is None or next(child.iter("tr"), None) is not None:
+            continue
+        spot = child
+        for cell in [c for c in child if type(c.tag) is str and c.tag in ("td", "th")]:
+            tail, cell.tail = cell.tail, None
+            prev = cell.getprevious()
+            if tail and tail.strip():  # (words between the cells stay in the wrapper)
+                if prev is not None:
+                    set_text(prev, True, (prev.tail or "") + tail)
+                else:
+                    set_text(child, False, (child.text or "") + tail)
+            spot.addnext(cell)
+            spot = cell
+        if not (child.text or "").strip() and not len(child):
+            tail = child.tail
+            before = child.getprevious()
+            row.remove(child)
+            if tail:
+                if before is not None:
+                    set_text(before, True, (before.tail or "") + tail)
+                else:
+                    set_text(row, False, (row.text or "") + tail)
 
 
 def _take_strays(part: Any) -> list[Any]:
