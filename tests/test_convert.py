@@ -380,3 +380,20 @@ def test_json_a_linked_image_is_an_image_block_with_its_link(run_cli) -> None:
         {"type": "image", "src": "b.jpg", "alt": ""},
     ]
     jsonschema.validate(obj, json.loads(run_cli("schema").stdout))
+
+
+def test_json_title_is_the_page_s_own_where_no_heading_names_it(run_cli) -> None:
+    # A novel index with no <h1>: the JSON title was a sidebar's <h3> at the end of the page.
+    page = (
+        "<html><head><title>小说标题 &amp; 更多</title></head><body><p>正文</p>"
+        '<div id="recommend"><h3>这部小说的读者也在读</h3></div></body></html>'
+    )
+    out = json.loads(run_cli("convert", "-", "--to", "json", input=page.encode()).stdout)
+    assert out["title"] == "小说标题 & 更多"
+    # A level-one heading comes first; then the first heading of any level.
+    out = json.loads(
+        run_cli("convert", "-", "--to", "json", input=b"<h2>Sub</h2><h1>Main</h1>").stdout
+    )
+    assert out["title"] == "Main"
+    out = json.loads(run_cli("convert", "-", "--to", "json", input=b"<p>x</p><h3>Only</h3>").stdout)
+    assert out["title"] == "Only"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from html import unescape as html_unescape
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,22 @@ def _inline_text(tok: Token) -> str:
 
 
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
+
+
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+
+
+def _page_title(html: str) -> str | None:
+    """A page's ``<title>`` (before its body: an ``<svg>``'s title names a drawing), where it
+    has no level-one heading: a sidebar's ``<h3>`` at the end of the page was taken instead."""
+    found = _TITLE.search(html, 0, 65536)
+    if found is None:
+        return None
+    low = html[: found.start()].lower()
+    if "<body" in low or "<svg" in low:
+        return None
+    text = " ".join(html_unescape(found.group(1)).split())
+    return text or None
 
 
 def _images_alone(kids: list[Token]) -> list[dict[str, Any]] | None:
@@ -263,7 +280,9 @@ def post_object(conv: Conversion) -> dict[str, Any]:
     ]
     title = meta.get("title")
     if not isinstance(title, str):
-        title = next((b["text"] for b in body_blocks if b["type"] == "heading"), None)
+        headings = [b for b in body_blocks if b["type"] == "heading"]
+        title = next((b["text"] for b in headings if b["level"] == 1), None)
+        title = title or _page_title(conv.source_html) or next((b["text"] for b in headings), None)
     return {
         "schema_version": SCHEMA_VERSION,
         "path": doc.path,
