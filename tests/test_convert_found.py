@@ -877,3 +877,18 @@ def test_cells_wrapped_inside_a_row_stay_in_the_row(src: str, rows: list[list[st
     assert [
         [td.text_content() for td in tr.xpath("td")] for tr in tree(md).xpath("//tbody/tr")
     ] == rows
+
+
+def test_an_empty_spacer_column_is_no_column() -> None:
+    # QQ's link boxes: an empty 28px cell before each link cell; the table came out as a GFM
+    # grid with an empty header row and an empty first column.
+    src = (
+        '<table><tr><td style="width: 28px"></td><td><a href="http://a/">A</a>-'
+        '<a href="http://b/">B</a></td></tr><tr><td style="width: 28px"></td>'
+        '<td><a href="http://c/">C</a></td></tr></table>'
+    )
+    assert html_to_markdown(src) == "[A](http://a/)-[B](http://b/)\n\n[C](http://c/)\n"
+    # Two columns that show something stay a table.
+    assert (
+        html_to_markdown("<table><tr><td></td><td>a</td><td>b</td></tr></table>").count("|") == 12
+    )

@@ -1109,14 +1109,28 @@ def is_layout_table(
 
 
 def one_headerless_column(cells: list[Any]) -> bool:
-    """Are these cells (a table's own) one column with no header cell: one cell a row?"""
+    """Are these cells (a table's own) one column with no header cell: one cell a row that
+    shows anything? (A spacer cell, empty, beside each is no column: QQ's link boxes.)"""
     rows: set[Any] = set()
     for cell in cells:
+        if cell.tag == "th":
+            return False
+        if not _shows_something(cell):
+            continue
         row = cell.getparent()
-        if cell.tag == "th" or row in rows:
+        if row in rows:
             return False
         rows.add(row)
     return True
+
+
+def _shows_something(cell: Any) -> bool:
+    if cell.text and cell.text.strip():
+        return True
+    return len(cell) > 0 and (
+        bool("".join(cell.itertext()).strip())
+        or next(cell.iter("img", "svg", "input", "iframe", "video"), None) is not None
+    )
 
 
 def is_hidden(attrs: Mapping[str, object]) -> bool:
