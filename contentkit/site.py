@@ -641,14 +641,26 @@ def _jekyll_keys(cfg: Mapping[str, Any]) -> bool:
     return any("jekyll" in w.lower() or w == "minima" for w in words)
 
 
-_SRC_EXCLUDE = re.compile(r"\bsrcExclude\s*:\s*\[([^\]]*)\]")
-_SRC_DIR = re.compile(r"""\bsrcDir\s*:\s*["'`]([^"'`]+)["'`]""")
+# A JavaScript config (VitePress', Docusaurus') is read from its text: its literal values are
+# what matter, and no JavaScript is run.
+_QUOTED = re.compile(r"""["'`]([^"'`]+)["'`]""")
+
+
+def _js_strings(text: str, key: str) -> list[str] | None:
+    """The quoted strings of ``key: [...]`` in a JavaScript config (None: no such key)."""
+    found = re.search(rf"\b{key}\s*:\s*\[([^\]]*)\]", text)
+    return None if found is None else _QUOTED.findall(found.group(1))
+
+
+def _js_string(text: str, key: str) -> str | None:
+    """The quoted string of ``key: '...'`` in a JavaScript config (None: no such key)."""
+    found = re.search(rf"""\b{key}\s*:\s*["'`]([^"'`]+)["'`]""", text)
+    return None if found is None else found.group(1)
 
 
 def _vitepress_excluded(folder: str) -> tuple[str, ...]:
     """The config's ``srcExclude`` globs (vitepress.dev/reference/site-config#srcexclude):
-    Markdown kept beside the pages (snippets an ``<!--@include-->`` pulls in), never a page.
-    Read from the config's text: it is JavaScript, and its literal globs are what matter."""
+    Markdown kept beside the pages (snippets an ``<!--@include-->`` pulls in), never a page."""
     config = _any(
         os.path.join(folder, ".vitepress"),
         [f"config.{e}" for e in ("ts", "mts", "js", "mjs", "cjs", "cts")],
@@ -656,12 +668,10 @@ def _vitepress_excluded(folder: str) -> tuple[str, ...]:
     if config is None:
         return ()
     text = _read_text(os.path.join(folder, ".vitepress", config))
-    found = _SRC_EXCLUDE.search(text)
-    if found is None:
+    globs = _js_strings(text, "srcExclude")
+    if globs is None:
         return ()
-    src = _SRC_DIR.search(text)
-    base = src.group(1).removeprefix("./").strip("/") if src else ""
-    globs = _QUOTED.findall(found.group(1))
+    base = (_js_string(text, "srcDir") or "").removeprefix("./").strip("/")
     return tuple(f"{base}/{g.lstrip('/')}" if base else g for g in globs)
 
 
@@ -688,20 +698,12 @@ def _docusaurus_in_website(folder: str, config: str) -> Site | None:
     )
 
 
-# `i18n: {..., locales: ["en", "fr"]}` in a Docusaurus config: the locales it builds.
-_DOCUSAURUS_LOCALES = re.compile(r"\blocales\s*:\s*\[([^\]]*)\]")
-_QUOTED = re.compile(r"""["'`]([^"'`]+)["'`]""")
-
-
 def _unbuilt_locales(folder: str, config: str) -> tuple[str, ...]:
     """The folders of ``i18n/`` for locales the config does not list: Docusaurus builds only
     ``i18n.locales`` (docusaurus.io/docs/i18n/introduction); none when it cannot tell."""
-    found = _DOCUSAURUS_LOCALES.search(config)
+    built = set(_js_strings(config, "locales") or ())
     i18n = os.path.join(folder, "i18n")
-    if found is None or not os.path.isdir(i18n):
-        return ()
-    built = set(_QUOTED.findall(found.group(1)))
-    if not built:
+    if not built or not os.path.isdir(i18n):
         return ()
     return tuple(
         f"i18n/{name}/"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from itertools import islice
 from typing import Any
 
-from contentkit.convert.stylesheet import hide_by_stylesheet
+from contentkit.convert.stylesheet import HIDDEN_BY_STYLESHEET, hide_by_stylesheet
 
 # Never shown, or never safe to pass on: dropped with their content.
 INVISIBLE = frozenset(
@@ -782,6 +782,9 @@ def _svg_text(el: Any, out: list[Any]) -> None:
 
 
 HEADING_PERMALINK = "icon link to the heading beside it"
+# The values of ``hidden`` that say why an element is left out (the converter reports them as
+# its reason); any other value is the page's own ``hidden``.
+HIDDEN_REASONS = frozenset({DRAWN_COPY, LINE_NUMBERS, HEADING_PERMALINK, HIDDEN_BY_STYLESHEET})
 
 
 def is_heading_permalink(link: Any) -> bool:

@@ -41,15 +41,14 @@ from contentkit import commonmark as cm
 from contentkit.convert.html import (
     BLOCK,
     CELL_LIST_ITEM_CHARS,
-    DRAWN_COPY,
     FRAME_MAX_CELLS,
     HEADING_PERMALINK,
     HEADINGS,
+    HIDDEN_REASONS,
     INVISIBLE,
     LAYOUT_CONTENT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
-    LINE_NUMBERS,
     ORIGINAL_TAG,
     SCRIPT_FORMS,
     TAB_OR_NEWLINE,
@@ -70,7 +69,6 @@ from contentkit.convert.html import (
     style_emphasis,
     url_scheme,
 )
-from contentkit.convert.stylesheet import HIDDEN_BY_STYLESHEET
 
 LINE_START = "\ufdd6"  # "a block marker may follow": escaped only if it lands at a line start
 BREAK = "\ufdd7"  # a <br>: written as a backslash hard break unless it ends a block
@@ -1352,8 +1350,7 @@ class ArticleConverter:
                 reason = "not shown" if tag in _NOT_SHOWN else "not convertible"
             else:
                 mark = el.get("hidden")
-                marks = (DRAWN_COPY, LINE_NUMBERS, HEADING_PERMALINK, HIDDEN_BY_STYLESHEET)
-                reason = mark if mark in marks else "hidden"
+                reason = mark if mark in HIDDEN_REASONS else "hidden"
         text = ""
         if tag == "img":
             text = _WS.sub(" ", el.get("alt") or "").strip()
